@@ -1,0 +1,233 @@
+package store
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/google/btree"
+)
+
+type item struct{ k, v []byte }
+
+func less(a, b item) bool { return bytes.Compare(a.k, b.k) < 0 }
+
+// Mem is an in-memory Store. Writes are copied in; nothing survives Close.
+type Mem struct {
+	mu      sync.RWMutex // writers hold it exclusively for the whole Update
+	buckets map[string]*btree.BTreeG[item]
+	closed  bool
+}
+
+// NewMem returns an empty in-memory store.
+func NewMem() *Mem { return &Mem{buckets: map[string]*btree.BTreeG[item]{}} }
+
+// View runs fn under a read lock.
+func (m *Mem) View(fn func(Tx) error) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return ErrClosed
+	}
+	return fn(&memTx{m: m})
+}
+
+// Update runs fn under the write lock and undoes its changes if it fails.
+func (m *Mem) Update(fn func(Tx) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	tx := &memTx{m: m, writable: true}
+	err := fn(tx)
+	if err != nil {
+		tx.rollback()
+	}
+	return err
+}
+
+// Reset drops every bucket.
+func (m *Mem) Reset() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.buckets = map[string]*btree.BTreeG[item]{}
+	return nil
+}
+
+// Close releases the data.
+func (m *Mem) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	m.buckets = nil
+	return nil
+}
+
+// undo records how to reverse one change.
+type undo struct {
+	bucket  string
+	tree    *btree.BTreeG[item] // non-nil: restore this whole bucket (after DeleteBucket)
+	created bool                // bucket did not exist before
+	k, v    []byte              // previous value (v nil: key was absent)
+	hadKey  bool
+}
+
+type memTx struct {
+	m        *Mem
+	writable bool
+	log      []undo
+}
+
+func (tx *memTx) rollback() {
+	for i := len(tx.log) - 1; i >= 0; i-- {
+		u := tx.log[i]
+		switch {
+		case u.tree != nil:
+			tx.m.buckets[u.bucket] = u.tree
+		case u.created:
+			delete(tx.m.buckets, u.bucket)
+		default:
+			t := tx.m.buckets[u.bucket]
+			if t == nil {
+				continue
+			}
+			if u.hadKey {
+				t.ReplaceOrInsert(item{u.k, u.v})
+			} else {
+				t.Delete(item{k: u.k})
+			}
+		}
+	}
+}
+
+func (tx *memTx) Bucket(name string) Bucket { return &memBucket{tx: tx, name: name} }
+
+func (tx *memTx) DeleteBucket(name string) error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	t, ok := tx.m.buckets[name]
+	if !ok {
+		return nil
+	}
+	delete(tx.m.buckets, name)
+	tx.log = append(tx.log, undo{bucket: name, tree: t})
+	return nil
+}
+
+func (tx *memTx) BucketNames(prefix string, fn func(string) bool) {
+	names := make([]string, 0, len(tx.m.buckets))
+	for n := range tx.m.buckets {
+		if strings.HasPrefix(n, prefix) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !fn(n) {
+			return
+		}
+	}
+}
+
+type memBucket struct {
+	tx   *memTx
+	name string
+}
+
+func (b *memBucket) tree(create bool) *btree.BTreeG[item] {
+	t := b.tx.m.buckets[b.name]
+	if t == nil && create {
+		t = btree.NewG(16, less)
+		b.tx.m.buckets[b.name] = t
+		b.tx.log = append(b.tx.log, undo{bucket: b.name, created: true})
+	}
+	return t
+}
+
+func (b *memBucket) Get(key []byte) []byte {
+	t := b.tree(false)
+	if t == nil {
+		return nil
+	}
+	it, ok := t.Get(item{k: key})
+	if !ok {
+		return nil
+	}
+	return it.v
+}
+
+func (b *memBucket) Put(key, value []byte) error {
+	if !b.tx.writable {
+		return ErrReadOnly
+	}
+	t := b.tree(true)
+	k := append([]byte(nil), key...)
+	v := append(make([]byte, 0, len(value)), value...)
+	old, had := t.ReplaceOrInsert(item{k, v})
+	b.tx.log = append(b.tx.log, undo{bucket: b.name, k: k, v: old.v, hadKey: had})
+	return nil
+}
+
+func (b *memBucket) Delete(key []byte) error {
+	if !b.tx.writable {
+		return ErrReadOnly
+	}
+	t := b.tree(false)
+	if t == nil {
+		return nil
+	}
+	old, had := t.Delete(item{k: key})
+	if had {
+		b.tx.log = append(b.tx.log, undo{bucket: b.name, k: old.k, v: old.v, hadKey: true})
+	}
+	return nil
+}
+
+func (b *memBucket) Scan(from, to []byte, reverse bool, fn func(k, v []byte) bool) {
+	t := b.tree(false)
+	if t == nil {
+		return
+	}
+	visit := func(it item) bool { return fn(it.k, it.v) }
+	if !reverse {
+		switch {
+		case from == nil && to == nil:
+			t.Ascend(visit)
+		case from == nil:
+			t.AscendLessThan(item{k: to}, visit)
+		case to == nil:
+			t.AscendGreaterOrEqual(item{k: from}, visit)
+		default:
+			t.AscendRange(item{k: from}, item{k: to}, visit)
+		}
+		return
+	}
+	// Descending over [from, to): start below to, stop before from.
+	stopBelow := func(it item) bool {
+		if from != nil && bytes.Compare(it.k, from) < 0 {
+			return false
+		}
+		return fn(it.k, it.v)
+	}
+	if to == nil {
+		t.Descend(stopBelow)
+		return
+	}
+	t.DescendLessOrEqual(item{k: to}, func(it item) bool {
+		if bytes.Equal(it.k, to) {
+			return true
+		}
+		return stopBelow(it)
+	})
+}
+
+func (b *memBucket) Len() int {
+	t := b.tree(false)
+	if t == nil {
+		return 0
+	}
+	return t.Len()
+}
