@@ -1,0 +1,383 @@
+package pattern
+
+import (
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+)
+
+// Set holds named patterns, the rules of an event bus, and finds every rule
+// an event matches. Rules are indexed by field path and value, so matching
+// costs about the same for ten rules as for ten thousand: it follows the
+// event's fields and the rules they satisfy.
+//
+// A Set is safe for concurrent use. Add and Remove are serialized; matching
+// runs without locks on a snapshot of the index, rebuilt on the first match
+// after a change. The zero value is an empty Set.
+type Set struct {
+	mu    sync.Mutex          // guards rules and index rebuilds
+	rules map[string]*Pattern // by rule name
+	idx   atomic.Pointer[index]
+}
+
+// Add stores p under name, replacing any pattern already there.
+func (s *Set) Add(name string, p *Pattern) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rules == nil {
+		s.rules = make(map[string]*Pattern)
+	}
+	s.rules[name] = p
+	s.idx.Store(nil)
+}
+
+// Remove deletes the pattern stored under name, if any.
+func (s *Set) Remove(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.rules[name]; ok {
+		delete(s.rules, name)
+		s.idx.Store(nil)
+	}
+}
+
+// Len reports how many patterns the Set holds.
+func (s *Set) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rules)
+}
+
+// Match parses the JSON event and returns the names of the matching rules
+// in ascending order.
+func (s *Set) Match(event []byte) ([]string, error) {
+	ev, err := ParseEvent(event)
+	if err != nil {
+		return nil, err
+	}
+	return s.MatchEvent(ev, nil), nil
+}
+
+// MatchEvent appends the names of the rules ev matches to dst, in ascending
+// order, and returns the extended slice.
+func (s *Set) MatchEvent(ev *Event, dst []string) []string {
+	ix := s.index()
+	sc := ix.pool.Get().(*scratch)
+	m := matcher{ix: ix, ev: ev, sc: sc}
+	m.run()
+	slices.Sort(sc.matched)
+	for _, r := range sc.matched {
+		dst = append(dst, ix.names[r])
+	}
+	ix.pool.Put(sc)
+	return dst
+}
+
+// index returns the current index, building it after a change.
+func (s *Set) index() *index {
+	if ix := s.idx.Load(); ix != nil {
+		return ix
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ix := s.idx.Load(); ix != nil {
+		return ix
+	}
+	ix := buildIndex(s.rules)
+	s.idx.Store(ix)
+	return ix
+}
+
+// index is an immutable snapshot of a Set's rules.
+type index struct {
+	names    []string  // rule id → name, ascending
+	branches []ibranch // branch id → branch
+	always   []int32   // branches with no required field: checked on every event
+	slots    []slot    // open-addressed table of field indexes by path hash
+	mask     uint64
+	maxButs  int
+	pool     sync.Pool // *scratch
+}
+
+type slot struct {
+	hash uint64
+	fx   *fieldIndex
+}
+
+// ibranch is one branch of one rule.
+type ibranch struct {
+	rule   int32
+	req    uint64 // bits of the fields that must be satisfied by a value
+	multi  bool   // two or more fields: array elements may have to agree
+	verify bool   // fields that may be absent, or too many for the mask: recheck the branch
+	b      *branch
+}
+
+func buildIndex(rules map[string]*Pattern) *index {
+	ix := &index{}
+	for name := range rules {
+		ix.names = append(ix.names, name)
+	}
+	sort.Strings(ix.names)
+	byPath := map[string]*fieldIndex{}
+	for rid, name := range ix.names {
+		p := rules[name]
+		for bi := range p.branches {
+			b := &p.branches[bi]
+			bid := int32(len(ix.branches))
+			ib := ibranch{rule: int32(rid), b: b, multi: len(b.fields) > 1}
+			for fi := range b.fields {
+				f := &b.fields[fi]
+				if fi >= 64 {
+					ib.verify = true
+					continue
+				}
+				if f.absentOK {
+					ib.verify = true
+				} else {
+					ib.req |= 1 << fi
+				}
+				fx := byPath[f.path]
+				if fx == nil {
+					fx = &fieldIndex{path: f.path}
+					byPath[f.path] = fx
+				}
+				for ci := range f.conds {
+					fx.add(&f.conds[ci], ref{br: bid, bit: uint8(fi)})
+				}
+			}
+			if ib.req == 0 {
+				ix.always = append(ix.always, bid)
+			}
+			ix.branches = append(ix.branches, ib)
+		}
+	}
+	size := 8
+	for size < 2*len(byPath) {
+		size *= 2
+	}
+	ix.slots = make([]slot, size)
+	ix.mask = uint64(size - 1)
+	for path, fx := range byPath {
+		fx.finish()
+		ix.maxButs = max(ix.maxButs, len(fx.buts))
+		h := hashString(path)
+		i := h & ix.mask
+		for ix.slots[i].fx != nil {
+			i = (i + 1) & ix.mask
+		}
+		ix.slots[i] = slot{hash: h, fx: fx}
+	}
+	nb, nr, nbut := len(ix.branches), len(ix.names), ix.maxButs
+	ix.pool.New = func() any {
+		return &scratch{
+			bstamp:  make([]uint32, nb),
+			bmask:   make([]uint64, nb),
+			rstamp:  make([]uint32, nr),
+			bstamp2: make([]uint32, nbut),
+		}
+	}
+	return ix
+}
+
+// lookup finds the field index for a path.
+func (ix *index) lookup(h uint64, path string) *fieldIndex {
+	for i := h & ix.mask; ; i = (i + 1) & ix.mask {
+		s := &ix.slots[i]
+		if s.fx == nil {
+			return nil
+		}
+		if s.hash == h && s.fx.path == path {
+			return s.fx
+		}
+	}
+}
+
+// scratch is per-match state, pooled. Stamps avoid clearing arrays: an
+// entry counts only when its stamp equals the current generation.
+type scratch struct {
+	gen     uint32
+	bstamp  []uint32 // per branch
+	bmask   []uint64 // per branch: fields satisfied so far
+	rstamp  []uint32 // per rule: matched in this generation
+	matched []int32
+	leafGen uint32
+	bstamp2 []uint32 // per anything-but alternative: excluded by this value
+	fold    []byte
+}
+
+func (sc *scratch) next() {
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.bstamp)
+		clear(sc.rstamp)
+		sc.gen = 1
+	}
+	sc.matched = sc.matched[:0]
+}
+
+func (sc *scratch) nextLeaf() {
+	sc.leafGen++
+	if sc.leafGen == 0 {
+		clear(sc.bstamp2)
+		sc.leafGen = 1
+	}
+}
+
+// matcher runs one event through an index.
+type matcher struct {
+	ix *index
+	ev *Event
+	sc *scratch
+}
+
+func (m *matcher) run() {
+	m.sc.next()
+	for i := range m.ev.leaves {
+		l := &m.ev.leaves[i]
+		if fx := m.ix.lookup(l.hash, l.path); fx != nil {
+			m.leaf(fx, l)
+		}
+	}
+	for _, bid := range m.ix.always {
+		ib := &m.ix.branches[bid]
+		if m.sc.rstamp[ib.rule] != m.sc.gen && ib.b.match(m.ev) {
+			m.accept(ib.rule)
+		}
+	}
+}
+
+func (m *matcher) accept(rule int32) {
+	if m.sc.rstamp[rule] != m.sc.gen {
+		m.sc.rstamp[rule] = m.sc.gen
+		m.sc.matched = append(m.sc.matched, rule)
+	}
+}
+
+// hit marks fields as satisfied and accepts branches that become complete.
+func (m *matcher) hit(refs []ref) {
+	for _, r := range refs {
+		m.hitOne(r)
+	}
+}
+
+func (m *matcher) hitOne(r ref) {
+	sc := m.sc
+	if sc.bstamp[r.br] != sc.gen {
+		sc.bstamp[r.br] = sc.gen
+		sc.bmask[r.br] = 0
+	}
+	old := sc.bmask[r.br]
+	mask := old | 1<<r.bit
+	if mask == old {
+		return
+	}
+	ib := &m.ix.branches[r.br]
+	if mask&ib.req != ib.req {
+		sc.bmask[r.br] = mask
+		return
+	}
+	// Complete: decide once, then ignore further hits on this branch.
+	sc.bmask[r.br] = ^uint64(0)
+	if sc.rstamp[ib.rule] == sc.gen {
+		return
+	}
+	if ib.verify || (ib.multi && m.ev.objArrays) {
+		if !ib.b.match(m.ev) {
+			return
+		}
+	}
+	m.accept(ib.rule)
+}
+
+// leaf runs one event value through the alternatives of its path.
+func (m *matcher) leaf(fx *fieldIndex, l *leaf) {
+	sc := m.sc
+	buts := len(fx.buts) > 0
+	if buts {
+		sc.nextLeaf()
+	}
+	switch l.kind {
+	case kString:
+		s := l.val
+		if refs, ok := fx.exact[s]; ok {
+			m.hit(refs)
+		}
+		if fx.needIP {
+			if a, ok := parseIP(s); ok {
+				if refs, ok := fx.ips[a]; ok {
+					m.hit(refs)
+				}
+				m.hit(fx.cidrs.lookup(a))
+			}
+		}
+		walk(&fx.prefix, s, false, m.hit)
+		walk(&fx.suffix, s, true, m.hit)
+		if fx.needFold {
+			sc.fold = appendFold(sc.fold[:0], s)
+			f := sc.fold
+			if refs, ok := fx.eqFold[string(f)]; ok {
+				m.hit(refs)
+			}
+			walk(&fx.pfold, f, false, m.hit)
+			walk(&fx.sfold, f, true, m.hit)
+			if buts {
+				if ids, ok := fx.butFold[string(f)]; ok {
+					m.exclude(ids)
+				}
+			}
+		}
+		for i := range fx.wild {
+			if fx.wild[i].w.match(s) {
+				m.hitOne(fx.wild[i].r)
+			}
+		}
+		if buts {
+			if ids, ok := fx.butStr[s]; ok {
+				m.exclude(ids)
+			}
+			walk(&fx.butPre, s, false, m.exclude)
+			walk(&fx.butSuf, s, true, m.exclude)
+			for i := range fx.butWild {
+				if fx.butWild[i].w.match(s) {
+					sc.bstamp2[fx.butWild[i].r.br] = sc.leafGen
+				}
+			}
+		}
+	case kNumber:
+		if refs, ok := fx.lits[l.val]; ok {
+			m.hit(refs)
+		}
+		if l.numOK {
+			if refs, ok := fx.nums[l.micros]; ok {
+				m.hit(refs)
+			}
+			m.hit(fx.ranges.lookup(l.micros))
+			if buts {
+				if ids, ok := fx.butNum[l.micros]; ok {
+					m.exclude(ids)
+				}
+			}
+		}
+	default:
+		if refs, ok := fx.lits[l.val]; ok {
+			m.hit(refs)
+		}
+	}
+	m.hit(fx.exists)
+	if buts {
+		for i := range fx.buts {
+			if sc.bstamp2[i] != sc.leafGen {
+				m.hitOne(fx.buts[i].r)
+			}
+		}
+	}
+}
+
+// exclude marks anything-but alternatives the current value falls under.
+func (m *matcher) exclude(ids []ref) {
+	for _, id := range ids {
+		m.sc.bstamp2[id.br] = m.sc.leafGen
+	}
+}
