@@ -197,31 +197,43 @@ func (d *delimExpr) match(msg string) bool {
 		}
 		return true
 	}
-	// memo[i*(n+1)+j]: 0 unknown, 1 no, 2 yes, for slots[i:] against fields[j:].
-	n := len(fields)
-	memo := make([]byte, (len(d.slots)+1)*(n+1))
-	var rec func(i, j int) bool
-	rec = func(i, j int) bool {
-		if i == len(d.slots) {
-			return j == n
+	// Like a glob with * for "...": the first run of slots is anchored at the
+	// start, the last at the end, and each run between takes its leftmost
+	// place, which is optimal because every slot takes exactly one field.
+	runs := [][]slot{{}}
+	for _, s := range d.slots {
+		if s.any {
+			runs = append(runs, []slot{})
+			continue
 		}
-		k := i*(n+1) + j
-		if memo[k] != 0 {
-			return memo[k] == 2
-		}
-		ok := false
-		if d.slots[i].any {
-			for jj := j; jj <= n && !ok; jj++ {
-				ok = rec(i+1, jj)
-			}
-		} else if j < n && d.slots[i].match(fields[j]) {
-			ok = rec(i+1, j+1)
-		}
-		memo[k] = 1
-		if ok {
-			memo[k] = 2
-		}
-		return ok
+		runs[len(runs)-1] = append(runs[len(runs)-1], s)
 	}
-	return rec(0, 0)
+	first, last := runs[0], runs[len(runs)-1]
+	if len(first)+len(last) > len(fields) || !matchRun(first, fields) || !matchRun(last, fields[len(fields)-len(last):]) {
+		return false
+	}
+	rest := fields[len(first) : len(fields)-len(last)]
+	for _, run := range runs[1 : len(runs)-1] {
+		found := false
+		for j := 0; j+len(run) <= len(rest); j++ {
+			if matchRun(run, rest[j:]) {
+				rest, found = rest[j+len(run):], true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// matchRun matches slots against the first len(run) fields.
+func matchRun(run []slot, fields []string) bool {
+	for i, s := range run {
+		if !s.match(fields[i]) {
+			return false
+		}
+	}
+	return true
 }
