@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs all of tenkai's tests: vet, unit and end-to-end tests (the e2e tests
+# drive a real tenkai binary with the real aws CLI and aws-sdk-go-v2), the race
+# detector on the concurrent packages, and a short run of every fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+echo "== go vet"
+go vet ./...
+
+echo "== tests"
+go test -count=1 -timeout 20m ./...
+
+echo "== race detector on concurrent packages"
+race_pkgs=$(go list ./internal/store/... ./internal/clock/... ./internal/edge/... ./internal/lambda/... ./internal/events/... ./internal/sfn/... 2>/dev/null || true)
+if [ -n "$race_pkgs" ]; then go test -count=1 -race -timeout 20m $race_pkgs; fi
+
+echo "== fuzzing (${FUZZTIME:=10s} per target)"
+for pkg in $(go list ./...); do
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
+    echo "-- $pkg $target"
+    if ! out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1); then
+      echo "$out" | tail -40
+      exit 1
+    fi
+  done
+done
+echo "all tests passed"
