@@ -1,0 +1,708 @@
+package jsonata
+
+import (
+	"math"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+func fnNumber(c *callCtx, args []any) (any, error) {
+	switch x := arg(args, 0).(type) {
+	case undefinedT:
+		return undef, nil
+	case float64:
+		return x, nil
+	case bool:
+		if x {
+			return 1.0, nil
+		}
+		return 0.0, nil
+	case string:
+		if f, ok := parseJSNumber(x); ok {
+			return f, nil
+		}
+		return nil, &Error{Code: "D3030", Position: -1, Value: x, Message: formatMessage("D3030", "", x, nil)}
+	default:
+		return nil, &Error{Code: "D3030", Position: -1, Value: x, Message: formatMessage("D3030", "", x, nil)}
+	}
+}
+
+var jsonNumberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$`)
+
+func parseJSNumber(s string) (float64, bool) {
+	if jsonNumberRE.MatchString(s) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err == nil && !math.IsInf(f, 0) {
+			return f, true
+		}
+		return 0, false
+	}
+	for _, p := range []struct {
+		prefix string
+		base   int
+	}{{"0x", 16}, {"0X", 16}, {"0o", 8}, {"0O", 8}, {"0b", 2}, {"0B", 2}} {
+		if strings.HasPrefix(s, p.prefix) && len(s) > 2 {
+			n, err := strconv.ParseUint(s[2:], p.base, 64)
+			if err != nil {
+				return 0, false
+			}
+			return float64(n), true
+		}
+	}
+	return 0, false
+}
+
+func numArg(args []any, i int) (float64, bool) {
+	f, ok := arg(args, i).(float64)
+	return f, ok
+}
+
+func fnAbs(c *callCtx, args []any) (any, error) {
+	f, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	return math.Abs(f), nil
+}
+
+func fnFloor(c *callCtx, args []any) (any, error) {
+	f, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	return math.Floor(f), nil
+}
+
+func fnCeil(c *callCtx, args []any) (any, error) {
+	f, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	return math.Ceil(f), nil
+}
+
+// jsRound is JavaScript's Math.round: halves go towards +Infinity.
+func jsRound(x float64) float64 {
+	r := math.Floor(x)
+	if x-r >= 0.5 {
+		r++
+	}
+	return r
+}
+
+// shiftDecimal multiplies by 10^p through the decimal string form, as the
+// reference does, so 2.675 shifted by 2 is exactly 267.5.
+func shiftDecimal(x float64, p int) float64 {
+	s := formatNumber(x)
+	mant, exp, found := strings.Cut(s, "e")
+	e := 0
+	if found {
+		e, _ = strconv.Atoi(exp)
+	}
+	f, _ := strconv.ParseFloat(mant+"e"+strconv.Itoa(e+p), 64)
+	return f
+}
+
+func roundHalfEven(x float64, precision int) float64 {
+	if precision != 0 {
+		x = shiftDecimal(x, precision)
+	}
+	r := jsRound(x)
+	if math.Abs(r-x) == 0.5 && math.Abs(math.Mod(r, 2)) == 1 {
+		r--
+	}
+	if precision != 0 {
+		r = shiftDecimal(r, -precision)
+	}
+	if r == 0 {
+		r = 0
+	}
+	return r
+}
+
+func fnRound(c *callCtx, args []any) (any, error) {
+	f, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	p, _ := numArg(args, 1)
+	return roundHalfEven(f, int(p)), nil
+}
+
+func fnSqrt(c *callCtx, args []any) (any, error) {
+	f, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	if f < 0 {
+		return nil, &Error{Code: "D3060", Position: -1, Value: f, Message: formatMessage("D3060", "", f, nil)}
+	}
+	return math.Sqrt(f), nil
+}
+
+func fnPower(c *callCtx, args []any) (any, error) {
+	b, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	e, _ := numArg(args, 1)
+	r := math.Pow(b, e)
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return nil, &Error{Code: "D3061", Position: -1, Value: b, Message: "The power function has resulted in a value that cannot be represented as a JSON number: base=" + formatNumber(b) + ", exponent=" + formatNumber(e)}
+	}
+	return r, nil
+}
+
+func fnRandom(c *callCtx, args []any) (any, error) {
+	return rand.Float64(), nil
+}
+
+func numbers(v any) ([]float64, bool) {
+	a, ok := asArray(v)
+	if !ok {
+		if f, ok := v.(float64); ok {
+			return []float64{f}, true
+		}
+		return nil, false
+	}
+	out := make([]float64, 0, len(a))
+	for _, x := range a {
+		f, ok := x.(float64)
+		if !ok {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, true
+}
+
+func fnSum(c *callCtx, args []any) (any, error) {
+	ns, ok := numbers(arg(args, 0))
+	if !ok {
+		return undef, nil
+	}
+	t := 0.0
+	for _, n := range ns {
+		t += n
+	}
+	return t, nil
+}
+
+func fnMax(c *callCtx, args []any) (any, error) {
+	ns, ok := numbers(arg(args, 0))
+	if !ok || len(ns) == 0 {
+		return undef, nil
+	}
+	m := math.Inf(-1)
+	for _, n := range ns {
+		m = math.Max(m, n)
+	}
+	return m, nil
+}
+
+func fnMin(c *callCtx, args []any) (any, error) {
+	ns, ok := numbers(arg(args, 0))
+	if !ok || len(ns) == 0 {
+		return undef, nil
+	}
+	m := math.Inf(1)
+	for _, n := range ns {
+		m = math.Min(m, n)
+	}
+	return m, nil
+}
+
+func fnAverage(c *callCtx, args []any) (any, error) {
+	ns, ok := numbers(arg(args, 0))
+	if !ok || len(ns) == 0 {
+		return undef, nil
+	}
+	t := 0.0
+	for _, n := range ns {
+		t += n
+	}
+	return t / float64(len(ns)), nil
+}
+
+func fnCount(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return 0.0, nil
+	}
+	if a, ok := asArray(v); ok {
+		return float64(len(a)), nil
+	}
+	return 1.0, nil
+}
+
+func fnBoolean(c *callCtx, args []any) (any, error) {
+	return toBoolean(arg(args, 0)), nil
+}
+
+func fnNot(c *callCtx, args []any) (any, error) {
+	b := toBoolean(arg(args, 0))
+	if b == undef {
+		return undef, nil
+	}
+	return !b.(bool), nil
+}
+
+func fnExists(c *callCtx, args []any) (any, error) {
+	return arg(args, 0) != undef, nil
+}
+
+func fnType(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	return typeName(v), nil
+}
+
+func fnAppend(c *callCtx, args []any) (any, error) {
+	return appendValues(arg(args, 0), arg(args, 1)), nil
+}
+
+func fnReverse(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	a, ok := asArray(v)
+	if !ok {
+		return undef, nil
+	}
+	if len(a) <= 1 {
+		return v, nil
+	}
+	out := make([]any, len(a))
+	for i, x := range a {
+		out[len(a)-1-i] = x
+	}
+	return &seqv{a: out}, nil
+}
+
+func fnShuffle(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	a, ok := asArray(v)
+	if !ok {
+		return undef, nil
+	}
+	if len(a) <= 1 {
+		return v, nil
+	}
+	out := append([]any(nil), a...)
+	rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return &seqv{a: out}, nil
+}
+
+func fnDistinct(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	a, ok := asArray(v)
+	if !ok {
+		return v, nil
+	}
+	if len(a) <= 1 {
+		return v, nil
+	}
+	res := &seqv{sequence: isSequence(v)}
+	for _, x := range a {
+		dup := false
+		for _, y := range res.a {
+			if deepEqual(x, y) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			res.a = append(res.a, x)
+		}
+	}
+	return res, nil
+}
+
+func fnKeys(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	res := &seqv{sequence: true}
+	if a, ok := asArray(v); ok {
+		seen := map[string]bool{}
+		for _, it := range a {
+			for _, k := range objKeys(it) {
+				if !seen[k] {
+					seen[k] = true
+					res.a = append(res.a, k)
+				}
+			}
+		}
+		return res, nil
+	}
+	for _, k := range objKeys(v) {
+		res.a = append(res.a, k)
+	}
+	return res, nil
+}
+
+func fnLookup(c *callCtx, args []any) (any, error) {
+	k, _ := arg(args, 1).(string)
+	return lookupField(arg(args, 0), k), nil
+}
+
+func fnSpread(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if a, ok := asArray(v); ok {
+		var res any = undef
+		for _, it := range a {
+			s, _ := fnSpread(c, []any{it})
+			res = appendValues(res, s)
+		}
+		return res, nil
+	}
+	if isObject(v) {
+		res := &seqv{sequence: true}
+		for _, k := range objKeys(v) {
+			o := NewObject(1)
+			x, _ := objGet(v, k)
+			o.Set(k, x)
+			res.a = append(res.a, o)
+		}
+		return res, nil
+	}
+	return v, nil
+}
+
+func fnMerge(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	a, ok := asArray(v)
+	if !ok {
+		a = []any{v}
+	}
+	res := NewObject(4)
+	for _, it := range a {
+		for _, k := range objKeys(it) {
+			x, _ := objGet(it, k)
+			res.Set(k, x)
+		}
+	}
+	return res, nil
+}
+
+func fnError(c *callCtx, args []any) (any, error) {
+	msg, ok := arg(args, 0).(string)
+	if !ok {
+		msg = "$error() function evaluated"
+	}
+	return nil, &Error{Code: "D3137", Position: -1, Message: msg}
+}
+
+func fnAssert(c *callCtx, args []any) (any, error) {
+	b, _ := arg(args, 0).(bool)
+	if !b {
+		msg, ok := arg(args, 1).(string)
+		if !ok {
+			msg = "$assert() statement failed"
+		}
+		return nil, &Error{Code: "D3141", Position: -1, Message: msg}
+	}
+	return undef, nil
+}
+
+// deepClone copies a value into fresh ordered objects and arrays.
+func deepClone(v any) any {
+	switch x := v.(type) {
+	case *seqv, []any:
+		a, _ := asArray(v)
+		out := make([]any, len(a))
+		for i, it := range a {
+			out[i] = deepClone(it)
+		}
+		return &seqv{a: out}
+	case *Object, map[string]any:
+		ks := objKeys(x)
+		o := NewObject(len(ks))
+		for _, k := range ks {
+			it, _ := objGet(x, k)
+			if it == undef {
+				continue
+			}
+			o.Set(k, deepClone(it))
+		}
+		return o
+	}
+	return v
+}
+
+func fnClone(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	return deepClone(v), nil
+}
+
+func fnFormatBase(c *callCtx, args []any) (any, error) {
+	f, ok := numArg(args, 0)
+	if !ok {
+		return undef, nil
+	}
+	radix := 10.0
+	if r, ok := numArg(args, 1); ok {
+		radix = r
+	}
+	if radix < 2 || radix > 36 {
+		return nil, &Error{Code: "D3100", Position: -1, Value: radix, Message: formatMessage("D3100", "", radix, nil)}
+	}
+	f = roundHalfEven(f, 0)
+	return strconv.FormatInt(int64(f), int(radix)), nil
+}
+
+// HOFs
+
+func (c *callCtx) callFn(f callable, args ...any) (any, error) {
+	return c.ev.apply(f, args, c.input, c.env, c.pos, c.name)
+}
+
+func fnMap(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	a, _ := asArray(v)
+	f, _ := arg(args, 1).(callable)
+	res := &seqv{sequence: true}
+	for i, it := range a {
+		r, err := c.callFn(f, hofArgs(f, it, float64(i), v)...)
+		if err != nil {
+			return nil, err
+		}
+		if r != undef {
+			res.a = append(res.a, r)
+		}
+	}
+	return res, nil
+}
+
+func fnFilter(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	a, _ := asArray(v)
+	f, _ := arg(args, 1).(callable)
+	res := &seqv{sequence: true}
+	for i, it := range a {
+		r, err := c.callFn(f, hofArgs(f, it, float64(i), v)...)
+		if err != nil {
+			return nil, err
+		}
+		if truthy(r) {
+			res.a = append(res.a, it)
+		}
+	}
+	return res, nil
+}
+
+func fnSingle(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	a, _ := asArray(v)
+	f, hasF := arg(args, 1).(callable)
+	found := false
+	var res any = undef
+	for i, it := range a {
+		ok := true
+		if hasF {
+			r, err := c.callFn(f, hofArgs(f, it, float64(i), v)...)
+			if err != nil {
+				return nil, err
+			}
+			ok = truthy(r)
+		}
+		if ok {
+			if found {
+				return nil, &Error{Code: "D3138", Position: -1, Message: messages["D3138"]}
+			}
+			found = true
+			res = it
+		}
+	}
+	if !found {
+		return nil, &Error{Code: "D3139", Position: -1, Message: messages["D3139"]}
+	}
+	return res, nil
+}
+
+func fnReduce(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	a, _ := asArray(v)
+	f, _ := arg(args, 1).(callable)
+	n := f.arity()
+	if n < 2 {
+		return nil, &Error{Code: "D3050", Position: -1, Message: messages["D3050"]}
+	}
+	init := arg(args, 2)
+	var acc any
+	i := 0
+	if init == undef && len(a) > 0 {
+		acc = a[0]
+		i = 1
+	} else {
+		acc = init
+	}
+	for ; i < len(a); i++ {
+		fa := []any{acc, a[i]}
+		if n >= 3 {
+			fa = append(fa, float64(i))
+		}
+		if n >= 4 {
+			fa = append(fa, v)
+		}
+		r, err := c.callFn(f, fa...)
+		if err != nil {
+			return nil, err
+		}
+		acc = r
+	}
+	return acc, nil
+}
+
+func fnSift(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	f, _ := arg(args, 1).(callable)
+	if !isObject(v) || f == nil {
+		return undef, nil
+	}
+	res := NewObject(4)
+	for _, k := range objKeys(v) {
+		x, _ := objGet(v, k)
+		r, err := c.callFn(f, hofArgs(f, x, k, v)...)
+		if err != nil {
+			return nil, err
+		}
+		if truthy(r) {
+			res.Set(k, x)
+		}
+	}
+	if res.Len() == 0 {
+		return undef, nil
+	}
+	return res, nil
+}
+
+func fnEach(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	f, _ := arg(args, 1).(callable)
+	if !isObject(v) || f == nil {
+		return undef, nil
+	}
+	res := &seqv{sequence: true}
+	for _, k := range objKeys(v) {
+		x, _ := objGet(v, k)
+		r, err := c.callFn(f, hofArgs(f, x, k, v)...)
+		if err != nil {
+			return nil, err
+		}
+		if r != undef {
+			res.a = append(res.a, r)
+		}
+	}
+	return res, nil
+}
+
+func fnZip(c *callCtx, args []any) (any, error) {
+	var arrays [][]any
+	for _, a := range args {
+		if a == undef {
+			return &seqv{}, nil
+		}
+		x, ok := asArray(a)
+		if !ok {
+			x = []any{a}
+		}
+		arrays = append(arrays, x)
+	}
+	res := &seqv{}
+	if len(arrays) == 0 {
+		return res, nil
+	}
+	n := len(arrays[0])
+	for _, a := range arrays {
+		if len(a) < n {
+			n = len(a)
+		}
+	}
+	for i := 0; i < n; i++ {
+		t := &seqv{}
+		for _, a := range arrays {
+			t.a = append(t.a, a[i])
+		}
+		res.a = append(res.a, t)
+	}
+	return res, nil
+}
+
+func fnSort(c *callCtx, args []any) (any, error) {
+	v := arg(args, 0)
+	if v == undef {
+		return undef, nil
+	}
+	a, _ := asArray(v)
+	if len(a) <= 1 {
+		return v, nil
+	}
+	var greater func(x, y any) (bool, error)
+	if f, ok := arg(args, 1).(callable); ok {
+		greater = func(x, y any) (bool, error) {
+			r, err := c.callFn(f, x, y)
+			if err != nil {
+				return false, err
+			}
+			return truthy(r), nil
+		}
+	} else {
+		if isArrayOfNumbers(a) {
+			greater = func(x, y any) (bool, error) { return x.(float64) > y.(float64), nil }
+		} else if isArrayOfStrings(a) {
+			greater = func(x, y any) (bool, error) { return compareUTF16(x.(string), y.(string)) > 0, nil }
+		} else {
+			return nil, &Error{Code: "D3070", Position: -1, Message: messages["D3070"]}
+		}
+	}
+	out, err := mergeSort(append([]any(nil), a...), greater)
+	if err != nil {
+		return nil, err
+	}
+	return &seqv{a: out}, nil
+}
+
+func fnEval(c *callCtx, args []any) (any, error) {
+	src, ok := arg(args, 0).(string)
+	if !ok {
+		return undef, nil
+	}
+	root, err := parse(src)
+	if err != nil {
+		return nil, &Error{Code: "D3120", Position: -1, Value: err.Error(), Message: formatMessage("D3120", "", err.Error(), nil)}
+	}
+	input := c.input
+	if len(args) > 1 && args[1] != undef {
+		input = args[1]
+		if _, ok := asArray(input); ok && !isSequence(input) {
+			input = &seqv{a: []any{input}, sequence: true, outerWrapper: true}
+		}
+	}
+	res, err := c.ev.eval(root, input, c.env)
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Code == "U1001" {
+			return nil, err
+		}
+		return nil, &Error{Code: "D3121", Position: -1, Value: err.Error(), Message: formatMessage("D3121", "", err.Error(), nil)}
+	}
+	return res, nil
+}
