@@ -14,6 +14,7 @@ import (
 
 	"tenkai/internal/clock"
 	"tenkai/internal/edge"
+	"tenkai/internal/logs"
 	"tenkai/internal/store"
 )
 
@@ -37,6 +38,7 @@ type App struct {
 	Store    store.Store
 	Clock    clock.Clock
 	services []edge.Service
+	logs     *logs.Service // CloudWatch Logs, which Lambda writes function logs to
 	ln       net.Listener
 	srv      *http.Server
 	endpoint string
