@@ -182,8 +182,13 @@ func DecodeItem(data []byte) (Item, error) {
 	return out, nil
 }
 
+// MaxDepth is how deeply DynamoDB lets lists and maps nest.
+const MaxDepth = 32
+
 // Decode decodes and validates one wire-format attribute value.
-func Decode(data []byte) (Value, error) {
+func Decode(data []byte) (Value, error) { return decode(data, 0) }
+
+func decode(data []byte, depth int) (Value, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return Value{}, structureError(data, "structure")
@@ -204,7 +209,7 @@ func Decode(data []byte) (Value, error) {
 		if !ok || string(bytes.TrimSpace(r)) == "null" {
 			continue
 		}
-		v, err := decodeMember(Type(i+1), r)
+		v, err := decodeMember(Type(i+1), r, depth)
 		if err != nil {
 			return Value{}, err
 		}
@@ -216,7 +221,10 @@ func Decode(data []byte) (Value, error) {
 	return out, nil
 }
 
-func decodeMember(t Type, r json.RawMessage) (Value, error) {
+func decodeMember(t Type, r json.RawMessage, depth int) (Value, error) {
+	if (t == TypeM || t == TypeL) && depth >= MaxDepth {
+		return Value{}, validationf("Nesting Levels have exceeded supported limits")
+	}
 	switch t {
 	case TypeS:
 		s, err := decodeString(r, "String")
@@ -259,7 +267,7 @@ func decodeMember(t Type, r json.RawMessage) (Value, error) {
 		}
 		m := make(map[string]Value, len(raw))
 		for k, e := range raw {
-			v, err := Decode(e)
+			v, err := decode(e, depth+1)
 			if err != nil {
 				return Value{}, err
 			}
@@ -273,7 +281,7 @@ func decodeMember(t Type, r json.RawMessage) (Value, error) {
 		}
 		l := make([]Value, len(raw))
 		for i, e := range raw {
-			v, err := Decode(e)
+			v, err := decode(e, depth+1)
 			if err != nil {
 				return Value{}, err
 			}

@@ -143,3 +143,20 @@ func TestSize(t *testing.T) {
 		t.Errorf("ItemSize(%v) = %d; want %d", it, got, want)
 	}
 }
+
+func TestDecodeNesting(t *testing.T) {
+	nest := func(n int) string {
+		s := `{"S":"x"}`
+		for range n {
+			s = `{"L":[` + s + `]}`
+		}
+		return s
+	}
+	if _, err := attr.Decode([]byte(nest(32))); err != nil {
+		t.Errorf("Decode(32 levels) error = %v", err)
+	}
+	_, err := attr.Decode([]byte(nest(33)))
+	if want := "Nesting Levels have exceeded supported limits"; err == nil || err.Error() != want {
+		t.Errorf("Decode(33 levels) error = %v; want %s", err, want)
+	}
+}

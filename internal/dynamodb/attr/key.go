@@ -73,22 +73,29 @@ func appendEscaped(dst []byte, s string) []byte {
 }
 
 func appendNumberKey(dst []byte, c string) []byte {
-	d := decompose(c)
-	if d.digits == "" {
+	neg, hi, lo, adj := sigParts(c)
+	n := len(hi) + len(lo)
+	if n == 0 {
 		return append(dst, numZero)
 	}
+	digit := func(i int) byte {
+		if i < len(hi) {
+			return hi[i] - '0'
+		}
+		return lo[i-len(hi)] - '0'
+	}
 	var flip byte
-	if d.neg {
+	if neg {
 		dst = append(dst, numNeg)
 		flip = 0xFF
 	} else {
 		dst = append(dst, numPos)
 	}
-	dst = append(dst, byte(d.adj-minExp)^flip)
-	for i := 0; i < len(d.digits); i += 2 {
-		p := (d.digits[i] - '0') * 10
-		if i+1 < len(d.digits) {
-			p += d.digits[i+1] - '0'
+	dst = append(dst, byte(adj-minExp)^flip)
+	for i := 0; i < n; i += 2 {
+		p := digit(i) * 10
+		if i+1 < n {
+			p += digit(i + 1)
 		}
 		dst = append(dst, (p+1)^flip)
 	}

@@ -154,30 +154,27 @@ func (d decimal) text() string {
 	return sb.String()
 }
 
-// decompose splits canonical number text into a decimal without allocating.
-func decompose(c string) decimal {
-	d := decimal{}
+// sigParts splits canonical number text into its sign, its significant
+// digits as two pieces to be read one after the other (integer and fraction
+// parts, so no allocation is needed) and its adjusted exponent. Zero has no
+// digits.
+func sigParts(c string) (neg bool, hi, lo string, adj int) {
 	if c == "0" {
-		return d
+		return false, "", "", 0
 	}
 	if c[0] == '-' {
-		d.neg = true
+		neg = true
 		c = c[1:]
 	}
 	intPart, frac, _ := strings.Cut(c, ".")
 	if intPart != "0" {
-		d.adj = len(intPart) - 1
 		if frac == "" {
-			d.digits = strings.TrimRight(intPart, "0")
-		} else {
-			d.digits = intPart + frac // allocation only for mixed numbers
+			return neg, strings.TrimRight(intPart, "0"), "", len(intPart) - 1
 		}
-		return d
+		return neg, intPart, frac, len(intPart) - 1
 	}
 	z := len(frac) - len(strings.TrimLeft(frac, "0"))
-	d.adj = -z - 1
-	d.digits = frac[z:]
-	return d
+	return neg, frac[z:], "", -z - 1
 }
 
 // compareNum orders two canonical number texts numerically.

@@ -122,3 +122,13 @@ func TestArithmetic(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAdd(b *testing.B) {
+	x, y := attr.MustN("12345.678"), attr.MustN("1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := attr.Add(x, y); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

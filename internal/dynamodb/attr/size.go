@@ -44,9 +44,9 @@ func Size(v Value) int {
 // numberSize is ceil(significant digits / 2) + 1, plus one for a negative
 // number; zero takes one byte.
 func numberSize(c string) int {
-	d := decompose(c)
-	n := (len(d.digits)+1)/2 + 1
-	if d.neg {
+	neg, hi, lo, _ := sigParts(c)
+	n := (len(hi)+len(lo)+1)/2 + 1
+	if neg {
 		n++
 	}
 	return n

@@ -1,0 +1,26 @@
+// Package expr parses and evaluates DynamoDB expressions: condition and
+// filter expressions, key conditions, projections and update expressions,
+// plus the legacy parameters (Expected, QueryFilter, ScanFilter,
+// KeyConditions, AttributeUpdates, AttributesToGet) converted to the same
+// trees. Errors are *attr.Error values worded exactly as DynamoDB words its
+// ValidationException messages.
+//
+// One request's expressions share a Params, which resolves #names and
+// :values and records their use; DynamoDB rejects names or values that no
+// expression of the request uses. The service checks in DynamoDB's order:
+//
+//	p, err := expr.NewParams(req.ExpressionAttributeNames, values) // values from expr.DecodeValues
+//	upd, err := expr.ParseUpdate(req.UpdateExpression, p)
+//	cond, err := expr.ParseCondition(req.ConditionExpression, p) // when given
+//	err = p.CheckUnused()
+//	...
+//	if !cond.Eval(old) { /* ConditionalCheckFailedException */ }
+//	res, err := upd.Apply(old) // res.Item is the new item; old is untouched
+//
+// For Query, ParseKeyCondition checks the key condition against the key
+// schema and returns the partition key value and a RangeCondition whose
+// Bounds are sort-key encodings (attr.AppendKey) for a range scan.
+//
+// Parsed expressions are immutable and safe for concurrent use; a Params
+// belongs to one request.
+package expr
