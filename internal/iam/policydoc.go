@@ -1,0 +1,88 @@
+package iam
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode"
+)
+
+// CheckPolicy checks that doc is a policy document IAM would accept: valid
+// JSON, an object with a Statement of one or more statement objects, and a
+// known Version when one is given. It does not evaluate actions or resources.
+func CheckPolicy(doc string) error {
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return malformedPolicy("This policy contains invalid Json")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return malformedPolicy("Syntax errors in policy.")
+	}
+	if ver, ok := obj["Version"]; ok {
+		if s, _ := ver.(string); s != "2012-10-17" && s != "2008-10-17" {
+			return malformedPolicy("The policy failed legacy parsing")
+		}
+	}
+	switch st := obj["Statement"].(type) {
+	case map[string]any:
+		return checkStatement(st)
+	case []any:
+		if len(st) == 0 {
+			return malformedPolicy("Syntax errors in policy.")
+		}
+		for _, s := range st {
+			m, ok := s.(map[string]any)
+			if !ok {
+				return malformedPolicy("Syntax errors in policy.")
+			}
+			if err := checkStatement(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return malformedPolicy("Syntax errors in policy.")
+}
+
+func checkStatement(st map[string]any) error {
+	eff, ok := st["Effect"]
+	if !ok {
+		return malformedPolicy("Syntax errors in policy.")
+	}
+	if s, _ := eff.(string); s != "Allow" && s != "Deny" {
+		return malformedPolicy("Syntax errors in policy.")
+	}
+	return nil
+}
+
+// policySize is the size IAM counts against policy quotas: characters,
+// not counting white space.
+func policySize(doc string) int {
+	n := 0
+	for _, r := range doc {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// EscapeDocument percent-encodes a policy document as IAM returns it: every
+// byte except RFC 3986 unreserved characters becomes %XX. Clients (the aws CLI,
+// boto3) unquote it; SDKs hand it to the caller as is.
+func EscapeDocument(doc string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(doc) * 2)
+	for i := 0; i < len(doc); i++ {
+		c := doc[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}

@@ -1,0 +1,102 @@
+package sts
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"tenkai/internal/edge"
+)
+
+// Constraints from the STS API model, anchored; the strings are the patterns
+// as STS prints them.
+var (
+	reSessionName  = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	patSessionName = `[\w+=,.@-]*`
+	reExternalID   = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	patExternalID  = `[\w+=,.@:\/-]*`
+	reKeyID        = regexp.MustCompile(`^\w*$`)
+	rePolicy       = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
+	patPolicy      = `[\u0009\u000A\u000D\u0020-\u00FF]+`
+	// reRoleARN is an IAM role ARN in any partition.
+	reRoleARN = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7E]*/)?([\w+=,.@-]+)$`)
+)
+
+// checker collects constraint violations into one ValidationError, as STS
+// reports them.
+type checker struct{ errs []string }
+
+func (c *checker) add(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+}
+
+// str checks a string member and returns its value ("" when absent).
+func (c *checker) str(form url.Values, member, field string, required bool, min, max int, re *regexp.Regexp, pattern string) string {
+	vs, ok := form[member]
+	if !ok {
+		if required {
+			c.add("Value null at '%s' failed to satisfy constraint: Member must not be null", field)
+		}
+		return ""
+	}
+	v := vs[0]
+	n := utf8.RuneCountInString(v)
+	if re != nil && !re.MatchString(v) {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", short(v), field, pattern)
+	}
+	if n < min {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", short(v), field, min)
+	}
+	if max > 0 && n > max {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", short(v), field, max)
+	}
+	return v
+}
+
+// integer reads an optional integer member in [min, max]; 0 when absent.
+func (c *checker) integer(form url.Values, member, field string, min, max int) int {
+	vs, ok := form[member]
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(vs[0]))
+	if err != nil {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must be a number", short(vs[0]), field)
+		return 0
+	}
+	if n < min {
+		c.add("Value '%d' at '%s' failed to satisfy constraint: Member must have value greater than or equal to %d", n, field, min)
+	}
+	if n > max {
+		c.add("Value '%d' at '%s' failed to satisfy constraint: Member must have value less than or equal to %d", n, field, max)
+	}
+	return n
+}
+
+func (c *checker) err() error {
+	switch len(c.errs) {
+	case 0:
+		return nil
+	case 1:
+		return validationError("1 validation error detected: " + c.errs[0])
+	}
+	return validationError(fmt.Sprintf("%d validation errors detected: %s", len(c.errs), strings.Join(c.errs, "; ")))
+}
+
+// short cuts a value for a message so huge inputs do not come back whole.
+func short(v string) string {
+	const max = 256
+	if len(v) <= max {
+		return v
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return v[:cut] + "..."
+}
+
+func validationError(msg string) *edge.Error { return edge.Errorf("ValidationError", "%s", msg) }
