@@ -1,0 +1,304 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"tenkai/internal/store"
+)
+
+// Defaults of a target's RetryPolicy, as in AWS.
+const (
+	defaultMaxRetries = 185
+	defaultMaxAge     = 24 * time.Hour
+	pendingBucket     = "events/pending"
+)
+
+// delivery is one event on its way to one target.
+type delivery struct {
+	ID        string    `json:"id"`
+	Account   string    `json:"account"`
+	Region    string    `json:"region"`
+	RuleARN   string    `json:"rule"`
+	Target    Target    `json:"target"`
+	Input     []byte    `json:"input"`
+	EventTime time.Time `json:"eventTime"`
+	Attempts  int       `json:"attempts"`
+}
+
+// errPermanent marks failures a retry cannot fix.
+type errPermanent struct{ error }
+
+func (s *Service) enqueue(d *delivery) {
+	if s.cfg.Durable {
+		if err := s.st.Update(func(tx store.Tx) error { return putJSON(tx.Bucket(pendingBucket), []byte(d.ID), d) }); err != nil {
+			s.log.Error("persist delivery", "err", err)
+		}
+	}
+	s.q.push(d)
+}
+
+func (s *Service) resumePending() error {
+	if !s.cfg.Durable {
+		return nil
+	}
+	var ds []*delivery
+	err := s.st.View(func(tx store.Tx) error {
+		var derr error
+		tx.Bucket(pendingBucket).Scan(nil, nil, false, func(_, v []byte) bool {
+			d := new(delivery)
+			if derr = json.Unmarshal(v, d); derr != nil {
+				return false
+			}
+			ds = append(ds, d)
+			return true
+		})
+		return derr
+	})
+	for _, d := range ds {
+		s.q.push(d)
+	}
+	return err
+}
+
+func (s *Service) finish(d *delivery) {
+	if s.cfg.Durable {
+		_ = s.st.Update(func(tx store.Tx) error { return tx.Bucket(pendingBucket).Delete([]byte(d.ID)) })
+	}
+}
+
+func (s *Service) work(ctx context.Context) {
+	for {
+		d, ok := s.q.pop(ctx)
+		if !ok {
+			return
+		}
+		s.attempt(ctx, d)
+	}
+}
+
+func (s *Service) attempt(ctx context.Context, d *delivery) {
+	d.Attempts++
+	err := s.send(ctx, d)
+	rec := record{Time: s.clk.Now(), Rule: d.RuleARN, Target: d.Target.Arn, TargetID: d.Target.Id, Attempt: d.Attempts, Status: "SUCCEEDED"}
+	if err == nil {
+		s.rec.add(rec)
+		s.finish(d)
+		return
+	}
+	rec.Status, rec.Error = "FAILED", err.Error()
+	maxRetries, maxAge := defaultMaxRetries, defaultMaxAge
+	if p := d.Target.RetryPolicy; p != nil {
+		if p.MaximumRetryAttempts != nil {
+			maxRetries = *p.MaximumRetryAttempts
+		}
+		if p.MaximumEventAgeInSeconds != nil {
+			maxAge = time.Duration(*p.MaximumEventAgeInSeconds) * time.Second
+		}
+	}
+	var perm errPermanent
+	delay := backoff(d.Attempts)
+	if errors.As(err, &perm) || d.Attempts > maxRetries || s.clk.Now().Add(delay).Sub(d.EventTime) > maxAge {
+		rec.Status = "DROPPED"
+		s.rec.add(rec)
+		s.log.Warn("event delivery failed; giving up", "rule", d.RuleARN, "target", d.Target.Id, "arn", d.Target.Arn, "attempts", d.Attempts, "err", err)
+		s.finish(d)
+		return
+	}
+	rec.Status = "RETRYING"
+	s.rec.add(rec)
+	s.log.Warn("event delivery failed; will retry", "rule", d.RuleARN, "target", d.Target.Id, "attempt", d.Attempts, "in", delay, "err", err)
+	s.clk.AfterFunc(delay, func() { s.q.push(d) })
+}
+
+// backoff is exponential with jitter, from 1 s up to 3 minutes.
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 8)
+	if d > 3*time.Minute {
+		d = 3 * time.Minute
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// send delivers to the target named by its ARN.
+func (s *Service) send(ctx context.Context, d *delivery) error {
+	arn := d.Target.Arn
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return errPermanent{fmt.Errorf("target ARN %q is not valid", arn)}
+	}
+	svc, region, acct, res := parts[2], parts[3], parts[4], parts[5]
+	switch {
+	case svc == "lambda":
+		if s.cfg.Functions == nil {
+			return errPermanent{errors.New("Lambda is not available")}
+		}
+		if acct == d.Account && !s.cfg.Functions.AllowsInvoke(ctx, acct, region, arn, "events.amazonaws.com", d.RuleARN) {
+			return fmt.Errorf("EventBridge is not authorized to invoke %s: add a resource-based policy (aws lambda add-permission --principal events.amazonaws.com --source-arn %s)", arn, d.RuleARN)
+		}
+		return s.cfg.Functions.InvokeAsync(ctx, acct, region, arn, d.Input)
+	case svc == "states":
+		if s.cfg.Executions == nil {
+			return errPermanent{errors.New("Step Functions is not available")}
+		}
+		return s.cfg.Executions.StartExecution(ctx, acct, region, arn, d.Input)
+	case svc == "logs":
+		if s.cfg.Logs == nil {
+			return errPermanent{errors.New("CloudWatch Logs is not available")}
+		}
+		group := strings.TrimPrefix(res, "log-group:")
+		group = strings.TrimSuffix(group, ":*")
+		var ev struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(d.Input, &ev)
+		stream := ev.ID
+		if stream == "" {
+			stream = d.ID
+		}
+		return s.cfg.Logs.WriteLog(ctx, acct, region, group, stream, d.EventTime, string(d.Input))
+	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
+		return s.forward(ctx, acct, region, strings.TrimPrefix(res, "event-bus/"), d)
+	case svc == "events" && strings.HasPrefix(res, "api-destination/"):
+		return s.callAPIDestination(ctx, acct, region, res, d)
+	}
+	return errPermanent{fmt.Errorf("targets of type %s are not supported by tenkai", svc)}
+}
+
+// forward puts an event on another bus, as cross-bus targets do.
+func (s *Service) forward(ctx context.Context, acct, region, bus string, d *delivery) error {
+	idx, err := s.busIndexFor(acct, region, bus)
+	if err != nil {
+		return err
+	}
+	if !idx.exists {
+		return errPermanent{fmt.Errorf("event bus %s does not exist", bus)}
+	}
+	s.route(ctx, acct, region, idx, d.Input, s.clk.Now())
+	return nil
+}
+
+// queue is an unbounded FIFO of deliveries, so PutEvents never blocks on slow targets.
+type queue struct {
+	mu     sync.Mutex
+	items  []*delivery
+	wake   chan struct{}
+	closed bool
+}
+
+func newQueue() *queue { return &queue{wake: make(chan struct{}, 1)} }
+
+func (q *queue) push(d *delivery) {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return
+	}
+	q.items = append(q.items, d)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) pop(ctx context.Context) (*delivery, bool) {
+	for {
+		q.mu.Lock()
+		if q.closed {
+			q.mu.Unlock()
+			return nil, false
+		}
+		if len(q.items) > 0 {
+			d := q.items[0]
+			q.items[0] = nil
+			q.items = q.items[1:]
+			more := len(q.items) > 0
+			q.mu.Unlock()
+			if more {
+				select {
+				case q.wake <- struct{}{}:
+				default:
+				}
+			}
+			return d, true
+		}
+		q.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil, false
+		case <-q.wake:
+		}
+	}
+}
+
+func (q *queue) drain() {
+	q.mu.Lock()
+	q.items = nil
+	q.mu.Unlock()
+}
+
+func (q *queue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.items = nil
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// record is one delivery attempt, kept for /_tenkai/events/deliveries.
+type record struct {
+	Time     time.Time `json:"time"`
+	Rule     string    `json:"rule"`
+	Target   string    `json:"targetArn"`
+	TargetID string    `json:"targetId"`
+	Attempt  int       `json:"attempt"`
+	Status   string    `json:"status"` // SUCCEEDED, RETRYING, DROPPED, FAILED
+	Error    string    `json:"error,omitempty"`
+}
+
+// recorder keeps the most recent delivery records in a ring.
+type recorder struct {
+	mu   sync.Mutex
+	ring []record
+	next int
+	full bool
+	n    int
+}
+
+func newRecorder(n int) *recorder { return &recorder{ring: make([]record, n), n: n} }
+
+func (r *recorder) add(x record) {
+	r.mu.Lock()
+	r.ring[r.next] = x
+	r.next = (r.next + 1) % r.n
+	if r.next == 0 {
+		r.full = true
+	}
+	r.mu.Unlock()
+}
+
+func (r *recorder) list() []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []record
+	if r.full {
+		out = append(out, r.ring[r.next:]...)
+	}
+	return append(out, r.ring[:r.next]...)
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.next, r.full = 0, false
+	r.mu.Unlock()
+}

@@ -1,0 +1,236 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"time"
+
+	"tenkai/internal/edge"
+	"tenkai/internal/events/pattern"
+)
+
+const maxPutEventsSize = 256 * 1024
+
+type putEventsEntry struct {
+	Time         *edge.Epoch `json:"Time"`
+	Source       *string     `json:"Source"`
+	Resources    []string    `json:"Resources"`
+	DetailType   *string     `json:"DetailType"`
+	Detail       *string     `json:"Detail"`
+	EventBusName string      `json:"EventBusName"`
+	TraceHeader  string      `json:"TraceHeader"`
+}
+
+type putEventsIn struct {
+	Entries    []putEventsEntry `json:"Entries"`
+	EndpointId string           `json:"EndpointId"`
+}
+
+type putEventsResult struct {
+	EventId      string `json:"EventId,omitempty"`
+	ErrorCode    string `json:"ErrorCode,omitempty"`
+	ErrorMessage string `json:"ErrorMessage,omitempty"`
+}
+
+type putEventsOut struct {
+	FailedEntryCount int               `json:"FailedEntryCount"`
+	Entries          []putEventsResult `json:"Entries"`
+}
+
+// entrySize follows AWS's PutEvents size calculation.
+func entrySize(e *putEventsEntry) int {
+	n := 0
+	if e.Time != nil {
+		n += 14
+	}
+	for _, p := range []*string{e.Source, e.DetailType, e.Detail} {
+		if p != nil {
+			n += len(*p)
+		}
+	}
+	for _, r := range e.Resources {
+		n += len(r)
+	}
+	return n
+}
+
+func (s *Service) putEvents(ctx context.Context, in *putEventsIn) (*putEventsOut, error) {
+	m := edge.MetaFrom(ctx)
+	if len(in.Entries) == 0 {
+		return nil, edge.MissingMember("entries")
+	}
+	if len(in.Entries) > 10 {
+		return nil, edge.Validation("1 validation error detected: Value '[...]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	total := 0
+	for i := range in.Entries {
+		total += entrySize(&in.Entries[i])
+	}
+	if total > maxPutEventsSize {
+		return nil, edge.Validation("Total size of the entries in the request is over the limit.")
+	}
+	out := &putEventsOut{Entries: make([]putEventsResult, len(in.Entries))}
+	now := s.clk.Now()
+	for i := range in.Entries {
+		e := &in.Entries[i]
+		res, err := s.acceptEntry(ctx, m.Account, m.Region, e, now, false)
+		if err != nil {
+			return nil, err
+		}
+		if res.ErrorCode != "" {
+			out.FailedEntryCount++
+		}
+		out.Entries[i] = res
+	}
+	return out, nil
+}
+
+func entryError(code, msg string) putEventsResult {
+	return putEventsResult{ErrorCode: code, ErrorMessage: msg}
+}
+
+// acceptEntry validates one entry, builds its event and routes it. internal
+// events (from AWS services) may use aws.* sources.
+func (s *Service) acceptEntry(ctx context.Context, acct, region string, e *putEventsEntry, now time.Time, internal bool) (putEventsResult, error) {
+	switch {
+	case e.Source == nil || *e.Source == "":
+		return entryError("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."), nil
+	case e.DetailType == nil || *e.DetailType == "":
+		return entryError("InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument."), nil
+	case e.Detail == nil || *e.Detail == "":
+		return entryError("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument."), nil
+	}
+	detail := []byte(*e.Detail)
+	if !json.Valid(detail) || bytes.TrimSpace(detail)[0] != '{' {
+		return entryError("MalformedDetail", "Detail is malformed."), nil
+	}
+	if !internal && len(*e.Source) >= 4 && (*e.Source)[:4] == "aws." {
+		return entryError("NotAuthorizedForSourceException", "Not authorized for the source."), nil
+	}
+	bus := busName(e.EventBusName)
+	idx, err := s.busIndexFor(acct, region, bus)
+	if err != nil {
+		return putEventsResult{}, err
+	}
+	if !idx.exists {
+		return entryError("ResourceNotFoundException", "Event bus "+bus+" does not exist."), nil
+	}
+	t := now
+	if e.Time != nil {
+		t = e.Time.Time()
+	}
+	id := s.cfg.NewID()
+	resources := e.Resources
+	if resources == nil {
+		resources = []string{}
+	}
+	ev := envelope{Version: "0", ID: id, DetailType: *e.DetailType, Source: *e.Source, Account: acct,
+		Time: t.UTC().Format(time.RFC3339), Region: region, Resources: resources, Detail: compactJSON(detail)}
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return putEventsResult{}, err
+	}
+	s.route(ctx, acct, region, idx, raw, now)
+	return putEventsResult{EventId: id}, nil
+}
+
+var eventPool = sync.Pool{New: func() any { return new(pattern.Event) }}
+
+// route matches an event against a bus's rules and queues a delivery per target.
+func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex, raw []byte, ingested time.Time) {
+	if idx.set.Len() == 0 {
+		return
+	}
+	pe := eventPool.Get().(*pattern.Event)
+	defer eventPool.Put(pe)
+	if err := pe.Parse(raw); err != nil {
+		s.log.Warn("event does not parse for matching", "err", err)
+		return
+	}
+	var buf [8]string
+	for _, name := range idx.set.MatchEvent(pe, buf[:0]) {
+		r := idx.rules[name]
+		if r == nil {
+			continue
+		}
+		s.dispatch(ctx, acct, region, r, raw, ingested)
+	}
+}
+
+// dispatch queues one delivery per target of a matched rule.
+func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, raw []byte, ingested time.Time) {
+	arn := ruleARN(region, acct, r.Bus, r.Name)
+	for i := range r.Targets {
+		t := &r.Targets[i]
+		input, err := targetInput(t, raw, arn, r.Name, ingested)
+		if err != nil {
+			s.rec.add(record{Time: s.clk.Now(), Rule: arn, Target: t.Arn, TargetID: t.Id, Status: "FAILED", Error: "input transformation: " + err.Error()})
+			s.log.Warn("target input could not be built", "rule", arn, "target", t.Id, "err", err)
+			continue
+		}
+		s.enqueue(&delivery{ID: s.cfg.NewID(), Account: acct, Region: region, RuleARN: arn, Target: *t, Input: input, EventTime: ingested})
+	}
+}
+
+func compactJSON(b []byte) json.RawMessage {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return b
+	}
+	return buf.Bytes()
+}
+
+// PublishEvent puts an event on the default bus on behalf of an AWS service
+// (source aws.states, aws.codepipeline, aws.codedeploy, ...). It is how other
+// services emit the events AWS emits; sources under aws.* are allowed here.
+func (s *Service) PublishEvent(ctx context.Context, account, region, source, detailType string, detail []byte, resources []string) error {
+	d := string(detail)
+	e := putEventsEntry{Source: &source, DetailType: &detailType, Detail: &d, Resources: resources}
+	res, err := s.acceptEntry(ctx, account, region, &e, s.clk.Now(), true)
+	if err != nil {
+		return err
+	}
+	if res.ErrorCode != "" {
+		return edge.Errorf(res.ErrorCode, "%s", res.ErrorMessage)
+	}
+	return nil
+}
+
+type testEventPatternIn struct {
+	EventPattern string `json:"EventPattern"`
+	Event        string `json:"Event"`
+}
+
+type testEventPatternOut struct {
+	Result bool `json:"Result"`
+}
+
+func (s *Service) testEventPattern(ctx context.Context, in *testEventPatternIn) (*testEventPatternOut, error) {
+	if in.EventPattern == "" {
+		return nil, edge.MissingMember("eventPattern")
+	}
+	if in.Event == "" {
+		return nil, edge.MissingMember("event")
+	}
+	p, err := pattern.Compile([]byte(in.EventPattern))
+	if err != nil {
+		return nil, edge.Errorf("InvalidEventPatternException", "%s", err.Error())
+	}
+	var ev map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(in.Event), &ev); err != nil {
+		return nil, edge.Errorf("InvalidArgument", "Parameter Event is not valid.")
+	}
+	// AWS requires the envelope's fields in the test event.
+	for _, f := range []string{"id", "account", "source", "time", "region", "detail-type"} {
+		if _, ok := ev[f]; !ok {
+			return nil, edge.Errorf("InvalidArgument", "Parameter Event is not valid.")
+		}
+	}
+	if _, err := strconv.Unquote(string(ev["account"])); err != nil {
+		return nil, edge.Errorf("InvalidArgument", "Parameter Event is not valid.")
+	}
+	return &testEventPatternOut{Result: p.Match([]byte(in.Event))}, nil
+}

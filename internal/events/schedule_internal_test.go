@@ -1,0 +1,71 @@
+package events
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseScheduleErrors(t *testing.T) {
+	bad := []string{
+		"rate(1 minutes)", "rate(5 minute)", "rate(0 minutes)", "rate(-1 hours)", "rate(5 weeks)", "rate(5)",
+		"cron(0 12 * * * *)", "cron(0 12 ? * ? *)", "cron(0 12 * *)", "cron(60 12 * * ? *)", "cron(0 24 * * ? *)",
+		"cron(0 12 32 * ? *)", "cron(0 12 ? * 8 *)", "cron(0 12 ? * MON#6 *)", "every day", "",
+	}
+	for _, expr := range bad {
+		if _, err := parseSchedule(expr); err == nil {
+			t.Errorf("parseSchedule(%q) = nil error; want invalid", expr)
+		}
+	}
+}
+
+func TestScheduleNext(t *testing.T) {
+	at := func(s string) time.Time {
+		tt, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tt
+	}
+	tests := []struct {
+		expr, from, want string
+	}{
+		{"rate(5 minutes)", "2026-11-21T08:00:00Z", "2026-11-21T08:05:00Z"},
+		{"rate(1 hour)", "2026-11-21T08:00:00Z", "2026-11-21T09:00:00Z"},
+		{"rate(2 days)", "2026-11-21T08:00:00Z", "2026-11-23T08:00:00Z"},
+		{"cron(0 12 * * ? *)", "2026-11-21T08:00:00Z", "2026-11-21T12:00:00Z"},
+		{"cron(0 12 * * ? *)", "2026-11-21T12:00:00Z", "2026-11-22T12:00:00Z"},
+		{"cron(15 10 ? * 6L 2026)", "2026-11-01T00:00:00Z", "2026-11-27T10:15:00Z"}, // last Friday
+		{"cron(0/15 * * * ? *)", "2026-11-21T08:07:00Z", "2026-11-21T08:15:00Z"},
+		{"cron(0 8 1 * ? *)", "2026-11-21T08:00:00Z", "2026-12-01T08:00:00Z"},
+		{"cron(0 18 ? * MON-FRI *)", "2026-11-21T08:00:00Z", "2026-11-23T18:00:00Z"}, // Saturday → Monday
+		{"cron(0 10 ? * 3#2 *)", "2026-11-01T00:00:00Z", "2026-11-10T10:00:00Z"},    // second Tuesday
+		{"cron(0 9 L * ? *)", "2026-02-01T00:00:00Z", "2026-02-28T09:00:00Z"},
+		{"cron(0 9 15W * ? *)", "2026-11-01T00:00:00Z", "2026-11-16T09:00:00Z"}, // 15th is a Sunday → Monday
+		{"cron(0 9 LW * ? *)", "2026-10-01T00:00:00Z", "2026-10-30T09:00:00Z"},  // 31st is a Saturday
+		{"cron(0 0 1 JAN ? 2027)", "2026-11-21T00:00:00Z", "2027-01-01T00:00:00Z"},
+		{"cron(30 2 ? * SUN,WED *)", "2026-11-21T00:00:00Z", "2026-11-22T02:30:00Z"},
+		{"cron(0 0 1 1 ? 2025)", "2026-01-01T00:00:00Z", "0001-01-01T00:00:00Z"}, // never again
+	}
+	for _, tc := range tests {
+		s, err := parseSchedule(tc.expr)
+		if err != nil {
+			t.Errorf("parseSchedule(%q): %v", tc.expr, err)
+			continue
+		}
+		got := s.Next(at(tc.from))
+		if !got.Equal(at(tc.want)) && !(got.IsZero() && tc.want[:4] == "0001") {
+			t.Errorf("%s.Next(%s) = %s; want %s", tc.expr, tc.from, got.Format(time.RFC3339), tc.want)
+		}
+	}
+}
+
+func BenchmarkCronNext(b *testing.B) {
+	s, _ := parseSchedule("cron(15 10 ? * 6L 2026-2030)")
+	t := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		t = s.Next(t)
+		if t.IsZero() {
+			t = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+		}
+	}
+}

@@ -1,0 +1,292 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"tenkai/internal/clock"
+	"tenkai/internal/edge"
+	"tenkai/internal/events/pattern"
+	"tenkai/internal/store"
+)
+
+// FunctionInvoker invokes Lambda targets.
+type FunctionInvoker interface {
+	// InvokeAsync queues an Event invocation of functionARN (qualified or not).
+	InvokeAsync(ctx context.Context, account, region, functionARN string, payload []byte) error
+	// AllowsInvoke reports whether the function's resource policy lets principal
+	// invoke it on behalf of sourceARN.
+	AllowsInvoke(ctx context.Context, account, region, functionARN, principal, sourceARN string) bool
+}
+
+// ExecutionStarter starts Step Functions executions for targets.
+type ExecutionStarter interface {
+	StartExecution(ctx context.Context, account, region, stateMachineARN string, input []byte) error
+}
+
+// LogWriter writes to CloudWatch Logs for log-group targets, creating the stream.
+type LogWriter interface {
+	WriteLog(ctx context.Context, account, region, group, stream string, at time.Time, message string) error
+}
+
+// Config configures the service. Target interfaces left nil make deliveries
+// to that kind of target fail (recorded, as in AWS when a target is unreachable).
+type Config struct {
+	Store      store.Store
+	Clock      clock.Clock  // nil means the wall clock
+	Logger     *slog.Logger // nil means slog.Default()
+	Functions  FunctionInvoker
+	Executions ExecutionStarter
+	Logs       LogWriter
+	HTTPClient *http.Client // for API destinations; nil means a client with a 5 s timeout
+	NewID      func() string
+	// Durable keeps pending deliveries in the store so they resume after a restart.
+	Durable bool
+	Workers int // delivery goroutines; 0 means 4
+}
+
+// Service is EventBridge.
+type Service struct {
+	cfg   Config
+	st    store.Store
+	clk   clock.Clock
+	log   *slog.Logger
+	ops   map[string]edge.JSONHandler
+	mu    sync.RWMutex         // guards index
+	index map[string]*busIndex // by account|region|bus
+	gen   map[string]uint64    // bumped on every rule change of a bus
+
+	q     *queue
+	sched *scheduler
+	rec   *recorder
+	rate  *rateLimiters
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+}
+
+// busIndex is the compiled, enabled pattern rules of one bus.
+type busIndex struct {
+	set    *pattern.Set
+	rules  map[string]*Rule
+	exists bool // the bus itself exists
+}
+
+// New returns the service; Start begins delivery and schedules.
+func New(cfg Config) *Service {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = edge.NewUUID
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 5 * time.Second}
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 4
+	}
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, index: map[string]*busIndex{}, gen: map[string]uint64{},
+		q: newQueue(), rec: newRecorder(200), rate: newRateLimiters(cfg.Clock)}
+	s.sched = newScheduler(s)
+	s.ops = map[string]edge.JSONHandler{
+		"CreateEventBus":         edge.JSON(s.createEventBus),
+		"DescribeEventBus":       edge.JSON(s.describeEventBus),
+		"DeleteEventBus":         edge.JSON(s.deleteEventBus),
+		"ListEventBuses":         edge.JSON(s.listEventBuses),
+		"UpdateEventBus":         edge.JSON(s.updateEventBus),
+		"PutRule":                edge.JSON(s.putRule),
+		"DescribeRule":           edge.JSON(s.describeRule),
+		"DeleteRule":             edge.JSON(s.deleteRule),
+		"ListRules":              edge.JSON(s.listRules),
+		"EnableRule":             edge.JSON(s.enableRule),
+		"DisableRule":            edge.JSON(s.disableRule),
+		"PutTargets":             edge.JSON(s.putTargets),
+		"RemoveTargets":          edge.JSON(s.removeTargets),
+		"ListTargetsByRule":      edge.JSON(s.listTargetsByRule),
+		"ListRuleNamesByTarget":  edge.JSON(s.listRuleNamesByTarget),
+		"PutEvents":              edge.JSON(s.putEvents),
+		"TestEventPattern":       edge.JSON(s.testEventPattern),
+		"TagResource":            edge.JSON(s.tagResource),
+		"UntagResource":          edge.JSON(s.untagResource),
+		"ListTagsForResource":    edge.JSON(s.listTagsForResource),
+		"CreateConnection":       edge.JSON(s.createConnection),
+		"DescribeConnection":     edge.JSON(s.describeConnection),
+		"UpdateConnection":       edge.JSON(s.updateConnection),
+		"DeleteConnection":       edge.JSON(s.deleteConnection),
+		"ListConnections":        edge.JSON(s.listConnections),
+		"CreateApiDestination":   edge.JSON(s.createAPIDestination),
+		"DescribeApiDestination": edge.JSON(s.describeAPIDestination),
+		"UpdateApiDestination":   edge.JSON(s.updateAPIDestination),
+		"DeleteApiDestination":   edge.JSON(s.deleteAPIDestination),
+		"ListApiDestinations":    edge.JSON(s.listAPIDestinations),
+	}
+	return s
+}
+
+// Name is the signing name.
+func (s *Service) Name() string { return "events" }
+
+// TargetPrefix is the X-Amz-Target prefix.
+func (s *Service) TargetPrefix() string { return "AWSEvents" }
+
+// JSONVersion is awsJson1_1.
+func (s *Service) JSONVersion() string { return "1.1" }
+
+// Op returns an operation's handler.
+func (s *Service) Op(name string) edge.JSONHandler { return s.ops[name] }
+
+// Start runs the delivery workers and arms the schedules of stored rules.
+func (s *Service) Start(ctx context.Context) error {
+	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
+	for i := 0; i < s.cfg.Workers; i++ {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.work(ctx)
+		}()
+	}
+	if err := s.resumePending(); err != nil {
+		return fmt.Errorf("resume deliveries: %w", err)
+	}
+	return s.sched.loadAll()
+}
+
+// Close stops delivery and schedules.
+func (s *Service) Close(ctx context.Context) error {
+	s.sched.stopAll()
+	if s.stop != nil {
+		s.stop()
+	}
+	s.q.close()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Reset forgets cached indexes, schedules and queued deliveries.
+func (s *Service) Reset(ctx context.Context) error {
+	s.mu.Lock()
+	s.index = map[string]*busIndex{}
+	s.mu.Unlock()
+	s.sched.stopAll()
+	s.q.drain()
+	s.rec.reset()
+	return nil
+}
+
+// Handler serves /_tenkai/events/deliveries: the recent delivery attempts.
+func (s *Service) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"deliveries": s.rec.list()})
+	})
+}
+
+// Storage layout.
+func busBucket(acct, region string) string  { return "events/buses/" + acct + "/" + region }
+func ruleBucket(acct, region string) string { return "events/rules/" + acct + "/" + region }
+func connBucket(acct, region string) string { return "events/connections/" + acct + "/" + region }
+func destBucket(acct, region string) string { return "events/apidestinations/" + acct + "/" + region }
+func tagBucket(acct, region string) string  { return "events/tags/" + acct + "/" + region }
+func ruleKey(bus, name string) []byte       { return []byte(bus + "\x00" + name) }
+
+func busARN(region, acct, name string) string {
+	return "arn:aws:events:" + region + ":" + acct + ":event-bus/" + name
+}
+
+func ruleARN(region, acct, bus, name string) string {
+	if bus == "default" {
+		return "arn:aws:events:" + region + ":" + acct + ":rule/" + name
+	}
+	return "arn:aws:events:" + region + ":" + acct + ":rule/" + bus + "/" + name
+}
+
+var (
+	nameRe     = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
+	busNameRe  = regexp.MustCompile(`^[/\.\-_A-Za-z0-9]{1,256}$`)
+	targetIDRe = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
+)
+
+// busName resolves an EventBusName member (name or ARN; empty is default).
+func busName(v string) string {
+	if v == "" {
+		return "default"
+	}
+	if strings.HasPrefix(v, "arn:") {
+		if i := strings.Index(v, ":event-bus/"); i >= 0 {
+			return v[i+len(":event-bus/"):]
+		}
+	}
+	return v
+}
+
+func notFoundBus(name string) error {
+	return edge.Errorf("ResourceNotFoundException", "Event bus %s does not exist.", name)
+}
+
+func notFoundRule(name, bus string) error {
+	return edge.Errorf("ResourceNotFoundException", "Rule %s does not exist on EventBus %s.", name, bus)
+}
+
+// busExists reports whether a bus exists; default always does.
+func busExists(tx store.Tx, acct, region, name string) bool {
+	return name == "default" || tx.Bucket(busBucket(acct, region)).Get([]byte(name)) != nil
+}
+
+func getJSON(b store.Bucket, key []byte, v any) (bool, error) {
+	raw := b.Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func putJSON(b store.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+// paginate returns the page of sorted names after token and the next token.
+func paginate(names []string, token string, limit int) ([]string, string, error) {
+	sort.Strings(names)
+	start := 0
+	if token != "" {
+		start = sort.SearchStrings(names, token)
+		if start < len(names) && names[start] == token {
+			start++
+		}
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	end := start + limit
+	if end >= len(names) {
+		return names[start:], "", nil
+	}
+	return names[start:end], names[end-1], nil
+}
+
+var errStop = errors.New("stop")

@@ -1,0 +1,353 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"tenkai/internal/edge"
+	"tenkai/internal/store"
+)
+
+const maxTargetsPerRule = 5
+
+type putTargetsIn struct {
+	Rule         string   `json:"Rule"`
+	EventBusName string   `json:"EventBusName"`
+	Targets      []Target `json:"Targets"`
+}
+
+type failedEntry struct {
+	TargetId     string `json:"TargetId"`
+	ErrorCode    string `json:"ErrorCode"`
+	ErrorMessage string `json:"ErrorMessage"`
+}
+
+type putTargetsOut struct {
+	FailedEntryCount int           `json:"FailedEntryCount"`
+	FailedEntries    []failedEntry `json:"FailedEntries"`
+}
+
+// checkTarget returns why a target is refused, or "".
+func checkTarget(t *Target) string {
+	switch {
+	case !targetIDRe.MatchString(t.Id):
+		return "Parameter Id is not valid."
+	case !strings.HasPrefix(t.Arn, "arn:"):
+		return "Parameter " + t.Arn + " is not valid. Reason: Provided Arn is not in correct format."
+	}
+	n := 0
+	if t.Input != nil {
+		n++
+	}
+	if t.InputPath != nil {
+		n++
+	}
+	if t.InputTransformer != nil {
+		n++
+		if t.InputTransformer.InputTemplate == "" {
+			return "Parameter InputTemplate is not valid."
+		}
+		for k := range t.InputTransformer.InputPathsMap {
+			if strings.HasPrefix(k, "aws.events.") {
+				return "Parameter InputPathsMap is not valid. Reason: " + k + " is a reserved keyword."
+			}
+		}
+	}
+	if n > 1 {
+		return "Only one of Input, InputPath, or InputTransformer must be provided."
+	}
+	if t.Input != nil && !json.Valid([]byte(*t.Input)) {
+		return "Parameter Input is not valid."
+	}
+	return ""
+}
+
+func (s *Service) putTargets(ctx context.Context, in *putTargetsIn) (*putTargetsOut, error) {
+	m := edge.MetaFrom(ctx)
+	if in.Rule == "" {
+		return nil, edge.MissingMember("rule")
+	}
+	if len(in.Targets) == 0 {
+		return nil, edge.MissingMember("targets")
+	}
+	if len(in.Targets) > 10 {
+		return nil, edge.Validation("1 validation error detected: Value '%d' at 'targets' failed to satisfy constraint: Member must have length less than or equal to 10", len(in.Targets))
+	}
+	bus := busName(in.EventBusName)
+	out := &putTargetsOut{FailedEntries: []failedEntry{}}
+	err := s.st.Update(func(tx store.Tx) error {
+		r, err := s.loadRule(tx, m.Account, m.Region, bus, in.Rule)
+		if err != nil {
+			return err
+		}
+		for i := range in.Targets {
+			t := in.Targets[i]
+			if msg := checkTarget(&t); msg != "" {
+				out.FailedEntries = append(out.FailedEntries, failedEntry{TargetId: t.Id, ErrorCode: "ValidationException", ErrorMessage: msg})
+				continue
+			}
+			replaced := false
+			for j := range r.Targets {
+				if r.Targets[j].Id == t.Id {
+					r.Targets[j] = t
+					replaced = true
+				}
+			}
+			if !replaced {
+				if len(r.Targets) >= maxTargetsPerRule {
+					return edge.Errorf("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
+				}
+				r.Targets = append(r.Targets, t)
+			}
+		}
+		return putJSON(tx.Bucket(ruleBucket(m.Account, m.Region)), ruleKey(bus, in.Rule), r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.FailedEntryCount = len(out.FailedEntries)
+	s.invalidate(m.Account, m.Region, bus)
+	return out, nil
+}
+
+type removeTargetsIn struct {
+	Rule         string   `json:"Rule"`
+	EventBusName string   `json:"EventBusName"`
+	Ids          []string `json:"Ids"`
+	Force        bool     `json:"Force"`
+}
+
+func (s *Service) removeTargets(ctx context.Context, in *removeTargetsIn) (*putTargetsOut, error) {
+	m := edge.MetaFrom(ctx)
+	if in.Rule == "" {
+		return nil, edge.MissingMember("rule")
+	}
+	if len(in.Ids) == 0 {
+		return nil, edge.MissingMember("ids")
+	}
+	bus := busName(in.EventBusName)
+	out := &putTargetsOut{FailedEntries: []failedEntry{}}
+	err := s.st.Update(func(tx store.Tx) error {
+		r, err := s.loadRule(tx, m.Account, m.Region, bus, in.Rule)
+		if err != nil {
+			return err
+		}
+		drop := map[string]bool{}
+		for _, id := range in.Ids {
+			drop[id] = true
+		}
+		kept := r.Targets[:0]
+		for _, t := range r.Targets {
+			if !drop[t.Id] {
+				kept = append(kept, t)
+			}
+		}
+		r.Targets = kept
+		return putJSON(tx.Bucket(ruleBucket(m.Account, m.Region)), ruleKey(bus, in.Rule), r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invalidate(m.Account, m.Region, bus)
+	return out, nil
+}
+
+type listTargetsIn struct {
+	Rule         string `json:"Rule"`
+	EventBusName string `json:"EventBusName"`
+	NextToken    string `json:"NextToken"`
+	Limit        int    `json:"Limit"`
+}
+
+type listTargetsOut struct {
+	Targets   []Target `json:"Targets"`
+	NextToken string   `json:"NextToken,omitempty"`
+}
+
+func (s *Service) listTargetsByRule(ctx context.Context, in *listTargetsIn) (*listTargetsOut, error) {
+	m := edge.MetaFrom(ctx)
+	if in.Rule == "" {
+		return nil, edge.MissingMember("rule")
+	}
+	bus := busName(in.EventBusName)
+	var out listTargetsOut
+	err := s.st.View(func(tx store.Tx) error {
+		r, err := s.loadRule(tx, m.Account, m.Region, bus, in.Rule)
+		if err != nil {
+			return err
+		}
+		out.Targets = r.Targets
+		if out.Targets == nil {
+			out.Targets = []Target{}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+type listRuleNamesByTargetIn struct {
+	TargetArn    string `json:"TargetArn"`
+	EventBusName string `json:"EventBusName"`
+	NextToken    string `json:"NextToken"`
+	Limit        int    `json:"Limit"`
+}
+
+type listRuleNamesOut struct {
+	RuleNames []string `json:"RuleNames"`
+	NextToken string   `json:"NextToken,omitempty"`
+}
+
+func (s *Service) listRuleNamesByTarget(ctx context.Context, in *listRuleNamesByTargetIn) (*listRuleNamesOut, error) {
+	m := edge.MetaFrom(ctx)
+	if in.TargetArn == "" {
+		return nil, edge.MissingMember("targetArn")
+	}
+	bus := busName(in.EventBusName)
+	var names []string
+	err := s.st.View(func(tx store.Tx) error {
+		if !busExists(tx, m.Account, m.Region, bus) {
+			return notFoundBus(bus)
+		}
+		var derr error
+		prefix := ruleKey(bus, "")
+		tx.Bucket(ruleBucket(m.Account, m.Region)).Scan(prefix, store.PrefixEnd(prefix), false, func(_, v []byte) bool {
+			var r Rule
+			if derr = jsonUnmarshal(v, &r); derr != nil {
+				return false
+			}
+			for _, t := range r.Targets {
+				if t.Arn == in.TargetArn {
+					names = append(names, r.Name)
+					break
+				}
+			}
+			return true
+		})
+		return derr
+	})
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := paginate(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []string{}
+	}
+	return &listRuleNamesOut{RuleNames: page, NextToken: next}, nil
+}
+
+// Tags live in one bucket keyed by resource ARN.
+
+func setTags(tx store.Tx, acct, region, arn string, tags []tag) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	b := tx.Bucket(tagBucket(acct, region))
+	cur := map[string]string{}
+	if _, err := getJSON(b, []byte(arn), &cur); err != nil {
+		return err
+	}
+	for _, t := range tags {
+		cur[t.Key] = t.Value
+	}
+	return putJSON(b, []byte(arn), cur)
+}
+
+type tagResourceIn struct {
+	ResourceARN string   `json:"ResourceARN"`
+	Tags        []tag    `json:"Tags"`
+	TagKeys     []string `json:"TagKeys"`
+}
+
+// resourceExists checks that an ARN names a bus, rule, connection or API destination here.
+func (s *Service) resourceExists(tx store.Tx, acct, region, arn string) bool {
+	prefix := "arn:aws:events:" + region + ":" + acct + ":"
+	if !strings.HasPrefix(arn, prefix) {
+		return false
+	}
+	rest := arn[len(prefix):]
+	kind, name, _ := strings.Cut(rest, "/")
+	switch kind {
+	case "event-bus":
+		return busExists(tx, acct, region, name)
+	case "rule":
+		bus, rule := "default", name
+		if i := strings.LastIndex(name, "/"); i >= 0 {
+			bus, rule = name[:i], name[i+1:]
+		}
+		return tx.Bucket(ruleBucket(acct, region)).Get(ruleKey(bus, rule)) != nil
+	case "connection":
+		n, _, _ := strings.Cut(name, "/")
+		return tx.Bucket(connBucket(acct, region)).Get([]byte(n)) != nil
+	case "api-destination":
+		n, _, _ := strings.Cut(name, "/")
+		return tx.Bucket(destBucket(acct, region)).Get([]byte(n)) != nil
+	}
+	return false
+}
+
+func (s *Service) tagResource(ctx context.Context, in *tagResourceIn) (*struct{}, error) {
+	m := edge.MetaFrom(ctx)
+	return nil, s.st.Update(func(tx store.Tx) error {
+		if !s.resourceExists(tx, m.Account, m.Region, in.ResourceARN) {
+			return edge.Errorf("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
+		}
+		return setTags(tx, m.Account, m.Region, in.ResourceARN, in.Tags)
+	})
+}
+
+func (s *Service) untagResource(ctx context.Context, in *tagResourceIn) (*struct{}, error) {
+	m := edge.MetaFrom(ctx)
+	return nil, s.st.Update(func(tx store.Tx) error {
+		if !s.resourceExists(tx, m.Account, m.Region, in.ResourceARN) {
+			return edge.Errorf("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
+		}
+		b := tx.Bucket(tagBucket(m.Account, m.Region))
+		cur := map[string]string{}
+		if _, err := getJSON(b, []byte(in.ResourceARN), &cur); err != nil {
+			return err
+		}
+		for _, k := range in.TagKeys {
+			delete(cur, k)
+		}
+		return putJSON(b, []byte(in.ResourceARN), cur)
+	})
+}
+
+type listTagsOut struct {
+	Tags []tag `json:"Tags"`
+}
+
+func (s *Service) listTagsForResource(ctx context.Context, in *tagResourceIn) (*listTagsOut, error) {
+	m := edge.MetaFrom(ctx)
+	out := &listTagsOut{Tags: []tag{}}
+	err := s.st.View(func(tx store.Tx) error {
+		if !s.resourceExists(tx, m.Account, m.Region, in.ResourceARN) {
+			return edge.Errorf("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
+		}
+		cur := map[string]string{}
+		if _, err := getJSON(tx.Bucket(tagBucket(m.Account, m.Region)), []byte(in.ResourceARN), &cur); err != nil {
+			return err
+		}
+		for k, v := range cur {
+			out.Tags = append(out.Tags, tag{k, v})
+		}
+		return nil
+	})
+	sortTags(out.Tags)
+	return out, err
+}
+
+func sortTags(t []tag) {
+	for i := 1; i < len(t); i++ {
+		for j := i; j > 0 && t[j].Key < t[j-1].Key; j-- {
+			t[j], t[j-1] = t[j-1], t[j]
+		}
+	}
+}
