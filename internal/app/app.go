@@ -14,6 +14,7 @@ import (
 
 	"tenkai/internal/clock"
 	"tenkai/internal/edge"
+	"tenkai/internal/events"
 	"tenkai/internal/logs"
 	"tenkai/internal/store"
 )
@@ -38,7 +39,8 @@ type App struct {
 	Store    store.Store
 	Clock    clock.Clock
 	services []edge.Service
-	logs     *logs.Service // CloudWatch Logs, which Lambda writes function logs to
+	events   *events.Service // EventBridge, which AWS services publish their events to
+	logs     *logs.Service   // CloudWatch Logs, which Lambda writes function logs to
 	ln       net.Listener
 	srv      *http.Server
 	endpoint string

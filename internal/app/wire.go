@@ -1,13 +1,22 @@
 package app
 
 import (
+	"tenkai/internal/events"
+	"tenkai/internal/iam"
 	"tenkai/internal/logs"
+	"tenkai/internal/sts"
 )
 
 // wire builds every service and connects them. It is the only place that
 // knows every concrete service type.
 func (a *App) wire() error {
+	identity := iam.New(iam.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
+	a.register(identity)
+	a.register(sts.New(sts.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Directory: identity}))
 	a.logs = logs.New(logs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(a.logs)
+	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Durable: a.cfg.DataDir != ""})
+	a.register(a.events)
+	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())
 	return nil
 }
