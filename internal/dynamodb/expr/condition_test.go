@@ -1,6 +1,7 @@
 package expr_test
 
 import (
+	"strconv"
 	"testing"
 
 	"tenkai/internal/dynamodb/attr"
@@ -153,6 +154,9 @@ func TestConditionErrors(t *testing.T) {
 		{expr: "contains(a.b[1], a.b[1])", want: pre + "The first operand must be distinct from the remaining operands for this operator or function; operator: contains, first operand: [a, b, [1]]"},
 		{expr: "a BETWEEN :a AND :b", values: `{":a":{"N":"1"},":b":{"S":"x"}}`, want: pre + "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:x}"},
 		{expr: "a BETWEEN :a AND :b", values: `{":a":{"N":"10"},":b":{"N":"9"}}`, want: pre + "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:10}, upper bound operand: AttributeValue: {N:9}"},
+		{expr: "_a = :v", values: `{":v":{"N":"1"}}`, want: pre + `Syntax error; token: "_", near: "_a"`},
+		{expr: "a < :v", values: `{":v":{"L":[]}}`, want: pre + "Incorrect operand type for operator or function; operator or function: <, operand type: L"},
+		{expr: "a BETWEEN :v AND :w", values: `{":v":{"BOOL":true},":w":{"BOOL":true}}`, want: pre + "Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL"},
 		{expr: "((a = :v))", values: `{":v":{"N":"1"}}`, want: pre + "The expression has redundant parentheses;"},
 		{expr: "a = ((:v))", values: `{":v":{"N":"1"}}`, want: pre + "The expression has redundant parentheses;"},
 		// Priority: redundant parentheses beat an unknown function, which beats a reserved word.
@@ -214,5 +218,26 @@ func TestParams(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: error = %q; want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestConditionInLimit(t *testing.T) {
+	vals := map[string]attr.Value{}
+	refs := ""
+	for i := range 101 {
+		k := ":v" + strconv.Itoa(i)
+		vals[k] = attr.MustN(strconv.Itoa(i))
+		if i > 0 {
+			refs += ", "
+		}
+		refs += k
+	}
+	_, err := expr.ParseCondition("a IN ("+refs+")", expr.MustParams(nil, vals))
+	if want := "Invalid ConditionExpression: The IN operator is provided with too many operands; number of operands: 101"; err == nil || err.Error() != want {
+		t.Errorf("IN with 101 operands error = %v; want %s", err, want)
+	}
+	delete(vals, ":v100")
+	if _, err := expr.ParseCondition("a IN ("+refs[:len(refs)-len(", :v100")]+")", expr.MustParams(nil, vals)); err != nil {
+		t.Errorf("IN with 100 operands error = %v", err)
 	}
 }

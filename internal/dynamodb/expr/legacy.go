@@ -219,7 +219,7 @@ func ConvertKeyConditions(kc map[string]LegacyCondition, hashKey, rangeKey strin
 // ConvertAttributeUpdates converts UpdateItem's legacy AttributeUpdates
 // into an Update.
 func ConvertAttributeUpdates(updates map[string]LegacyUpdate) (*Update, error) {
-	u := &Update{}
+	u := &Update{legacy: true}
 	for _, name := range sortedKeys(updates) {
 		lu := updates[name]
 		path := Path{{Name: name}}

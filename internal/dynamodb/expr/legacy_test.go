@@ -170,3 +170,14 @@ func TestConvertAttributeUpdates(t *testing.T) {
 		}
 	}
 }
+
+func TestAttributeUpdatesTypeMismatch(t *testing.T) {
+	u, err := expr.ConvertAttributeUpdates(map[string]expr.LegacyUpdate{"s": {Action: "ADD", Value: ptr(attr.MustN("1"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = u.Apply(item(t, updItem))
+	if want := "Type mismatch for attribute to update"; err == nil || err.Error() != want {
+		t.Errorf("legacy ADD to a string error = %v; want %s", err, want)
+	}
+}

@@ -37,11 +37,13 @@ type token struct {
 	pos, end int
 }
 
+// isIdentStart: DynamoDB names start with a letter; "_x" is a syntax
+// error at "_".
 func isIdentStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+func isIdentPart(c byte) bool { return isIdentStart(c) || c == '_' || c >= '0' && c <= '9' }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 

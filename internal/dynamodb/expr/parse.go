@@ -446,6 +446,9 @@ func (p *parser) parseComparison(l operand) cond {
 		}
 		p.checkMisused(l, r)
 		p.checkDistinct(opText(t.kind), l, r)
+		if t.kind != tEq && t.kind != tNe {
+			p.checkOrderable(opText(t.kind), l, r)
+		}
 		return cmpCond{op: t.kind, l: l, r: r}
 	case t.isKeyword("BETWEEN"):
 		p.next()
@@ -463,6 +466,7 @@ func (p *parser) parseComparison(l operand) cond {
 			return nil
 		}
 		p.checkMisused(l, lo, hi)
+		p.checkOrderable("BETWEEN", l, lo, hi)
 		p.checkBetween(lo, hi)
 		return betweenCond{x: l, lo: lo, hi: hi}
 	case t.isKeyword("IN"):
@@ -491,6 +495,9 @@ func (p *parser) parseComparison(l operand) cond {
 		}
 		p.next()
 		p.checkMisused(append([]operand{l}, list...)...)
+		if len(list) > maxInOperands {
+			p.note(cOperandCount, "The IN operator is provided with too many operands; number of operands: "+strconv.Itoa(len(list)))
+		}
 		return inCond{x: l, list: list}
 	}
 	if f, ok := l.(funcOperand); ok {
@@ -501,6 +508,22 @@ func (p *parser) parseComparison(l operand) cond {
 		return funcCond{name: f.name, args: f.args}
 	}
 	return operandCond{op: l}
+}
+
+// maxInOperands is the most values IN accepts.
+const maxInOperands = 100
+
+// checkOrderable rejects constants that cannot be ordered (anything but S,
+// N and B) as operands of <, <=, >, >= and BETWEEN.
+func (p *parser) checkOrderable(op string, ops ...operand) {
+	for _, o := range ops {
+		switch t := immediateType(o); t {
+		case 0, attr.TypeS, attr.TypeN, attr.TypeB:
+		default:
+			p.note(cFuncType, "Incorrect operand type for operator or function; operator or function: "+op+", operand type: "+t.String())
+			return
+		}
+	}
 }
 
 // checkMisused flags functions other than size used as comparison

@@ -15,6 +15,7 @@ type Update struct {
 	adds    []valueAction
 	deletes []valueAction
 	targets []Path // every path the update writes, in expression order
+	legacy  bool   // built from AttributeUpdates: different type-mismatch message
 }
 
 type setAction struct {
@@ -156,15 +157,24 @@ func (u *Update) Apply(it attr.Item) (Result, error) {
 	}
 	for _, a := range u.adds {
 		if err := applyAdd(out, a); err != nil {
-			return Result{}, err
+			return Result{}, u.mismatch(err)
 		}
 	}
 	for _, d := range u.deletes {
 		if err := applyDelete(out, d); err != nil {
-			return Result{}, err
+			return Result{}, u.mismatch(err)
 		}
 	}
 	return Result{Item: out, Changed: u.targets}, nil
+}
+
+// mismatch rewords a type mismatch for legacy AttributeUpdates, which
+// DynamoDB reports as "Type mismatch for attribute to update".
+func (u *Update) mismatch(err error) error {
+	if ae, ok := err.(*attr.Error); ok && u.legacy && ae.Message == msgIncorrectDataType {
+		return validationf("Type mismatch for attribute to update")
+	}
+	return err
 }
 
 // sortedForRemoval orders paths so that list elements go from the highest
