@@ -25,8 +25,8 @@ func ParseFilter(s string, p *Params) (*Condition, error) {
 }
 
 func parseCondition(k Kind, s string, params *Params) (*Condition, error) {
-	if s == "" {
-		return nil, invalidf(k, "%s", msgEmptyExpression)
+	if err := checkText(k, s); err != nil {
+		return nil, err
 	}
 	p := newParser(k, s, params)
 	root := p.parseConditionExpr()

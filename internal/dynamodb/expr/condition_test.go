@@ -2,6 +2,7 @@ package expr_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"tenkai/internal/dynamodb/attr"
@@ -218,6 +219,19 @@ func TestParams(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: error = %q; want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestExpressionSizeLimit(t *testing.T) {
+	long := "a = :v OR " + strings.Repeat("a = :v OR ", 409) + "a = :v"
+	_, err := expr.ParseFilter(long, expr.MustParams(nil, values(t, `{":v":{"N":"1"}}`)))
+	if want := "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: " + strconv.Itoa(len(long)); err == nil || err.Error() != want {
+		t.Errorf("ParseFilter(%d bytes) error = %v; want %s", len(long), err, want)
+	}
+	ok := long[:4096-6] + "a = :v"
+	ok = ok[:strings.LastIndex(ok[:len(ok)-6], " OR ")] + " OR a = :v"
+	if _, err := expr.ParseFilter(ok, expr.MustParams(nil, values(t, `{":v":{"N":"1"}}`))); err != nil || len(ok) > 4096 {
+		t.Errorf("ParseFilter(%d bytes) error = %v", len(ok), err)
 	}
 }
 

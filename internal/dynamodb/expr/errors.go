@@ -42,3 +42,19 @@ const (
 	msgEmptyExpression = "The expression can not be empty;"
 	msgRedundantParens = "The expression has redundant parentheses;"
 )
+
+// MaxExpressionSize is DynamoDB's limit on the length of one expression
+// string, in bytes.
+const MaxExpressionSize = 4096
+
+// checkText applies the checks made before parsing: not empty, not too
+// long.
+func checkText(k Kind, s string) error {
+	if s == "" {
+		return invalidf(k, "%s", msgEmptyExpression)
+	}
+	if len(s) > MaxExpressionSize {
+		return invalidf(k, "Expression size has exceeded the maximum allowed size; expression size: %d", len(s))
+	}
+	return nil
+}

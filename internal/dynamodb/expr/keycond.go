@@ -47,8 +47,8 @@ type keyAtom struct {
 // partition-key-only schema). Value types are not checked against the
 // schema's attribute types; the caller does that.
 func ParseKeyCondition(s string, params *Params, hashKey, rangeKey string) (*KeyCondition, error) {
-	if s == "" {
-		return nil, invalidf(KindKeyCondition, "%s", msgEmptyExpression)
+	if err := checkText(KindKeyCondition, s); err != nil {
+		return nil, err
 	}
 	p := newParser(KindKeyCondition, s, params)
 	root := p.parseConditionExpr()

@@ -11,8 +11,8 @@ type Projection struct {
 // ParseProjection parses a ProjectionExpression: document paths separated
 // by commas. Overlapping paths (a and a.b) are rejected as in DynamoDB.
 func ParseProjection(s string, params *Params) (*Projection, error) {
-	if s == "" {
-		return nil, invalidf(KindProjection, "%s", msgEmptyExpression)
+	if err := checkText(KindProjection, s); err != nil {
+		return nil, err
 	}
 	p := newParser(KindProjection, s, params)
 	for p.ok() {

@@ -41,8 +41,8 @@ type Result struct {
 
 // ParseUpdate parses an UpdateExpression.
 func ParseUpdate(s string, params *Params) (*Update, error) {
-	if s == "" {
-		return nil, invalidf(KindUpdate, "%s", msgEmptyExpression)
+	if err := checkText(KindUpdate, s); err != nil {
+		return nil, err
 	}
 	p := newParser(KindUpdate, s, params)
 	u := p.parseUpdate()
