@@ -155,7 +155,9 @@ func decodeNumberKey(b []byte) (Value, []byte, error) {
 	for i := 2; i < len(b); i++ {
 		p := b[i] ^ flip
 		if p == 0 {
-			if len(digits) == 0 || digits[len(digits)-1] == '0' {
+			// Canonical digits start and end with a non-zero digit and
+			// number at most 38.
+			if len(digits) == 0 || digits[0] == '0' || digits[len(digits)-1] == '0' || len(digits) > maxDigits {
 				return Value{}, nil, ErrBadKey
 			}
 			d.digits = string(digits)

@@ -146,11 +146,21 @@ func FuzzDecodeKey(f *testing.F) {
 		f.Add(k)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, _, err := attr.DecodeKey(attr.TypeN, b)
-		if err == nil && v.Type() != attr.TypeN {
-			t.Fatalf("DecodeKey ok with type %v", v.Type())
+		// Whatever decodes must be canonical: encoding it again gives
+		// back exactly the bytes consumed.
+		for _, typ := range []attr.Type{attr.TypeN, attr.TypeS} {
+			v, rest, err := attr.DecodeKey(typ, b)
+			if err != nil {
+				continue
+			}
+			if v.Type() != typ {
+				t.Fatalf("DecodeKey(%v) ok with type %v", typ, v.Type())
+			}
+			k, err := attr.AppendKey(nil, v)
+			if err != nil || !bytes.Equal(k, b[:len(b)-len(rest)]) {
+				t.Fatalf("AppendKey(DecodeKey(%x)) = %x, %v; want %x", b, k, err, b[:len(b)-len(rest)])
+			}
 		}
-		attr.DecodeKey(attr.TypeS, b)
 	})
 }
 
