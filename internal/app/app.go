@@ -16,6 +16,7 @@ import (
 	"tenkai/internal/edge"
 	"tenkai/internal/events"
 	"tenkai/internal/logs"
+	"tenkai/internal/s3"
 	"tenkai/internal/store"
 )
 
@@ -41,6 +42,7 @@ type App struct {
 	services []edge.Service
 	events   *events.Service // EventBridge, which AWS services publish their events to
 	logs     *logs.Service   // CloudWatch Logs, which Lambda writes function logs to
+	s3       *s3.Service     // S3, which Lambda reads code from and CodePipeline keeps artifacts in
 	ln       net.Listener
 	srv      *http.Server
 	endpoint string

@@ -4,6 +4,7 @@ import (
 	"tenkai/internal/events"
 	"tenkai/internal/iam"
 	"tenkai/internal/logs"
+	"tenkai/internal/s3"
 	"tenkai/internal/sts"
 )
 
@@ -15,6 +16,8 @@ func (a *App) wire() error {
 	a.register(sts.New(sts.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Directory: identity}))
 	a.logs = logs.New(logs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(a.logs)
+	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir})
+	a.register(a.s3)
 	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())

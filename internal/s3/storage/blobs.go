@@ -161,17 +161,20 @@ type DirBlobs struct {
 	dir string
 }
 
-// NewDirBlobs opens (creating it if needed) a blob directory and removes
-// unfinished writes left by a crash.
-func NewDirBlobs(dir string) (*DirBlobs, error) {
-	tmp := filepath.Join(dir, "tmp")
+// NewDirBlobs returns a blob store in dir; call Prepare before use.
+func NewDirBlobs(dir string) *DirBlobs { return &DirBlobs{dir: dir} }
+
+// Prepare creates the directory if needed and removes unfinished writes left
+// by a crash. Call it before any write.
+func (s *DirBlobs) Prepare() error {
+	tmp := filepath.Join(s.dir, "tmp")
 	if err := os.RemoveAll(tmp); err != nil {
-		return nil, fmt.Errorf("clear blob tmp dir: %w", err)
+		return fmt.Errorf("clear blob tmp dir: %w", err)
 	}
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("create blob dir: %w", err)
+		return fmt.Errorf("create blob dir: %w", err)
 	}
-	return &DirBlobs{dir: dir}, nil
+	return nil
 }
 
 func (s *DirBlobs) path(id string) string { return filepath.Join(s.dir, id[:2], id) }

@@ -133,3 +133,23 @@ func ErrMethodNotAllowed(method, resource string) *Error {
 	return newErr(405, "MethodNotAllowed", "The specified method is not allowed against this resource.").
 		With("Method", method).With("ResourceType", resource)
 }
+
+// ErrInvalidArgument is S3's InvalidArgument naming the argument at fault.
+func ErrInvalidArgument(msg, name, value string) *Error { return errInvalidArgument(msg, name, value) }
+
+// ErrIllegalLocation is S3's answer to a location constraint the endpoint's region cannot serve.
+func ErrIllegalLocation(msg string) *Error {
+	return newErr(400, "IllegalLocationConstraintException", msg)
+}
+
+// ErrPreconditionFailed is S3's 412 naming the condition that did not hold.
+func ErrPreconditionFailed(condition string) *Error {
+	return newErr(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").
+		With("Condition", condition)
+}
+
+// ErrInvalidRange is S3's 416 for a range outside the object.
+func ErrInvalidRange(requested string, size int64) *Error {
+	return newErr(416, "InvalidRange", "The requested range is not satisfiable").
+		With("RangeRequested", requested).With("ActualObjectSize", strconv.FormatInt(size, 10))
+}

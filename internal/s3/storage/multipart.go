@@ -46,6 +46,9 @@ func (e *Engine) CreateUpload(bucket, key string, meta Meta) (*Upload, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
+	if err := validateTags(meta.Tags, 10); err != nil {
+		return nil, err
+	}
 	var u *Upload
 	err := e.st.Update(func(tx store.Tx) error {
 		if _, err := getBucket(tx, bucket); err != nil {

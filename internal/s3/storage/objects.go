@@ -32,6 +32,9 @@ func (e *Engine) PutObject(bucket, key string, body BodyInput, meta Meta) (*Obje
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
+	if err := validateTags(meta.Tags, 10); err != nil {
+		return nil, err
+	}
 	if _, err := e.Bucket(bucket); err != nil {
 		return nil, err
 	}
@@ -280,6 +283,9 @@ func refreshCurrent(tx store.Tx, bucket, key string) error {
 // meta. The body is shared, not read.
 func (e *Engine) CopyObject(src *Object, dstBucket, dstKey string, meta Meta) (*Object, error) {
 	if err := checkKey(dstKey); err != nil {
+		return nil, err
+	}
+	if err := validateTags(meta.Tags, 10); err != nil {
 		return nil, err
 	}
 	if _, err := e.Bucket(dstBucket); err != nil {

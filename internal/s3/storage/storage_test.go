@@ -387,8 +387,8 @@ func TestMultipartETag(t *testing.T) {
 
 func TestDirBlobsSurviveAndSweep(t *testing.T) {
 	dir := t.TempDir()
-	blobs, err := storage.NewDirBlobs(dir)
-	if err != nil {
+	blobs := storage.NewDirBlobs(dir)
+	if err := blobs.Prepare(); err != nil {
 		t.Fatal(err)
 	}
 	st := store.NewMem()
@@ -403,7 +403,10 @@ func TestDirBlobsSurviveAndSweep(t *testing.T) {
 	if _, err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	blobs2, _ := storage.NewDirBlobs(dir)
+	blobs2 := storage.NewDirBlobs(dir)
+	if err := blobs2.Prepare(); err != nil {
+		t.Fatal(err)
+	}
 	e2 := storage.New(storage.Config{Store: st, Blobs: blobs2})
 	n, err := e2.Sweep()
 	if err != nil || n != 1 {
