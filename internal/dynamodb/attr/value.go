@@ -51,12 +51,12 @@ func (t Type) IsSet() bool { return t == TypeSS || t == TypeNS || t == TypeBS }
 // == 0). Values are immutable by convention: never modify the slices or maps
 // returned by the accessors.
 type Value struct {
-	t   Type
 	s   string           // S; N in canonical form; B as raw bytes
-	b   bool             // BOOL
 	l   []Value          // L
 	m   map[string]Value // M
 	set []string         // SS; NS canonical; BS raw bytes; in insertion order
+	t   Type
+	b   bool // BOOL
 }
 
 // Item is a DynamoDB item: attribute name to value.

@@ -46,6 +46,63 @@ func (c *Condition) Eval(it attr.Item) bool {
 	return evalCond(c.root, it)
 }
 
+// Attributes returns the top-level attribute names the condition refers
+// to, each once, in order of appearance. Query uses it to refuse filters on
+// key attributes ("Filter Expression can only contain non-primary key
+// attributes: Primary key attribute: sk").
+func (c *Condition) Attributes() []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	var walkOp func(o operand)
+	walkOp = func(o operand) {
+		switch o := o.(type) {
+		case pathOperand:
+			if n := o.path.Top(); !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		case funcOperand:
+			for _, a := range o.args {
+				walkOp(a)
+			}
+		}
+	}
+	var walk func(c cond)
+	walk = func(c cond) {
+		switch c := c.(type) {
+		case andCond:
+			walk(c.l)
+			walk(c.r)
+		case orCond:
+			walk(c.l)
+			walk(c.r)
+		case notCond:
+			walk(c.c)
+		case cmpCond:
+			walkOp(c.l)
+			walkOp(c.r)
+		case betweenCond:
+			walkOp(c.x)
+			walkOp(c.lo)
+			walkOp(c.hi)
+		case inCond:
+			walkOp(c.x)
+			for _, o := range c.list {
+				walkOp(o)
+			}
+		case funcCond:
+			for _, a := range c.args {
+				walkOp(a)
+			}
+		}
+	}
+	walk(c.root)
+	return out
+}
+
 // And returns a condition true when both are; either may be nil.
 func And(a, b *Condition) *Condition {
 	switch {

@@ -255,3 +255,14 @@ func TestConditionInLimit(t *testing.T) {
 		t.Errorf("IN with 100 operands error = %v", err)
 	}
 }
+
+func TestConditionAttributes(t *testing.T) {
+	c, err := expr.ParseCondition("a.b = :v AND (size(c) > :v OR NOT begins_with(#d, :s)) AND a IN (e, :v)",
+		expr.MustParams(map[string]string{"#d": "d"}, values(t, `{":v":{"N":"1"},":s":{"S":"x"}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(c.Attributes(), ","), "a,c,d,e"; got != want {
+		t.Errorf("Attributes() = %s; want %s", got, want)
+	}
+}

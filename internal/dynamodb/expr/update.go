@@ -53,9 +53,22 @@ func ParseUpdate(s string, params *Params) (*Update, error) {
 	return u, nil
 }
 
-// Targets returns the document paths the update writes. The service uses
-// it to refuse updates of key attributes.
+// Targets returns the document paths the update writes, in expression
+// order.
 func (u *Update) Targets() []Path { return u.targets }
+
+// CheckKeyAttributes returns DynamoDB's error when the update writes one of
+// the table's key attributes (the first such target in expression order).
+func (u *Update) CheckKeyAttributes(keys ...string) error {
+	for _, p := range u.targets {
+		for _, k := range keys {
+			if p.Top() == k {
+				return validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", k)
+			}
+		}
+	}
+	return nil
+}
 
 func (p *parser) parseUpdate() *Update {
 	u := &Update{}

@@ -184,3 +184,16 @@ func TestUpdateParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckKeyAttributes(t *testing.T) {
+	u, err := expr.ParseUpdate("SET a = :v REMOVE sk", expr.MustParams(nil, values(t, `{":v":{"N":"1"}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.CheckKeyAttributes("pk", "sk"); err == nil || err.Error() != "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key" {
+		t.Errorf("CheckKeyAttributes error = %v", err)
+	}
+	if err := u.CheckKeyAttributes("pk"); err != nil {
+		t.Errorf("CheckKeyAttributes(pk) error = %v; want nil", err)
+	}
+}
