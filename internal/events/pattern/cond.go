@@ -50,46 +50,46 @@ type cond struct {
 // isBut reports whether c is an anything-but cond.
 func (c *cond) isBut() bool { return c.kind >= cButStr }
 
-// matchLeaf reports whether the event value l satisfies c.
-func (c *cond) matchLeaf(l *leaf) bool {
+// matchLeaf reports whether the event value l, whose text is v, satisfies c.
+func (c *cond) matchLeaf(l *leaf, v string) bool {
 	switch c.kind {
 	case cExact:
-		return l.kind == kString && l.val == c.s
+		return l.kind == kString && v == c.s
 	case cIP:
 		if l.kind != kString {
 			return false
 		}
-		if l.val == c.s {
+		if v == c.s {
 			return true
 		}
-		a, ok := parseIP(l.val)
+		a, ok := parseIP(v)
 		return ok && a == c.addr
 	case cLit:
 		if l.kind == kString {
 			return false
 		}
-		return l.val == c.s || (c.numOK && l.numOK && l.micros == c.micros)
+		return v == c.s || (c.numOK && l.numOK && l.micros == c.micros)
 	case cNumEq:
 		return l.numOK && l.micros == c.micros
 	case cRange:
 		return l.numOK && c.inRange(l.micros)
 	case cPrefix:
-		return l.kind == kString && strings.HasPrefix(l.val, c.s)
+		return l.kind == kString && strings.HasPrefix(v, c.s)
 	case cSuffix:
-		return l.kind == kString && strings.HasSuffix(l.val, c.s)
+		return l.kind == kString && strings.HasSuffix(v, c.s)
 	case cPrefixFold:
-		return l.kind == kString && strings.HasPrefix(fold(l.val), c.s)
+		return l.kind == kString && strings.HasPrefix(fold(v), c.s)
 	case cSuffixFold:
-		return l.kind == kString && strings.HasSuffix(fold(l.val), c.s)
+		return l.kind == kString && strings.HasSuffix(fold(v), c.s)
 	case cEqFold:
-		return l.kind == kString && fold(l.val) == c.s
+		return l.kind == kString && fold(v) == c.s
 	case cWildcard:
-		return l.kind == kString && c.wc.match(l.val)
+		return l.kind == kString && c.wc.match(v)
 	case cCIDR:
 		if l.kind != kString {
 			return false
 		}
-		a, ok := parseIP(l.val)
+		a, ok := parseIP(v)
 		return ok && c.inCIDR(a)
 	case cExists:
 		return true
@@ -98,7 +98,7 @@ func (c *cond) matchLeaf(l *leaf) bool {
 			return true
 		}
 		for _, s := range c.strs {
-			if l.val == s {
+			if v == s {
 				return false
 			}
 		}
@@ -114,14 +114,14 @@ func (c *cond) matchLeaf(l *leaf) bool {
 		}
 		return true
 	case cButPrefix:
-		return l.kind != kString || !strings.HasPrefix(l.val, c.s)
+		return l.kind != kString || !strings.HasPrefix(v, c.s)
 	case cButSuffix:
-		return l.kind != kString || !strings.HasSuffix(l.val, c.s)
+		return l.kind != kString || !strings.HasSuffix(v, c.s)
 	case cButFold:
 		if l.kind != kString {
 			return true
 		}
-		f := fold(l.val)
+		f := fold(v)
 		for _, s := range c.strs {
 			if f == s {
 				return false
@@ -133,7 +133,7 @@ func (c *cond) matchLeaf(l *leaf) bool {
 			return true
 		}
 		for _, w := range c.wcs {
-			if w.match(l.val) {
+			if w.match(v) {
 				return false
 			}
 		}

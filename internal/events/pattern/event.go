@@ -21,14 +21,21 @@ const (
 
 // leaf is one scalar value of an event with the dotted path of keys leading
 // to it. Arrays do not add to the path: each element is a leaf of the path.
+// It holds no pointers, so parsing does not pay for GC write barriers.
 type leaf struct {
-	path   string
-	hash   uint64 // hashString(path)
-	val    string // the string, or the literal text of a number, true, false or null
-	micros int64  // the number in millionths, when numOK
-	kind   kind
-	numOK  bool  // a number within ±5.0e9
-	t0, t1 int32 // the arrays this value sits in: Event.trail[t0:t1], outermost first
+	hash    uint64 // hashString of the path
+	micros  int64  // the number in millionths, when numOK
+	p0, p1  int32  // path: Event.paths[p0:p1]
+	v0, v1  int32  // text: Event.src[v0:v1], or Event.esc[v0:v1] when escaped
+	t0, t1  int32  // the arrays this value sits in: Event.trail[t0:t1], outermost first
+	next    int32  // next leaf with the same path hash bucket, -1 at the end
+	kind    kind
+	numOK   bool // a number within ±5.0e9
+	escaped bool // the string had escapes: its value is in Event.esc
+	// objArray is set when the value sits in an array that holds objects.
+	// Only such values can conflict with values of other paths: EventBridge
+	// requires the fields of one match to come from one array element.
+	objArray bool
 }
 
 // arrayPos places a value in one array: the array's id and the element index.
@@ -39,20 +46,22 @@ type arrayPos struct{ id, idx int32 }
 type Event struct {
 	leaves []leaf
 	trail  []arrayPos
-	// objArrays is set when an object sits inside an array. Only then can two
-	// fields of a pattern be satisfied from different array elements, which
-	// EventBridge does not accept; otherwise that check is skipped.
+	src    string  // the event text
+	esc    string  // values of strings with escapes
+	paths  string  // all leaf paths, back to back
+	heads  []int32 // path hash table: first leaf of each bucket, -1 when empty
+	// objArrays is set when an object sits inside an array. Only then can
+	// two fields of a pattern be satisfied from different array elements.
 	objArrays bool
 
 	// Parsing state, reused between Parse calls.
-	src    string
 	path   []byte
-	hashes []uint64 // hash of path at each open object level
 	stack  []arrayPos
+	hasObj []bool // per array id: holds an object, directly or deeper
 	arrays int32
 	depth  int
 	arena  []byte
-	spans  []int32 // per leaf: end of its path in arena
+	escBuf []byte
 }
 
 // ErrEventNotObject is returned for an event that is not a JSON object.
@@ -77,34 +86,85 @@ func (e *Event) Parse(b []byte) error {
 	e.trail = e.trail[:0]
 	e.objArrays = false
 	e.path = e.path[:0]
-	e.hashes = e.hashes[:0]
 	e.stack = e.stack[:0]
+	e.hasObj = e.hasObj[:0]
 	e.arrays = 0
 	e.depth = 0
 	e.arena = e.arena[:0]
-	e.spans = e.spans[:0]
+	e.escBuf = e.escBuf[:0]
 	e.src = string(b)
 	p := eventParser{e: e, s: e.src}
 	p.ws()
 	if p.i >= len(p.s) || p.s[p.i] != '{' {
+		e.leaves = e.leaves[:0]
 		return ErrEventNotObject
 	}
-	if err := p.object(offsetBasis); err != nil {
+	err := p.object(offsetBasis)
+	if err == nil {
+		p.ws()
+		if p.i != len(p.s) {
+			err = p.errorf("unexpected data after the event")
+		}
+	}
+	if err != nil {
+		e.leaves = e.leaves[:0]
 		return err
 	}
-	p.ws()
-	if p.i != len(p.s) {
-		return p.errorf("unexpected data after the event")
-	}
-	// Paths live in one string; each leaf's path is a slice of it.
-	all := string(e.arena)
-	start := int32(0)
-	for i := range e.leaves {
-		end := e.spans[i]
-		e.leaves[i].path = all[start:end]
-		start = end
-	}
+	e.paths = string(e.arena)
+	e.esc = string(e.escBuf)
+	e.link()
 	return nil
+}
+
+// link fills the path hash table and the objArray flags.
+func (e *Event) link() {
+	size := 8
+	for size < 2*len(e.leaves) {
+		size *= 2
+	}
+	if cap(e.heads) >= size {
+		e.heads = e.heads[:size]
+	} else {
+		e.heads = make([]int32, size)
+	}
+	for i := range e.heads {
+		e.heads[i] = -1
+	}
+	mask := uint64(size - 1)
+	for i := len(e.leaves) - 1; i >= 0; i-- {
+		l := &e.leaves[i]
+		b := l.hash & mask
+		l.next = e.heads[b]
+		e.heads[b] = int32(i)
+		if e.objArrays {
+			for _, a := range e.trail[l.t0:l.t1] {
+				if e.hasObj[a.id] {
+					l.objArray = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// pathOf returns the path of l.
+func (e *Event) pathOf(l *leaf) string { return e.paths[l.p0:l.p1] }
+
+// text returns the string value of l, or the literal text of a number,
+// true, false or null.
+func (e *Event) text(l *leaf) string {
+	if l.escaped {
+		return e.esc[l.v0:l.v1]
+	}
+	return e.src[l.v0:l.v1]
+}
+
+// first returns the first leaf whose path hash falls in the bucket of h.
+func (e *Event) first(h uint64) int32 {
+	if len(e.heads) == 0 {
+		return -1
+	}
+	return e.heads[h&uint64(len(e.heads)-1)]
 }
 
 // Len reports how many scalar values the event holds.
@@ -142,6 +202,9 @@ func (p *eventParser) object(h uint64) error {
 	}
 	if len(e.stack) > 0 {
 		e.objArrays = true
+		for _, a := range e.stack {
+			e.hasObj[a.id] = true
+		}
 	}
 	p.i++ // '{'
 	p.ws()
@@ -212,32 +275,31 @@ func (p *eventParser) value(h uint64) error {
 		for j < len(p.s) && p.s[j] != '"' && p.s[j] != '\\' && p.s[j] >= 0x20 {
 			j++
 		}
-		var v string
 		if j < len(p.s) && p.s[j] == '"' {
-			v = p.s[start:j]
 			p.i = j + 1
-		} else {
-			buf, err := p.appendString(nil)
-			if err != nil {
-				return err
-			}
-			v = string(buf)
+			p.leaf(h, leaf{kind: kString, v0: int32(start), v1: int32(j)})
+			break
 		}
-		p.leaf(h, leaf{kind: kString, val: v})
+		e := p.e
+		v0 := len(e.escBuf)
+		var err error
+		if e.escBuf, err = p.appendString(e.escBuf); err != nil {
+			return err
+		}
+		p.leaf(h, leaf{kind: kString, v0: int32(v0), v1: int32(len(e.escBuf)), escaped: true})
 	case c == '-' || ('0' <= c && c <= '9'):
 		start := p.i
 		if err := p.number(); err != nil {
 			return err
 		}
-		lit := p.s[start:p.i]
-		m, ok := parseMicros(lit)
-		p.leaf(h, leaf{kind: kNumber, val: lit, micros: m, numOK: ok})
+		m, ok := parseMicros(p.s[start:p.i])
+		p.leaf(h, leaf{kind: kNumber, v0: int32(start), v1: int32(p.i), micros: m, numOK: ok})
 	case p.lit("true"):
-		p.leaf(h, leaf{kind: kTrue, val: "true"})
+		p.leaf(h, leaf{kind: kTrue, v0: int32(p.i - 4), v1: int32(p.i)})
 	case p.lit("false"):
-		p.leaf(h, leaf{kind: kFalse, val: "false"})
+		p.leaf(h, leaf{kind: kFalse, v0: int32(p.i - 5), v1: int32(p.i)})
 	case p.lit("null"):
-		p.leaf(h, leaf{kind: kNull, val: "null"})
+		p.leaf(h, leaf{kind: kNull, v0: int32(p.i - 4), v1: int32(p.i)})
 	default:
 		return p.errorf("unexpected character %q", c)
 	}
@@ -262,6 +324,7 @@ func (p *eventParser) array(h uint64) error {
 	p.i++ // '['
 	id := e.arrays
 	e.arrays++
+	e.hasObj = append(e.hasObj, false)
 	e.stack = append(e.stack, arrayPos{id: id})
 	p.ws()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
@@ -303,8 +366,9 @@ func (p *eventParser) leaf(h uint64, l leaf) {
 	l.t0 = int32(len(e.trail))
 	e.trail = append(e.trail, e.stack...)
 	l.t1 = int32(len(e.trail))
+	l.p0 = int32(len(e.arena))
 	e.arena = append(e.arena, e.path...)
-	e.spans = append(e.spans, int32(len(e.arena)))
+	l.p1 = int32(len(e.arena))
 	e.leaves = append(e.leaves, l)
 }
 

@@ -6,11 +6,12 @@ import (
 	"sort"
 )
 
-// ref names one field of one branch in a Set's index: the field is
-// satisfied when any indexed alternative for it accepts an event value.
+// ref names a branch in a Set's index: the branch is a candidate when an
+// indexed alternative of its anchor field accepts an event value. In the
+// structures that find excluded anything-but alternatives, br is instead
+// the alternative's number in its fieldIndex.
 type ref struct {
-	br  int32 // branch id
-	bit uint8 // field number within the branch (< 64)
+	br int32
 }
 
 // trie maps string prefixes (or, walked backwards, suffixes) to refs.

@@ -1,7 +1,5 @@
 package pattern
 
-import "sort"
-
 // Match reports whether the JSON event matches the pattern. An event that is
 // not valid JSON, or not an object, matches nothing.
 func (p *Pattern) Match(event []byte) bool {
@@ -22,75 +20,75 @@ func (p *Pattern) MatchEvent(ev *Event) bool {
 	return false
 }
 
-// leafRange returns the leaves of ev whose path is path.
-func (ev *Event) leavesAt(path string, hash uint64, dst []int32) []int32 {
-	for i := range ev.leaves {
-		l := &ev.leaves[i]
-		if l.hash == hash && l.path == path {
-			dst = append(dst, int32(i))
-		}
-	}
-	return dst
-}
-
-// match reports whether every field of b is satisfied by the event, with
-// all fields drawn from the same element of any array they share.
-func (b *branch) match(ev *Event) bool {
-	var buf [8][]int32
-	var cands [][]int32 // per field in b.fields: matching leaves; nil = satisfied by absence
-	if len(b.fields) <= len(buf) {
-		cands = buf[:len(b.fields)]
-	} else {
-		cands = make([][]int32, len(b.fields))
-	}
-	var scratch [16]int32
-	inArrays := 0 // fields whose candidates all sit in arrays of objects
-	for i := range b.fields {
-		f := &b.fields[i]
-		at := ev.leavesAt(f.path, f.hash, scratch[:0])
-		if len(at) == 0 {
-			if f.absentOK {
-				cands[i] = nil
-				continue
-			}
-			return false
-		}
-		var c []int32
-		free := false
-		for _, li := range at {
-			l := &ev.leaves[li]
-			if f.matchLeaf(l) {
-				if l.t0 == l.t1 {
-					free = true // outside any array: compatible with everything
-					break
-				}
-				c = append(c, li)
-			}
-		}
-		if free {
-			cands[i] = nil
-			continue
-		}
-		if len(c) == 0 {
-			return false
-		}
-		cands[i] = c
-		inArrays++
-	}
-	if inArrays < 2 || !ev.objArrays {
-		return true
-	}
-	return ev.consistent(cands)
-}
-
-// matchLeaf reports whether any alternative of f accepts l.
-func (f *field) matchLeaf(l *leaf) bool {
+// matchLeaf reports whether any alternative of f accepts l, whose text is v.
+func (f *field) matchLeaf(l *leaf, v string) bool {
 	for i := range f.conds {
-		if f.conds[i].matchLeaf(l) {
+		if f.conds[i].matchLeaf(l, v) {
 			return true
 		}
 	}
 	return false
+}
+
+// span is a run of candidate leaves for one field in a candidate buffer.
+type candSpan struct{ from, to int32 }
+
+// match reports whether every field of b is satisfied by the event, with
+// all fields drawn from the same element of any array of objects they share.
+func (b *branch) match(ev *Event) bool {
+	var bufArr [32]int32
+	var spanArr [8]candSpan
+	buf := bufArr[:0]
+	spans := spanArr[:0] // fields whose matching values all sit in arrays of objects
+	for i := range b.fields {
+		f := &b.fields[i]
+		found, free := false, false
+		from := int32(len(buf))
+		for li := ev.first(f.hash); li >= 0; li = ev.leaves[li].next {
+			l := &ev.leaves[li]
+			if l.hash != f.hash || ev.pathOf(l) != f.path {
+				continue
+			}
+			found = true
+			if !f.matchLeaf(l, ev.text(l)) {
+				continue
+			}
+			if !l.objArray {
+				free = true // compatible with any other value
+				break
+			}
+			buf = append(buf, li)
+		}
+		switch {
+		case !found:
+			if !f.absentOK {
+				return false
+			}
+			buf = buf[:from]
+		case free:
+			buf = buf[:from]
+		case int32(len(buf)) == from:
+			return false
+		default:
+			spans = append(spans, candSpan{from, int32(len(buf))})
+		}
+	}
+	if len(spans) < 2 {
+		return true
+	}
+	// Fewest candidates first prunes soonest.
+	for i := 1; i < len(spans); i++ {
+		for j := i; j > 0 && spans[j].to-spans[j].from < spans[j-1].to-spans[j-1].from; j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
+		}
+	}
+	var pickedArr [8]int32
+	picked := pickedArr[:]
+	if len(spans) > len(picked) {
+		picked = make([]int32, len(spans))
+	}
+	steps := 0
+	return ev.pick(buf, spans, picked[:len(spans)], 0, &steps)
 }
 
 // compatible reports whether two values can come from one event element:
@@ -110,50 +108,35 @@ func (ev *Event) compatible(a, b int32) bool {
 }
 
 // maxConsistencySteps bounds the search for compatible values. Events and
-// patterns small enough for EventBridge stay far below it; past it the
+// patterns within EventBridge's size limits stay far below it; past it the
 // search gives up and accepts, so a hostile event cannot stall matching.
 const maxConsistencySteps = 100_000
 
-// consistent reports whether one value can be picked for each field with
-// candidates so that all picked values are pairwise compatible.
-func (ev *Event) consistent(cands [][]int32) bool {
-	var order []int
-	for i, c := range cands {
-		if c != nil {
-			order = append(order, i)
-		}
+// pick searches for one candidate per field from k on, pairwise compatible
+// with those picked before k.
+func (ev *Event) pick(buf []int32, spans []candSpan, picked []int32, k int, steps *int) bool {
+	if k == len(spans) {
+		return true
 	}
-	// Fewest candidates first prunes soonest.
-	sort.Slice(order, func(i, j int) bool { return len(cands[order[i]]) < len(cands[order[j]]) })
-	picked := make([]int32, 0, len(order))
-	steps := 0
-	var try func(k int) bool
-	try = func(k int) bool {
-		if k == len(order) {
+	sp := spans[k]
+	for _, li := range buf[sp.from:sp.to] {
+		*steps++
+		if *steps > maxConsistencySteps {
 			return true
 		}
-		for _, li := range cands[order[k]] {
-			steps++
-			if steps > maxConsistencySteps {
-				return true
+		ok := true
+		for _, pj := range picked[:k] {
+			if !ev.compatible(li, pj) {
+				ok = false
+				break
 			}
-			ok := true
-			for _, pj := range picked {
-				if !ev.compatible(li, pj) {
-					ok = false
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
-			picked = append(picked, li)
-			if try(k + 1) {
-				return true
-			}
-			picked = picked[:len(picked)-1]
 		}
-		return false
+		if ok {
+			picked[k] = li
+			if ev.pick(buf, spans, picked, k+1, steps) {
+				return true
+			}
+		}
 	}
-	return try(0)
+	return false
 }

@@ -107,50 +107,111 @@ type slot struct {
 
 // ibranch is one branch of one rule.
 type ibranch struct {
-	rule   int32
-	req    uint64 // bits of the fields that must be satisfied by a value
-	multi  bool   // two or more fields: array elements may have to agree
-	verify bool   // fields that may be absent, or too many for the mask: recheck the branch
-	b      *branch
+	rule  int32
+	b     *branch
+	quick bool // a single field that cannot be absent: its anchor hit is a match
 }
 
+// altKey identifies an alternative by path and value, to count how many
+// branches share it.
+type altKey struct {
+	path string
+	kind condKind
+	s    string
+	n    int64
+}
+
+func keyOf(path string, c *cond) (altKey, bool) {
+	switch c.kind {
+	case cExact, cIP, cLit, cEqFold, cPrefix, cSuffix, cPrefixFold, cSuffixFold:
+		return altKey{path: path, kind: c.kind, s: c.s}, true
+	case cNumEq:
+		return altKey{path: path, kind: c.kind, n: c.micros}, true
+	}
+	return altKey{}, false
+}
+
+// cost estimates how often an alternative is met by events: how many
+// branches share it, or a fixed guess for operators that accept many values.
+func cost(path string, c *cond, shared map[altKey]int) int {
+	k, ok := keyOf(path, c)
+	switch {
+	case ok && (c.kind == cPrefix || c.kind == cSuffix || c.kind == cPrefixFold || c.kind == cSuffixFold):
+		if len(c.s) < 3 {
+			return 100 + shared[k]
+		}
+		return 4 + shared[k]
+	case ok:
+		return shared[k]
+	case c.kind == cNumEq, c.kind == cWildcard, c.kind == cRange, c.kind == cCIDR:
+		return 40
+	case c.kind == cExists:
+		return 500
+	}
+	return 1000 // anything-but
+}
+
+// buildIndex indexes each branch under one anchor: the field with the
+// alternatives fewest events should meet. An event value that satisfies an
+// anchor makes its branch a candidate, checked in full against the event;
+// so the work per event follows the candidates, not the number of rules.
 func buildIndex(rules map[string]*Pattern) *index {
 	ix := &index{}
 	for name := range rules {
 		ix.names = append(ix.names, name)
 	}
 	sort.Strings(ix.names)
+	shared := map[altKey]int{}
+	for _, p := range rules {
+		for bi := range p.branches {
+			for fi := range p.branches[bi].fields {
+				f := &p.branches[bi].fields[fi]
+				for ci := range f.conds {
+					if k, ok := keyOf(f.path, &f.conds[ci]); ok {
+						shared[k]++
+					}
+				}
+			}
+		}
+	}
 	byPath := map[string]*fieldIndex{}
 	for rid, name := range ix.names {
 		p := rules[name]
 		for bi := range p.branches {
 			b := &p.branches[bi]
 			bid := int32(len(ix.branches))
-			ib := ibranch{rule: int32(rid), b: b, multi: len(b.fields) > 1}
+			ix.branches = append(ix.branches, ibranch{
+				rule:  int32(rid),
+				b:     b,
+				quick: len(b.fields) == 1 && !b.fields[0].absentOK,
+			})
+			anchor, best := -1, 0
 			for fi := range b.fields {
 				f := &b.fields[fi]
-				if fi >= 64 {
-					ib.verify = true
-					continue
-				}
 				if f.absentOK {
-					ib.verify = true
-				} else {
-					ib.req |= 1 << fi
+					continue // met by absence, which no value reports
 				}
-				fx := byPath[f.path]
-				if fx == nil {
-					fx = &fieldIndex{path: f.path}
-					byPath[f.path] = fx
-				}
+				c := 0
 				for ci := range f.conds {
-					fx.add(&f.conds[ci], ref{br: bid, bit: uint8(fi)})
+					c += cost(f.path, &f.conds[ci], shared)
+				}
+				if anchor < 0 || c < best {
+					anchor, best = fi, c
 				}
 			}
-			if ib.req == 0 {
+			if anchor < 0 {
 				ix.always = append(ix.always, bid)
+				continue
 			}
-			ix.branches = append(ix.branches, ib)
+			f := &b.fields[anchor]
+			fx := byPath[f.path]
+			if fx == nil {
+				fx = &fieldIndex{path: f.path}
+				byPath[f.path] = fx
+			}
+			for ci := range f.conds {
+				fx.add(&f.conds[ci], ref{br: bid})
+			}
 		}
 	}
 	size := 8
@@ -173,7 +234,6 @@ func buildIndex(rules map[string]*Pattern) *index {
 	ix.pool.New = func() any {
 		return &scratch{
 			bstamp:  make([]uint32, nb),
-			bmask:   make([]uint64, nb),
 			rstamp:  make([]uint32, nr),
 			bstamp2: make([]uint32, nbut),
 		}
@@ -198,8 +258,7 @@ func (ix *index) lookup(h uint64, path string) *fieldIndex {
 // entry counts only when its stamp equals the current generation.
 type scratch struct {
 	gen     uint32
-	bstamp  []uint32 // per branch
-	bmask   []uint64 // per branch: fields satisfied so far
+	bstamp  []uint32 // per branch: checked in this generation
 	rstamp  []uint32 // per rule: matched in this generation
 	matched []int32
 	leafGen uint32
@@ -236,7 +295,7 @@ func (m *matcher) run() {
 	m.sc.next()
 	for i := range m.ev.leaves {
 		l := &m.ev.leaves[i]
-		if fx := m.ix.lookup(l.hash, l.path); fx != nil {
+		if fx := m.ix.lookup(l.hash, m.ev.pathOf(l)); fx != nil {
 			m.leaf(fx, l)
 		}
 	}
@@ -255,7 +314,7 @@ func (m *matcher) accept(rule int32) {
 	}
 }
 
-// hit marks fields as satisfied and accepts branches that become complete.
+// hit checks the branches whose anchor an event value satisfied.
 func (m *matcher) hit(refs []ref) {
 	for _, r := range refs {
 		m.hitOne(r)
@@ -264,31 +323,17 @@ func (m *matcher) hit(refs []ref) {
 
 func (m *matcher) hitOne(r ref) {
 	sc := m.sc
-	if sc.bstamp[r.br] != sc.gen {
-		sc.bstamp[r.br] = sc.gen
-		sc.bmask[r.br] = 0
+	if sc.bstamp[r.br] == sc.gen {
+		return // already checked for this event
 	}
-	old := sc.bmask[r.br]
-	mask := old | 1<<r.bit
-	if mask == old {
-		return
-	}
+	sc.bstamp[r.br] = sc.gen
 	ib := &m.ix.branches[r.br]
-	if mask&ib.req != ib.req {
-		sc.bmask[r.br] = mask
-		return
-	}
-	// Complete: decide once, then ignore further hits on this branch.
-	sc.bmask[r.br] = ^uint64(0)
 	if sc.rstamp[ib.rule] == sc.gen {
 		return
 	}
-	if ib.verify || (ib.multi && m.ev.objArrays) {
-		if !ib.b.match(m.ev) {
-			return
-		}
+	if ib.quick || ib.b.match(m.ev) {
+		m.accept(ib.rule)
 	}
-	m.accept(ib.rule)
 }
 
 // leaf runs one event value through the alternatives of its path.
@@ -300,7 +345,7 @@ func (m *matcher) leaf(fx *fieldIndex, l *leaf) {
 	}
 	switch l.kind {
 	case kString:
-		s := l.val
+		s := m.ev.text(l)
 		if refs, ok := fx.exact[s]; ok {
 			m.hit(refs)
 		}
@@ -346,7 +391,7 @@ func (m *matcher) leaf(fx *fieldIndex, l *leaf) {
 			}
 		}
 	case kNumber:
-		if refs, ok := fx.lits[l.val]; ok {
+		if refs, ok := fx.lits[m.ev.text(l)]; ok {
 			m.hit(refs)
 		}
 		if l.numOK {
@@ -361,7 +406,7 @@ func (m *matcher) leaf(fx *fieldIndex, l *leaf) {
 			}
 		}
 	default:
-		if refs, ok := fx.lits[l.val]; ok {
+		if refs, ok := fx.lits[m.ev.text(l)]; ok {
 			m.hit(refs)
 		}
 	}
