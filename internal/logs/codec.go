@@ -9,7 +9,7 @@ import (
 // Storage layout. Buckets are per (account, region), and per group for the
 // group's streams and events:
 //
-//	logs/groups/ACCOUNT/REGION          group name → groupMeta (JSON)
+//	logs/groups/ACCOUNT/REGION          group name → retention (4 bytes) + groupMeta (JSON)
 //	logs/streams/ACCOUNT/REGION/GROUP   stream name → streamMeta (52 bytes)
 //	logs/events/ACCOUNT/REGION/GROUP    eventKey → ingestion time (8 bytes) + message
 //
@@ -31,7 +31,7 @@ func eventsBucket(account, region, group string) string {
 // groupMeta is a log group as stored.
 type groupMeta struct {
 	Created            int64             `json:"created"`
-	Retention          int32             `json:"retention,omitempty"`
+	Retention          int32             `json:"-"` // stored ahead of the JSON
 	KmsKeyID           string            `json:"kmsKeyId,omitempty"`
 	Class              string            `json:"class,omitempty"`
 	DeletionProtection bool              `json:"deletionProtection,omitempty"`
@@ -39,12 +39,34 @@ type groupMeta struct {
 	NextStreamID       uint32            `json:"nextStreamId"`
 }
 
+// The retention leads a group's value so PutLogEvents can read it without
+// decoding the JSON.
+func encodeGroup(g *groupMeta) ([]byte, error) {
+	js, err := json.Marshal(g)
+	if err != nil {
+		return nil, fmt.Errorf("encode log group: %w", err)
+	}
+	return append(binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(js)), uint32(g.Retention)), js...), nil
+}
+
 func decodeGroup(b []byte) (*groupMeta, error) {
 	g := &groupMeta{}
-	if err := json.Unmarshal(b, g); err != nil {
+	if len(b) < 4 {
+		return nil, fmt.Errorf("decode log group: %d bytes", len(b))
+	}
+	if err := json.Unmarshal(b[4:], g); err != nil {
 		return nil, fmt.Errorf("decode log group: %w", err)
 	}
+	g.Retention = groupRetention(b)
 	return g, nil
+}
+
+// groupRetention reads a stored group's retention in days (0: none).
+func groupRetention(b []byte) int32 {
+	if len(b) < 4 {
+		return 0
+	}
+	return int32(binary.BigEndian.Uint32(b))
 }
 
 // streamMeta is a log stream as stored, in a fixed binary layout because

@@ -3,8 +3,6 @@ package logs
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,9 +53,9 @@ func (s *Service) createLogGroup(ctx context.Context, in *createLogGroupInput) (
 }
 
 func putGroup(b store.Bucket, name string, g *groupMeta) error {
-	v, err := json.Marshal(g)
+	v, err := encodeGroup(g)
 	if err != nil {
-		return fmt.Errorf("encode log group: %w", err)
+		return err
 	}
 	return b.Put([]byte(name), v)
 }

@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -61,7 +62,18 @@ func (s *Service) putLogEventsHandler(ctx context.Context, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	return s.putLogEvents(ctx, in)
+	out, err := s.putLogEvents(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if out.RejectedLogEventsInfo != nil {
+		return out, nil
+	}
+	// The common answer, without reflection.
+	b := make([]byte, 0, 96)
+	b = append(b, `{"nextSequenceToken":"`...)
+	b = append(b, out.NextSequenceToken...)
+	return json.RawMessage(append(b, `"}`...)), nil
 }
 
 func (s *Service) putLogEvents(ctx context.Context, in *putLogEventsInput) (*putLogEventsOutput, error) {
@@ -117,9 +129,9 @@ func (s *Service) putLogEvents(ctx context.Context, in *putLogEventsInput) (*put
 	out := &putLogEventsOutput{}
 	var seq uint64
 	err := s.st.Update(func(tx store.Tx) error {
-		g, err := getGroup(tx, m.Account, m.Region, in.LogGroupName)
-		if err != nil {
-			return err
+		gv := tx.Bucket(groupsBucket(m.Account, m.Region)).Get([]byte(in.LogGroupName))
+		if gv == nil {
+			return errGroupNotFound()
 		}
 		sb := tx.Bucket(streamsBucket(m.Account, m.Region, in.LogGroupName))
 		v := sb.Get([]byte(in.LogStreamName))
@@ -130,7 +142,7 @@ func (s *Service) putLogEvents(ctx context.Context, in *putLogEventsInput) (*put
 		if err != nil {
 			return err
 		}
-		lo, hi, info := rejections(events, now, g.Retention)
+		lo, hi, info := rejections(events, now, groupRetention(gv))
 		out.RejectedLogEventsInfo = info
 		if err := appendEvents(tx, m.Account, m.Region, in.LogGroupName, in.LogStreamName, &sm, events[lo:hi], now); err != nil {
 			return err
@@ -240,19 +252,6 @@ func (s *Service) Append(ctx context.Context, account, region, group, stream str
 	sort.SliceStable(raw, func(i, j int) bool { return raw[i].ts < raw[j].ts })
 	now := s.nowMillis()
 	err := s.st.Update(func(tx store.Tx) error {
-		gb := tx.Bucket(groupsBucket(account, region))
-		var g *groupMeta
-		if v := gb.Get([]byte(group)); v != nil {
-			var err error
-			if g, err = decodeGroup(v); err != nil {
-				return err
-			}
-		} else {
-			g = &groupMeta{Created: now, Class: "STANDARD"}
-			if err := putGroup(gb, group, g); err != nil {
-				return err
-			}
-		}
 		var sm streamMeta
 		if v := tx.Bucket(streamsBucket(account, region, group)).Get([]byte(stream)); v != nil {
 			var err error
@@ -260,6 +259,14 @@ func (s *Service) Append(ctx context.Context, account, region, group, stream str
 				return err
 			}
 		} else {
+			gb := tx.Bucket(groupsBucket(account, region))
+			g := &groupMeta{Created: now, Class: "STANDARD"}
+			if v := gb.Get([]byte(group)); v != nil {
+				var err error
+				if g, err = decodeGroup(v); err != nil {
+					return err
+				}
+			}
 			var err error
 			if sm, err = createStream(tx, account, region, group, stream, g, now); err != nil {
 				return err
