@@ -155,6 +155,8 @@ func TestConditionErrors(t *testing.T) {
 		{expr: "contains(a.b[1], a.b[1])", want: pre + "The first operand must be distinct from the remaining operands for this operator or function; operator: contains, first operand: [a, b, [1]]"},
 		{expr: "a BETWEEN :a AND :b", values: `{":a":{"N":"1"},":b":{"S":"x"}}`, want: pre + "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:x}"},
 		{expr: "a BETWEEN :a AND :b", values: `{":a":{"N":"10"},":b":{"N":"9"}}`, want: pre + "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:10}, upper bound operand: AttributeValue: {N:9}"},
+		{expr: "a-b", want: pre + `Syntax error; token: "-", near: "a-b"`},
+		{expr: "attribute_exists(car_id) AND NOT #h", names: map[string]string{"#h": "h"}, want: pre + `Syntax error; token: "<EOF>", near: "#h"`},
 		{expr: "_a = :v", values: `{":v":{"N":"1"}}`, want: pre + `Syntax error; token: "_", near: "_a"`},
 		{expr: "a < :v", values: `{":v":{"L":[]}}`, want: pre + "Incorrect operand type for operator or function; operator or function: <, operand type: L"},
 		{expr: "a BETWEEN :v AND :w", values: `{":v":{"BOOL":true},":w":{"BOOL":true}}`, want: pre + "Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL"},

@@ -135,17 +135,18 @@ func setIn(c attr.Value, rest Path, v attr.Value) (attr.Value, error) {
 	return attr.M(m), nil
 }
 
-// removePath deletes p from it (owned by the caller). A missing attribute,
-// key or index is not an error; a step into a value of the wrong type is.
+// removePath deletes p from it (owned by the caller). A missing last
+// element (key or index) is not an error, but the path up to it must exist
+// with the right types: DynamoDB refuses REMOVE x.y when x is not a map.
 func removePath(it attr.Item, p Path) error {
 	top := p[0].Name
-	cur, ok := it[top]
-	if !ok {
-		return nil
-	}
 	if len(p) == 1 {
 		delete(it, top)
 		return nil
+	}
+	cur, ok := it[top]
+	if !ok {
+		return validationf("%s", msgInvalidPath)
 	}
 	nv, changed, err := removeIn(cur, p[1:])
 	if err != nil || !changed {
@@ -163,7 +164,10 @@ func removeIn(c attr.Value, rest Path) (attr.Value, bool, error) {
 		}
 		l := c.List()
 		if e.Index >= len(l) {
-			return c, false, nil
+			if len(rest) == 1 {
+				return c, false, nil
+			}
+			return attr.Value{}, false, validationf("%s", msgInvalidPath)
 		}
 		if len(rest) == 1 {
 			return attr.L(slices.Delete(slices.Clone(l), e.Index, e.Index+1)...), true, nil
@@ -182,7 +186,10 @@ func removeIn(c attr.Value, rest Path) (attr.Value, bool, error) {
 	m := c.Map()
 	child, ok := m[e.Name]
 	if !ok {
-		return c, false, nil
+		if len(rest) == 1 {
+			return c, false, nil
+		}
+		return attr.Value{}, false, validationf("%s", msgInvalidPath)
 	}
 	if len(rest) == 1 {
 		nm := maps.Clone(m)
