@@ -170,7 +170,9 @@ func (s *Service) getObject(w http.ResponseWriter, r *http.Request, bucket, key 
 	if head || length == 0 {
 		return nil
 	}
-	if _, err := io.Copy(w, body.Section(start, length)); err != nil {
+	buf := storage.GetBuffer()
+	defer storage.PutBuffer(buf)
+	if _, err := io.CopyBuffer(w, body.Section(start, length), *buf); err != nil {
 		s.log.Debug("GetObject body copy ended early", "bucket", bucket, "key", key, "err", err)
 	}
 	return nil

@@ -81,6 +81,9 @@ func (s *MemBlobs) Create() (BlobWriter, error) { return &memWriter{s: s}, nil }
 
 func (w *memWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
 
+// Grow sizes the buffer for a body of known length.
+func (w *memWriter) Grow(n int) { w.buf.Grow(n) }
+
 func (w *memWriter) Commit() (string, error) {
 	id := newBlobID()
 	w.s.mu.Lock()

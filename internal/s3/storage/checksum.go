@@ -13,6 +13,7 @@ import (
 	"hash/crc64"
 	"io"
 	"strings"
+	"sync"
 )
 
 // crc64NVME is the CRC-64/NVME table (reflected polynomial 0x9a6c9329ac4bc9b5),
@@ -121,7 +122,12 @@ func (e *Engine) writeBody(in *BodyInput, max int64) (written, error) {
 		ck = NewChecksum(in.Checksum.Algorithm)
 		dst = append(dst, ck)
 	}
-	n, err := io.Copy(io.MultiWriter(dst...), io.LimitReader(in.Body, max+1))
+	if g, ok := w.(interface{ Grow(int) }); ok && in.Size > 0 && in.Size <= 64<<20 {
+		g.Grow(int(in.Size))
+	}
+	buf := GetBuffer()
+	n, err := io.CopyBuffer(io.MultiWriter(dst...), io.LimitReader(in.Body, max+1), *buf)
+	PutBuffer(buf)
 	if err != nil {
 		var se *Error
 		if errors.As(err, &se) {
@@ -168,3 +174,11 @@ func (e *ReadError) Error() string { return "read body: " + e.Err.Error() }
 
 // Unwrap returns the read error.
 func (e *ReadError) Unwrap() error { return e.Err }
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// GetBuffer returns a 64 KiB copy buffer from a pool; give it back with PutBuffer.
+func GetBuffer() *[]byte { return bufPool.Get().(*[]byte) }
+
+// PutBuffer returns a buffer to the pool.
+func PutBuffer(b *[]byte) { bufPool.Put(b) }
