@@ -212,8 +212,9 @@ func compareMag(a, b string) int {
 // from 10^125 down to 10^-130 and 38 digits on each side.
 var arithCtx = apd.Context{Precision: 400, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps}
 
-// Add returns a+b for two N values. The result must itself be a valid
-// DynamoDB number; if it is not, the *Error says why.
+// Add returns a+b for two N values, computed exactly. The result must
+// itself be a valid DynamoDB number; if it is not, the *Error says why (a
+// result needing more than 38 digits is an overflow, as in DynamoDB).
 func Add(a, b Value) (Value, error) { return arith(a, b, false) }
 
 // Sub returns a-b for two N values, with the same rules as Add.
@@ -236,5 +237,11 @@ func arith(a, b Value, sub bool) (Value, error) {
 	if err != nil {
 		return Value{}, validationf("%s", msgNumOverflow)
 	}
-	return N(z.Text('E'))
+	v, err := N(z.Text('E'))
+	if ae, ok := err.(*Error); ok && ae.Message == msgNumPrecision {
+		// DynamoDB reports a result needing more than 38 digits (1e50 + 1)
+		// as an overflow, not as too much precision.
+		return Value{}, validationf("%s", msgNumOverflow)
+	}
+	return v, err
 }

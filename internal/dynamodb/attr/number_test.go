@@ -103,7 +103,10 @@ func TestArithmetic(t *testing.T) {
 		{a: "5", b: "7", sub: true, want: "-2"},
 		{a: "1.5", b: "1.5", sub: true, want: "0"},
 		{a: "9.9999999999999999999999999999999999999E+125", b: "9.9999999999999999999999999999999999999E+125", wantErr: "Number overflow. Attempting to store a number with magnitude larger than supported range"},
-		{a: "1E+30", b: "1E-30", wantErr: "Attempting to store more than 38 significant digits in a Number"},
+		{a: "1E+30", b: "1E-30", wantErr: "Number overflow. Attempting to store a number with magnitude larger than supported range"},
+		{a: "1E+50", b: "1", sub: true, wantErr: "Number overflow. Attempting to store a number with magnitude larger than supported range"},
+		{a: "1", b: "10000000000000000000000", want: "10000000000000000000001"},
+		{a: "1.1E-130", b: "1E-130", sub: true, wantErr: "Number underflow. Attempting to store a number with magnitude smaller than supported range"},
 	}
 	for _, tc := range tests {
 		f := attr.Add

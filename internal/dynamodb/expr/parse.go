@@ -33,7 +33,7 @@ const (
 
 var (
 	conditionOrder  = []category{cParens, cUnknownFunc, cMisusedFunc, cReserved, cNameVal, cOperandCount, cDistinct, cFuncType}
-	updateOrder     = []category{cReserved, cUnknownFunc, cSection, cName, cValue, cOverlap, cConflict, cAddDelType, cOperandCount, cFuncType}
+	updateOrder     = []category{cReserved, cUnknownFunc, cMisusedFunc, cSection, cName, cValue, cOverlap, cConflict, cAddDelType, cOperandCount, cFuncType}
 	projectionOrder = []category{cReserved, cName, cOverlap, cConflict}
 )
 
@@ -238,12 +238,7 @@ func (p *parser) parseOperand() operand {
 				p.note(cParens, msgRedundantParens)
 			}
 		}
-		var o operand
-		if p.kind == KindUpdate {
-			o = p.parseSetValue()
-		} else {
-			o = p.parseOperand()
-		}
+		o := p.parseOperand()
 		if !p.ok() {
 			return nil
 		}
@@ -673,8 +668,33 @@ func showValue(v attr.Value) string {
 
 // ---- updates ----
 
-// parseSetValue parses operand [(+|-) operand].
+// parseSetValue parses the right-hand side of a SET action:
+// operand [(+|-) operand], optionally wrapped in one pair of parentheses.
+// Function arguments are operands only, so if_not_exists(a, :x + :y) is a
+// syntax error, as in DynamoDB.
 func (p *parser) parseSetValue() operand {
+	if p.peek().kind == tLParen {
+		if close := p.matchingParen(p.i); close > 0 {
+			if k := p.toks[close+1].kind; k != tPlus && k != tMinus {
+				p.next()
+				v := p.parseArith()
+				if !p.ok() {
+					return nil
+				}
+				if p.peek().kind != tRParen {
+					p.fail(p.i)
+					return nil
+				}
+				p.next()
+				return v
+			}
+		}
+	}
+	return p.parseArith()
+}
+
+// parseArith parses operand [(+|-) operand].
+func (p *parser) parseArith() operand {
 	l := p.parseOperand()
 	if !p.ok() {
 		return nil
@@ -717,6 +737,10 @@ func (p *parser) checkUpdateFunction(o operand) {
 	case funcOperand:
 		for _, a := range o.args {
 			p.checkUpdateFunction(a)
+			// DynamoDB refuses list_append nested in another call.
+			if f, ok := a.(funcOperand); ok && f.name == "list_append" {
+				p.note(cMisusedFunc, "The function is not allowed to be used this way in an expression; function: list_append")
+			}
 		}
 		n, known := functionArity(KindUpdate, o.name)
 		if !known {

@@ -144,8 +144,8 @@ func (p *parser) parseAction(sec string, u *Update) {
 	}
 }
 
-// Apply applies the update to it (nil for a new item) and returns the new
-// item. All SET values are computed from the item as it was before the
+// Apply applies the update to it (nil when the item does not exist) and
+// returns the new item. All SET values are computed from the item as it was before the
 // update. Errors are *attr.Error values with DynamoDB's runtime messages;
 // on error the input is unchanged and no partial result is returned.
 func (u *Update) Apply(it attr.Item) (Result, error) {
@@ -158,13 +158,20 @@ func (u *Update) Apply(it attr.Item) (Result, error) {
 		vals[i] = v
 	}
 	out := it.Clone()
+	setPaths := make([]Path, len(u.sets))
 	for i, s := range u.sets {
-		if err := setPath(out, s.path, vals[i]); err != nil {
+		setPaths[i] = s.path
+	}
+	for _, i := range listOrder(setPaths, false) {
+		if err := setPath(out, u.sets[i].path, vals[i]); err != nil {
 			return Result{}, err
 		}
 	}
-	for _, path := range sortedForRemoval(u.removes) {
-		if err := removePath(out, path); err != nil {
+	for _, i := range listOrder(u.removes, true) {
+		if err := removePath(out, u.removes[i]); err != nil {
+			if it == nil {
+				continue // DynamoDB ignores REMOVE x.y on an item that does not exist
+			}
 			return Result{}, err
 		}
 	}
@@ -190,32 +197,49 @@ func (u *Update) mismatch(err error) error {
 	return err
 }
 
-// sortedForRemoval orders paths so that list elements go from the highest
-// index down: every index then refers to the list as it was before the
-// update, as DynamoDB defines REMOVE a[0], a[1].
-func sortedForRemoval(paths []Path) []Path {
-	if len(paths) < 2 {
-		return paths
-	}
-	out := slices.Clone(paths)
-	slices.SortStableFunc(out, func(a, b Path) int {
-		for i := 0; i < len(a) && i < len(b); i++ {
-			x, y := a[i], b[i]
-			switch {
-			case x.IsIndex && y.IsIndex && x.Index != y.Index:
-				if x.Index > y.Index {
-					return -1
-				}
-				return 1
-			case !x.IsIndex && !y.IsIndex && x.Name != y.Name:
-				return strings.Compare(x.Name, y.Name)
-			case x.IsIndex != y.IsIndex:
-				return 0
-			}
+// listOrder returns the indexes of paths in the order they are applied:
+// paths ending in a list index that share a parent are applied together,
+// at the place of the first of them, sorted by index (ascending, or
+// descending when desc). Other paths keep expression order. This gives
+// DynamoDB's semantics: SET a[84], a[17] on a short list appends a[17]
+// first, and REMOVE a[0], a[2] refers to positions before any removal.
+func listOrder(paths []Path, desc bool) []int {
+	order := make([]int, 0, len(paths))
+	groups := map[string][]int{}
+	var keys []string
+	for i, p := range paths {
+		if !p[len(p)-1].IsIndex {
+			continue
 		}
-		return len(b) - len(a)
-	})
-	return out
+		k := p[:len(p)-1].String()
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, k := range keys {
+		g := groups[k]
+		slices.SortStableFunc(g, func(a, b int) int {
+			x, y := paths[a][len(paths[a])-1].Index, paths[b][len(paths[b])-1].Index
+			if desc {
+				x, y = y, x
+			}
+			return x - y
+		})
+	}
+	done := map[string]bool{}
+	for i, p := range paths {
+		if !p[len(p)-1].IsIndex {
+			order = append(order, i)
+			continue
+		}
+		k := p[:len(p)-1].String()
+		if !done[k] {
+			done[k] = true
+			order = append(order, groups[k]...)
+		}
+	}
+	return order
 }
 
 func applyAdd(it attr.Item, a valueAction) error {
