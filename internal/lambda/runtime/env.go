@@ -234,7 +234,7 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 	e.kill()
 	e.logs.finish(50 * time.Millisecond)
 	res := &Result{Payload: payload, FunctionError: "Unhandled", Cold: true, InitDuration: initDur}
-	m.writeInvocationLogs(e, inv, res, e.logs.take(), status, errType, 0)
+	m.writeInvocationLogs(e, inv, res, e.logs.take(), nil, status, errType, 0)
 	e.stop(stopCrashed)
 	return nil, res, nil
 }
@@ -305,7 +305,7 @@ func (e *env) invoke(ctx context.Context, inv *invocation, cold bool) (res *Resu
 	case ctx.Err() != nil:
 		e.stop(stopCrashed)
 		e.logs.finish(50 * time.Millisecond)
-		m.writeInvocationLogs(e, inv, res, append(pre, e.logs.take()...), "", "", startAt.UnixNano())
+		m.writeInvocationLogs(e, inv, res, pre, e.logs.take(), "", "", startAt.UnixNano())
 		return nil, false, ctx.Err()
 	case e.isDead():
 		if !inv.taken.Load() {
@@ -331,11 +331,7 @@ func (e *env) invoke(ctx context.Context, inv *invocation, cold bool) (res *Resu
 	if status == "" {
 		e.logs.sync(true)
 	}
-	lines := e.logs.take()
-	if len(pre) > 0 {
-		lines = append(pre, lines...)
-	}
-	m.writeInvocationLogs(e, inv, res, lines, status, errType, startAt.UnixNano())
+	m.writeInvocationLogs(e, inv, res, pre, e.logs.take(), status, errType, startAt.UnixNano())
 	return res, false, nil
 }
 

@@ -241,9 +241,9 @@ func (m *Manager) flushLogs() {
 	}
 }
 
-// writeInvocationLogs frames lines with START/END/REPORT as Lambda does, fills
+// writeInvocationLogs frames lines (after pre) with START/END/REPORT as Lambda does, fills
 // res.LogTail when asked, and queues the batch. status is "", "error" or "timeout".
-func (m *Manager) writeInvocationLogs(e *env, inv *invocation, res *Result, lines []LogEvent, status, errType string, startNano int64) {
+func (m *Manager) writeInvocationLogs(e *env, inv *invocation, res *Result, pre, lines []LogEvent, status, errType string, startNano int64) {
 	if m.cfg.Logs == nil && !inv.wantTail {
 		return
 	}
@@ -253,7 +253,8 @@ func (m *Manager) writeInvocationLogs(e *env, inv *invocation, res *Result, line
 		start = time.Unix(0, startNano)
 	}
 	mem := e.maxMemoryMB()
-	events := make([]LogEvent, 0, len(lines)+3)
+	events := make([]LogEvent, 0, len(pre)+len(lines)+3)
+	events = append(events, pre...) // init output and lines written between invocations
 	events = append(events, LogEvent{Time: start, Message: "START RequestId: " + inv.id + " Version: " + version(e.spec)})
 	events = append(events, lines...)
 	events = append(events,

@@ -200,7 +200,7 @@ function makeContext(headers, finish) {
 async function sendResult(id, err, result) {
   if (err !== null && err !== undefined) {
     const doc = errorDoc(err);
-    logError('Invoke Error ', doc);
+    logError('Invoke Error', doc);
     await post(`/invocation/${id}/error`, JSON.stringify(doc), doc.errorType);
     return;
   }
@@ -209,7 +209,7 @@ async function sendResult(id, err, result) {
     body = JSON.stringify(result === undefined ? null : result);
   } catch (e) {
     const doc = { errorType: 'Runtime.MarshalError', errorMessage: `Unable to stringify response body: ${e.message}`, trace: [] };
-    logError('Invoke Error ', doc);
+    logError('Invoke Error', doc);
     await post(`/invocation/${id}/error`, JSON.stringify(doc), doc.errorType);
     return;
   }
@@ -243,7 +243,7 @@ function runOne(handler, res) {
     } catch (e) {
       finished = true;
       const doc = { errorType: 'Runtime.LambdaContextUnmarshalError', errorMessage: `Unable to parse Client Context JSON: ${e.message}`, trace: [] };
-      logError('Invoke Error ', doc);
+      logError('Invoke Error', doc);
       post(`/invocation/${id}/error`, JSON.stringify(doc), doc.errorType).then(resolve, resolve);
       return;
     }
@@ -288,7 +288,7 @@ async function fatal(label, err, exitCode) {
   setTimeout(() => process.exit(exitCode), invokeDone ? 50 : 0);
 }
 
-process.on('uncaughtException', (err) => { fatal('Uncaught Exception ', err, 129); });
+process.on('uncaughtException', (err) => { fatal('Uncaught Exception', err, 129); });
 process.on('unhandledRejection', (reason) => {
   const err = new Error(String(reason instanceof Error ? `${reason.name}: ${reason.message}` : reason));
   err.name = 'Runtime.UnhandledPromiseRejection';
@@ -302,7 +302,7 @@ async function main() {
     handler = await loadHandler();
   } catch (e) {
     const doc = errorDoc(e);
-    logError('Init Error ', doc);
+    logError('Uncaught Exception', doc);
     try { await post('/init/error', JSON.stringify(doc), doc.errorType); } catch (x) { /* ignore */ }
     process.exit(129);
   }
