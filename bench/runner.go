@@ -24,16 +24,21 @@ type workload struct {
 	// op performs and verifies one call; worker and i make keys unique.
 	op          func(ctx context.Context, s *server, state any, worker, i int) error
 	concurrency int // 0 means options.concurrency
+	// verify checks effects after the run (deliveries, counts); okCalls is the
+	// number of calls that succeeded (warm-up calls excluded).
+	verify func(ctx context.Context, s *server, state any, okCalls int) error
+	warmup int // warm-up calls; 0 means 3, -1 none
 }
 
 type result struct {
-	err     string // the workload could not run on this peer
-	value   float64
-	ops     int
-	errors  int
-	firstEr string
-	p50     time.Duration
-	p99     time.Duration
+	err        string // the workload could not run on this peer
+	value      float64
+	ops        int
+	errors     int
+	firstEr    string
+	unverified string // why the effects of the calls could not be confirmed
+	p50        time.Duration
+	p99        time.Duration
 }
 
 func (r result) short() string {
@@ -46,6 +51,9 @@ func (r result) short() string {
 	s := fmt.Sprintf("%.0f ops/s p50 %s p99 %s (%d ok, %d errors)", r.value, fmtDur(r.p50), fmtDur(r.p99), r.ops-r.errors, r.errors)
 	if r.firstEr != "" {
 		s += " first error: " + r.firstEr
+	}
+	if r.unverified != "" {
+		s += " NOT VERIFIED: " + r.unverified
 	}
 	return s
 }
@@ -71,7 +79,11 @@ func runWorkload(ctx context.Context, o options, p peer, w workload) result {
 		conc = o.concurrency
 	}
 	// A short warm-up so one-time costs (first connection, lazy init) are not measured.
-	for i := 0; i < 3; i++ {
+	warm := w.warmup
+	if warm == 0 {
+		warm = 3
+	}
+	for i := 0; i < warm; i++ {
 		_ = w.op(ctx, s, state, conc, -1-i)
 	}
 	var (
@@ -127,6 +139,12 @@ func runWorkload(ctx context.Context, o options, p peer, w workload) result {
 	r.value = float64(len(lats)-errs) / elapsed.Seconds()
 	if errs == len(lats) {
 		r.err = "every call failed: " + firstEr
+		return r
+	}
+	if w.verify != nil {
+		if err := w.verify(ctx, s, state, len(lats)-errs); err != nil {
+			r.unverified = oneLine(err.Error())
+		}
 	}
 	return r
 }
@@ -194,6 +212,9 @@ func cell(r row, res result) string {
 		if res.errors > 0 {
 			s += fmt.Sprintf(" [%d errors]", res.errors)
 		}
+		if res.unverified != "" {
+			s += " (effects not verified: " + truncate(res.unverified, 50) + ")"
+		}
 		return s
 	default:
 		return fmt.Sprintf("%.1f %s", res.value, r.unit)
@@ -205,6 +226,9 @@ func ratio(r row) string {
 	a, b := r.results[0], r.results[len(r.results)-1]
 	if a.err != "" || b.err != "" || a.value == 0 || b.value == 0 {
 		return "-"
+	}
+	if a.unverified != "" {
+		return "- (tenkai unverified)"
 	}
 	if r.lower && r.unit == "ms" {
 		return fmt.Sprintf("%.1fx faster", b.value/a.value)

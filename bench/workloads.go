@@ -22,6 +22,7 @@ func workloads() []workload {
 		{group: "s3", name: "S3 PutObject 1 KiB", unit: "ops/s", setup: s3Setup, op: s3Put},
 		{group: "s3", name: "S3 GetObject 1 KiB", unit: "ops/s", setup: s3SetupObjects, op: s3Get},
 		{group: "logs", name: "Logs PutLogEvents (10 events)", unit: "ops/s", setup: logsSetup, op: logsPut},
+		{group: "events", name: "EventBridge PutEvents (10 events, 100 rules, delivery verified)", unit: "ops/s", setup: ebSetup, op: ebPut, verify: ebVerify, warmup: -1},
 	}
 }
 
