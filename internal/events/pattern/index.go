@@ -151,6 +151,8 @@ type butCond struct {
 // fieldIndex holds every alternative of every rule for one event path.
 type fieldIndex struct {
 	path string
+	id   int32 // dense number of the path in its index
+	used bool  // some branch is anchored here
 
 	exact  map[string][]ref     // strings, as written
 	ips    map[netip.Addr][]ref // strings that are IP addresses

@@ -73,6 +73,12 @@ func (b *branch) match(ev *Event) bool {
 			spans = append(spans, candSpan{from, int32(len(buf))})
 		}
 	}
+	return ev.consistent(buf, spans)
+}
+
+// consistent reports whether one candidate can be picked per span so that
+// all picked values are pairwise compatible.
+func (ev *Event) consistent(buf []int32, spans []candSpan) bool {
 	if len(spans) < 2 {
 		return true
 	}

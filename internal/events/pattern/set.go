@@ -107,9 +107,11 @@ type slot struct {
 
 // ibranch is one branch of one rule.
 type ibranch struct {
-	rule  int32
-	b     *branch
-	quick bool // a single field that cannot be absent: its anchor hit is a match
+	rule   int32
+	b      *branch
+	ids    []int32 // path id of each field of b
+	anchor int     // the field the branch is indexed under, -1 for none
+	quick  bool    // a single field that cannot be absent: its anchor hit is a match
 }
 
 // altKey identifies an alternative by path and value, to count how many
@@ -175,14 +177,27 @@ func buildIndex(rules map[string]*Pattern) *index {
 		}
 	}
 	byPath := map[string]*fieldIndex{}
+	pathIndex := func(path string) *fieldIndex {
+		fx := byPath[path]
+		if fx == nil {
+			fx = &fieldIndex{path: path, id: int32(len(byPath))}
+			byPath[path] = fx
+		}
+		return fx
+	}
 	for rid, name := range ix.names {
 		p := rules[name]
 		for bi := range p.branches {
 			b := &p.branches[bi]
 			bid := int32(len(ix.branches))
+			ids := make([]int32, len(b.fields))
+			for fi := range b.fields {
+				ids[fi] = pathIndex(b.fields[fi].path).id
+			}
 			ix.branches = append(ix.branches, ibranch{
 				rule:  int32(rid),
 				b:     b,
+				ids:   ids,
 				quick: len(b.fields) == 1 && !b.fields[0].absentOK,
 			})
 			anchor, best := -1, 0
@@ -199,16 +214,14 @@ func buildIndex(rules map[string]*Pattern) *index {
 					anchor, best = fi, c
 				}
 			}
+			ix.branches[bid].anchor = anchor
 			if anchor < 0 {
 				ix.always = append(ix.always, bid)
 				continue
 			}
 			f := &b.fields[anchor]
 			fx := byPath[f.path]
-			if fx == nil {
-				fx = &fieldIndex{path: f.path}
-				byPath[f.path] = fx
-			}
+			fx.used = true
 			for ci := range f.conds {
 				fx.add(&f.conds[ci], ref{br: bid})
 			}
@@ -230,12 +243,14 @@ func buildIndex(rules map[string]*Pattern) *index {
 		}
 		ix.slots[i] = slot{hash: h, fx: fx}
 	}
-	nb, nr, nbut := len(ix.branches), len(ix.names), ix.maxButs
+	nb, nr, nbut, np := len(ix.branches), len(ix.names), ix.maxButs, len(byPath)
 	ix.pool.New = func() any {
 		return &scratch{
 			bstamp:  make([]uint32, nb),
 			rstamp:  make([]uint32, nr),
 			bstamp2: make([]uint32, nbut),
+			pstamp:  make([]uint32, np),
+			head:    make([]int32, np),
 		}
 	}
 	return ix
@@ -264,6 +279,12 @@ type scratch struct {
 	leafGen uint32
 	bstamp2 []uint32 // per anything-but alternative: excluded by this value
 	fold    []byte
+	// The event's values by path id: head[id] starts a chain through chain,
+	// valid when pstamp[id] is the current generation.
+	pstamp []uint32
+	head   []int32
+	chain  []int32 // per event leaf
+	fxs    []*fieldIndex
 }
 
 func (sc *scratch) next() {
@@ -271,6 +292,7 @@ func (sc *scratch) next() {
 	if sc.gen == 0 {
 		clear(sc.bstamp)
 		clear(sc.rstamp)
+		clear(sc.pstamp)
 		sc.gen = 1
 	}
 	sc.matched = sc.matched[:0]
@@ -286,25 +308,98 @@ func (sc *scratch) nextLeaf() {
 
 // matcher runs one event through an index.
 type matcher struct {
-	ix *index
-	ev *Event
-	sc *scratch
+	ix   *index
+	ev   *Event
+	sc   *scratch
+	free bool // the current value sits outside arrays of objects
 }
 
 func (m *matcher) run() {
-	m.sc.next()
-	for i := range m.ev.leaves {
-		l := &m.ev.leaves[i]
-		if fx := m.ix.lookup(l.hash, m.ev.pathOf(l)); fx != nil {
+	sc, ev := m.sc, m.ev
+	sc.next()
+	// First find each value's path, so branches can be checked by path id.
+	n := len(ev.leaves)
+	if cap(sc.chain) < n {
+		sc.chain = make([]int32, n)
+		sc.fxs = make([]*fieldIndex, n)
+	}
+	sc.chain, sc.fxs = sc.chain[:n], sc.fxs[:n]
+	for i := n - 1; i >= 0; i-- {
+		l := &ev.leaves[i]
+		fx := m.ix.lookup(l.hash, ev.pathOf(l))
+		sc.fxs[i] = fx
+		if fx == nil {
+			continue
+		}
+		if sc.pstamp[fx.id] != sc.gen {
+			sc.pstamp[fx.id] = sc.gen
+			sc.head[fx.id] = -1
+		}
+		sc.chain[i] = sc.head[fx.id]
+		sc.head[fx.id] = int32(i)
+	}
+	for i := range ev.leaves {
+		if fx := sc.fxs[i]; fx != nil && fx.used {
+			l := &ev.leaves[i]
+			m.free = !l.objArray
 			m.leaf(fx, l)
 		}
 	}
+	clear(sc.fxs)
 	for _, bid := range m.ix.always {
 		ib := &m.ix.branches[bid]
-		if m.sc.rstamp[ib.rule] != m.sc.gen && ib.b.match(m.ev) {
+		if sc.rstamp[ib.rule] != sc.gen && m.check(ib, -1) {
 			m.accept(ib.rule)
 		}
 	}
+}
+
+// check reports whether the event matches a whole branch. It is
+// branch.match with the event's values found by path id. Field skip is
+// known to be met by a value outside arrays of objects.
+func (m *matcher) check(ib *ibranch, skip int) bool {
+	sc, ev := m.sc, m.ev
+	var bufArr [32]int32
+	var spanArr [8]candSpan
+	buf := bufArr[:0]
+	spans := spanArr[:0]
+	for i := range ib.b.fields {
+		if i == skip {
+			continue
+		}
+		f := &ib.b.fields[i]
+		id := ib.ids[i]
+		first := int32(-1)
+		if sc.pstamp[id] == sc.gen {
+			first = sc.head[id]
+		}
+		found, free := first >= 0, false
+		from := int32(len(buf))
+		for li := first; li >= 0; li = sc.chain[li] {
+			l := &ev.leaves[li]
+			if !f.matchLeaf(l, ev.text(l)) {
+				continue
+			}
+			if !l.objArray {
+				free = true
+				break
+			}
+			buf = append(buf, li)
+		}
+		switch {
+		case !found:
+			if !f.absentOK {
+				return false
+			}
+		case free:
+			buf = buf[:from]
+		case int32(len(buf)) == from:
+			return false
+		default:
+			spans = append(spans, candSpan{from, int32(len(buf))})
+		}
+	}
+	return ev.consistent(buf, spans)
 }
 
 func (m *matcher) accept(rule int32) {
@@ -331,7 +426,11 @@ func (m *matcher) hitOne(r ref) {
 	if sc.rstamp[ib.rule] == sc.gen {
 		return
 	}
-	if ib.quick || ib.b.match(m.ev) {
+	skip := -1
+	if m.free {
+		skip = ib.anchor
+	}
+	if ib.quick || m.check(ib, skip) {
 		m.accept(ib.rule)
 	}
 }
