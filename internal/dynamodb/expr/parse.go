@@ -295,9 +295,24 @@ func (p *parser) parseCall() operand {
 	}
 	p.next()
 	if _, known := functionArity(p.kind, name); !known {
-		p.note(cUnknownFunc, "Invalid function name; function: "+name)
+		if _, other := functionArity(otherKind(p.kind), name); other {
+			// A function of the other expression family: known to
+			// DynamoDB, but not usable here.
+			p.note(cMisusedFunc, "The function is not allowed to be used this way in an expression; function: "+name)
+		} else {
+			p.note(cUnknownFunc, "Invalid function name; function: "+name)
+		}
 	}
 	return funcOperand{name: name, args: args}
+}
+
+// otherKind names the expression family whose functions are not valid in
+// k: update functions for conditions and the reverse.
+func otherKind(k Kind) Kind {
+	if k == KindUpdate {
+		return KindCondition
+	}
+	return KindUpdate
 }
 
 // functionArity returns the operand count of a function valid in

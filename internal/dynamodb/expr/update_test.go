@@ -166,7 +166,7 @@ func TestUpdateParseErrors(t *testing.T) {
 		{expr: "SET set = :v", values: `{":v":{"N":"1"}}`, want: pre + `Syntax error; token: "set", near: "SET set ="`},
 		{expr: "SET status = :v", values: `{":v":{"N":"1"}}`, want: pre + "Attribute name is a reserved keyword; reserved keyword: status"},
 		{expr: "SET a = foo(b)", want: pre + "Invalid function name; function: foo"},
-		{expr: "SET a = size(b)", want: pre + "Invalid function name; function: size"},
+		{expr: "SET a = size(b)", want: pre + "The function is not allowed to be used this way in an expression; function: size"},
 		{expr: "SET a = if_not_exists(a, :v + :v)", values: `{":v":{"N":"1"}}`, want: pre + `Syntax error; token: "+", near: ":v + :v"`},
 		{expr: "SET a = list_append(list_append(:l, :l), :l)", values: `{":l":{"L":[]}}`, want: pre + "The function is not allowed to be used this way in an expression; function: list_append"},
 		{expr: "SET _123 = :v", values: `{":v":{"N":"1"}}`, want: pre + `Syntax error; token: "_", near: "SET _123"`},
