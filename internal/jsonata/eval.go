@@ -16,6 +16,8 @@ type evaluator struct {
 	now      time.Time
 	nowFn    func() time.Time
 	ordered  bool
+	root     frame      // top-level bindings
+	rootVars [6]binding // inline storage for root, avoiding an allocation
 }
 
 func (ev *evaluator) lookupVar(env *frame, name string) (any, bool) {
@@ -214,12 +216,12 @@ func lookupField(input any, key string) any {
 	switch x := input.(type) {
 	case *Object:
 		if v, ok := x.vals[key]; ok {
-			return v
+			return canon(v)
 		}
 		return undef
 	case map[string]any:
 		if v, ok := x[key]; ok {
-			return v
+			return canon(v)
 		}
 		return undef
 	case *seqv, []any:
@@ -330,10 +332,12 @@ func (ev *evaluator) array(n *node, input any, env *frame) (any, error) {
 // path evaluates a location path step by step.
 func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
 	var inputSeq []any
+	var one [1]any
 	if a, ok := asArray(input); ok && n.exprs[0].kind != kVariable {
 		inputSeq = a
 	} else {
-		inputSeq = []any{input}
+		one[0] = input
+		inputSeq = one[:]
 	}
 	isTuple := false
 	var tuples []tuple
@@ -347,7 +351,7 @@ func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
 		var err error
 		switch {
 		case i == 0 && step.consarray:
-			result, err = ev.eval(step, &seqv{a: inputSeq, sequence: true}, env)
+			result, err = ev.eval(step, &seqv{a: append([]any(nil), inputSeq...), sequence: true}, env)
 		case isTuple:
 			tuples, err = ev.tupleStep(step, inputSeq, tuples, haveTuples, env)
 			haveTuples = true
@@ -369,7 +373,8 @@ func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
 			if a, ok := asArray(result); ok {
 				inputSeq = a
 			} else {
-				inputSeq = []any{result}
+				one[0] = result
+				inputSeq = one[:]
 			}
 		}
 	}
@@ -387,6 +392,9 @@ func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
 			}
 			result = s
 		}
+	}
+	if _, isArr := asArray(result); !isArr && result != undef && (n.keepSingletonArray || n.keepArray) {
+		result = &seqv{sequence: true, a: []any{result}}
 	}
 	if n.keepSingletonArray {
 		if s, ok := result.(*seqv); ok {
@@ -414,6 +422,37 @@ func (ev *evaluator) step(n *node, input []any, env *frame, last bool) (any, err
 			return nil, err
 		}
 		return ev.stages(n.stages, res, env)
+	}
+	if len(input) == 1 {
+		// common case: one context item, no flattening work
+		res, err := ev.eval(n, input[0], env)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range n.stages {
+			if st.filter != nil {
+				if res, err = ev.filter(st.filter, res, env); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if res == undef {
+			return undef, nil
+		}
+		if a, ok := asArray(res); ok {
+			if last && !isSequence(res) {
+				return res, nil
+			}
+			if !isCons(res) {
+				return &seqv{sequence: true, a: a[:len(a):len(a)]}, nil
+			}
+			out := &seqv{sequence: true}
+			out.one[0] = res
+			out.a = out.one[:]
+			return out, nil
+		}
+		// a single plain value: the caller treats it as a one-item sequence
+		return res, nil
 	}
 	results := make([]any, 0, len(input))
 	for _, it := range input {

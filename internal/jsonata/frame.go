@@ -4,28 +4,31 @@ package jsonata
 // per function call and per tuple; lookups walk to the parent.
 type frame struct {
 	parent *frame
-	names  []string
-	vals   []any
+	vars   []binding
+}
+
+type binding struct {
+	name string
+	val  any
 }
 
 func newFrame(parent *frame) *frame { return &frame{parent: parent} }
 
 func (f *frame) bind(name string, v any) {
-	for i, n := range f.names {
-		if n == name {
-			f.vals[i] = v
+	for i := range f.vars {
+		if f.vars[i].name == name {
+			f.vars[i].val = v
 			return
 		}
 	}
-	f.names = append(f.names, name)
-	f.vals = append(f.vals, v)
+	f.vars = append(f.vars, binding{name, v})
 }
 
 func (f *frame) lookup(name string) (any, bool) {
 	for fr := f; fr != nil; fr = fr.parent {
-		for i := len(fr.names) - 1; i >= 0; i-- {
-			if fr.names[i] == name {
-				return fr.vals[i], true
+		for i := len(fr.vars) - 1; i >= 0; i-- {
+			if fr.vars[i].name == name {
+				return fr.vars[i].val, true
 			}
 		}
 	}
@@ -33,10 +36,9 @@ func (f *frame) lookup(name string) (any, bool) {
 }
 
 func frameFromTuple(env *frame, t tuple) *frame {
-	f := &frame{parent: env, names: make([]string, 0, len(t)), vals: make([]any, 0, len(t))}
+	f := &frame{parent: env, vars: make([]binding, 0, len(t))}
 	for k, v := range t {
-		f.names = append(f.names, k)
-		f.vals = append(f.vals, v)
+		f.vars = append(f.vars, binding{k, v})
 	}
 	return f
 }

@@ -76,7 +76,7 @@ func (e *Expr) String() string { return e.src }
 
 // Assign binds $name to value for every evaluation of e.
 func (e *Expr) Assign(name string, value any) {
-	v := normalize(value)
+	v := canon(value)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.base == nil {
@@ -117,18 +117,23 @@ func (e *Expr) Eval(ctx context.Context, input any, opts *EvalOptions) (any, err
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = DefaultMaxDepth
 	}
-	in := normalize(input)
+	in := canon(input)
 	if a, ok := in.([]any); ok {
 		in = &seqv{a: []any{a}, sequence: true, outerWrapper: true}
 	}
-	env := &frame{}
+	env := &ev.root
+	if n := len(e.base) + len(opts.Bindings) + len(opts.Functions) + 1; n <= len(ev.rootVars) {
+		env.vars = ev.rootVars[:0]
+	} else {
+		env.vars = make([]binding, 0, n)
+	}
 	e.mu.RLock()
 	for k, v := range e.base {
 		env.bind(k, v)
 	}
 	e.mu.RUnlock()
 	for k, v := range opts.Bindings {
-		env.bind(k, normalize(v))
+		env.bind(k, canon(v))
 	}
 	for k, f := range opts.Functions {
 		g, err := newGoFn(k, f)
@@ -189,7 +194,28 @@ func (g *goFn) invoke(ev *evaluator, args []any, input any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return normalize(res), nil
+	return canon(res), nil
+}
+
+// canon converts one caller value to evaluator form without descending
+// into map[string]any and []any: their members are converted as they are
+// read (objGet, lookupField, asArray), so large inputs cost nothing until
+// an expression touches them.
+func canon(v any) any {
+	switch v.(type) {
+	case nil, string, bool, float64, map[string]any, []any, *Object, *seqv, undefinedT, callable, tuple:
+		return v
+	}
+	return normalize(v)
+}
+
+// isCanon reports whether v needs no conversion.
+func isCanon(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, float64, map[string]any, []any, *Object, *seqv, undefinedT, callable, tuple:
+		return true
+	}
+	return false
 }
 
 // normalize converts caller data to evaluator values, copying only the
@@ -204,7 +230,7 @@ func norm(v any) (any, bool) {
 	case nil, string, bool, *Object, undefinedT:
 		return v, false
 	case float64:
-		return x, false
+		return v, false
 	case map[string]any:
 		var out map[string]any
 		for k, it := range x {
@@ -222,7 +248,7 @@ func norm(v any) (any, bool) {
 		if out != nil {
 			return out, true
 		}
-		return x, false
+		return v, false
 	case []any:
 		var out []any
 		for i, it := range x {
@@ -237,7 +263,7 @@ func norm(v any) (any, bool) {
 		if out != nil {
 			return out, true
 		}
-		return x, false
+		return v, false
 	case int:
 		return float64(x), true
 	case int64:

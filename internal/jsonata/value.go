@@ -30,6 +30,7 @@ type seqv struct {
 	keepSingleton bool // [] was applied: do not collapse a single item
 	outerWrapper  bool // wraps a top-level array input
 	tupleStream   bool // items are tuple values
+	one           [1]any // inline storage for single-item sequences
 }
 
 func newSeq(items ...any) *seqv { return &seqv{a: items, sequence: true} }
@@ -43,6 +44,17 @@ func asArray(v any) ([]any, bool) {
 	case *seqv:
 		return a.a, true
 	case []any:
+		// caller arrays may hold ints or other Go types: convert on read
+		for i, x := range a {
+			if !isCanon(x) {
+				out := make([]any, len(a))
+				copy(out, a[:i])
+				for j := i; j < len(a); j++ {
+					out[j] = canon(a[j])
+				}
+				return out, true
+			}
+		}
 		return a, true
 	}
 	return nil, false
@@ -199,10 +211,10 @@ func objGet(v any, k string) (any, bool) {
 	switch o := v.(type) {
 	case *Object:
 		x, ok := o.vals[k]
-		return x, ok
+		return canon(x), ok
 	case map[string]any:
 		x, ok := o[k]
-		return x, ok
+		return canon(x), ok
 	}
 	return nil, false
 }
