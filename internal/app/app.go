@@ -15,6 +15,7 @@ import (
 	"tenkai/internal/clock"
 	"tenkai/internal/edge"
 	"tenkai/internal/events"
+	"tenkai/internal/lambda"
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/store"
@@ -43,6 +44,7 @@ type App struct {
 	events   *events.Service // EventBridge, which AWS services publish their events to
 	logs     *logs.Service   // CloudWatch Logs, which Lambda writes function logs to
 	s3       *s3.Service     // S3, which Lambda reads code from and CodePipeline keeps artifacts in
+	lambda   *lambda.Service // Lambda, which EventBridge, Step Functions and API Gateway invoke
 	ln       net.Listener
 	srv      *http.Server
 	endpoint string

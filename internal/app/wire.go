@@ -3,6 +3,8 @@ package app
 import (
 	"tenkai/internal/events"
 	"tenkai/internal/iam"
+	"tenkai/internal/lambda"
+	"tenkai/internal/lambda/runtime"
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/sts"
@@ -18,7 +20,12 @@ func (a *App) wire() error {
 	a.register(a.logs)
 	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir})
 	a.register(a.s3)
-	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Durable: a.cfg.DataDir != ""})
+	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log})
+	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
+		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir})
+	a.register(a.lambda)
+	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
+	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())
 	return nil

@@ -73,6 +73,8 @@ type Service struct {
 	unz   *unpacker
 	hot   *hotDir
 	async *asyncQueue
+	// tempWork is set when WorkDir was defaulted: Close removes it.
+	tempWork bool
 
 	randMu sync.Mutex // guards calls to cfg.Rand
 }
@@ -94,10 +96,11 @@ func New(cfg Config) *Service {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
 	}
-	if cfg.WorkDir == "" {
+	tempWork := cfg.WorkDir == ""
+	if tempWork {
 		cfg.WorkDir = filepath.Join(os.TempDir(), fmt.Sprintf("tenkai-lambda-code-%d", os.Getpid()))
 	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger.With("service", "lambda"), exec: cfg.Executor}
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger.With("service", "lambda"), exec: cfg.Executor, tempWork: tempWork}
 	s.blobs = &blobs{st: cfg.Store}
 	if cfg.DataDir != "" {
 		s.blobs.dir = filepath.Join(cfg.DataDir, "lambda", "code")
@@ -127,15 +130,28 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serv
 // Start resumes queued asynchronous invocations.
 func (s *Service) Start(ctx context.Context) error { return s.async.start(ctx) }
 
-// Close stops the asynchronous workers; queued events stay in the store.
+// Close stops the asynchronous workers (queued events stay in the store),
+// then the executor when it has a Close method, and removes unpacked code
+// when WorkDir was not configured.
 func (s *Service) Close(ctx context.Context) error {
 	s.async.stop()
-	return nil
+	var err error
+	if c, ok := s.exec.(interface{ Close(context.Context) error }); ok {
+		err = c.Close(ctx)
+	}
+	if s.tempWork {
+		os.RemoveAll(s.cfg.WorkDir)
+	}
+	return err
 }
 
-// Reset forgets in-memory state after the store was wiped.
+// Reset forgets in-memory state after the store was wiped and stops every
+// execution environment (when the executor has a Reset method).
 func (s *Service) Reset(ctx context.Context) error {
 	s.async.reset()
+	if r, ok := s.exec.(interface{ Reset(context.Context) error }); ok {
+		return r.Reset(ctx)
+	}
 	return nil
 }
 
