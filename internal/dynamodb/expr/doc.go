@@ -9,6 +9,7 @@
 // :values and records their use; DynamoDB rejects names or values that no
 // expression of the request uses. A service checks in DynamoDB's order:
 //
+//	err := expr.CheckParameters(exprParams, legacyParams, namesSet, valuesSet)
 //	vals, err := expr.DecodeValues(req.ExpressionAttributeValues) // raw JSON map
 //	p, err := expr.NewParams(req.ExpressionAttributeNames, vals)
 //	upd, err := expr.ParseUpdate(req.UpdateExpression, p)
@@ -29,9 +30,8 @@
 //
 // Left to the service layer, because they need the table: key value types
 // against the schema ("Condition parameter type does not match schema
-// type"), filters on key attributes (use Condition.Attributes), item size
-// after an update (attr.ItemSize, attr.MaxItemSize), and refusing requests
-// that mix expression and legacy parameters.
+// type"), filters on key attributes (use Condition.Attributes) and item
+// size after an update (attr.ItemSize, attr.MaxItemSize).
 //
 // Parsed expressions are immutable and safe for concurrent use; a Params
 // belongs to one request.

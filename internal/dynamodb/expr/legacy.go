@@ -180,7 +180,12 @@ func legacyCond(name, op string, list []attr.Value) (cond, error) {
 	case "CONTAINS":
 		return funcCond{name: "contains", args: []operand{path, vals[0]}}, nil
 	case "NOT_CONTAINS":
-		return notCond{c: funcCond{name: "contains", args: []operand{path, vals[0]}}}, nil
+		// Unlike NOT contains(a, v), legacy NOT_CONTAINS fails when the
+		// attribute is missing (while NE holds).
+		return andCond{
+			l: funcCond{name: "attribute_exists", args: []operand{path}},
+			r: notCond{c: funcCond{name: "contains", args: []operand{path, vals[0]}}},
+		}, nil
 	case "BEGINS_WITH":
 		return funcCond{name: "begins_with", args: []operand{path, vals[0]}}, nil
 	case "IN":
