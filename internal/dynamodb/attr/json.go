@@ -459,7 +459,13 @@ func (v Value) Validate() error {
 		return validationf("%s", msgEmptyValue)
 	case TypeSS, TypeNS, TypeBS:
 		if len(v.set) == 0 {
-			return map[Type]*Error{TypeSS: validationf("%s", msgEmptySS), TypeNS: validationf("%s", msgEmptyNS), TypeBS: validationf("%s", msgEmptyBS)}[v.t]
+			switch v.t {
+			case TypeSS:
+				return validationf("%s", msgEmptySS)
+			case TypeNS:
+				return validationf("%s", msgEmptyNS)
+			}
+			return validationf("%s", msgEmptyBS)
 		}
 		if hasDuplicate(v.set) {
 			switch v.t {

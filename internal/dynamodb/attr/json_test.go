@@ -160,3 +160,30 @@ func TestDecodeNesting(t *testing.T) {
 		t.Errorf("Decode(33 levels) error = %v; want %s", err, want)
 	}
 }
+
+func TestValidate(t *testing.T) {
+	const inv = "One or more parameter values were invalid: "
+	tests := []struct {
+		name string
+		v    attr.Value
+		want string
+	}{
+		{"zero", attr.Value{}, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
+		{"empty SS", attr.SS(), inv + "An string set  may not be empty"},
+		{"empty BS", attr.BS(), inv + "Binary sets should not be empty"},
+		{"dup SS", attr.SS("a", "a"), inv + "Input collection [a, a] contains duplicates."},
+		{"dup BS", attr.BS([]byte("b"), []byte("b")), inv + "Input collection [Yg==, Yg==]of type BS contains duplicates."},
+		{"nested", attr.L(attr.M(map[string]attr.Value{"x": attr.SS()})), inv + "An string set  may not be empty"},
+		{"ok", attr.L(attr.SS("a", "b"), attr.Null()), ""},
+	}
+	for _, tc := range tests {
+		err := tc.v.Validate()
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("%s: Validate() = %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
