@@ -19,6 +19,7 @@ import (
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/store"
+	"tenkai/internal/webhooks"
 )
 
 // Config configures a tenkai server. The zero value serves ephemeral state on
@@ -42,6 +43,7 @@ type App struct {
 	Clock    clock.Clock
 	services []edge.Service
 	events   *events.Service // EventBridge, which AWS services publish their events to
+	webhooks *webhooks.Sink  // records calls to /_tenkai/webhooks/NAME
 	logs     *logs.Service   // CloudWatch Logs, which Lambda writes function logs to
 	s3       *s3.Service     // S3, which Lambda reads code from and CodePipeline keeps artifacts in
 	lambda   *lambda.Service // Lambda, which EventBridge, Step Functions and API Gateway invoke
@@ -154,6 +156,9 @@ func (a *App) Close(ctx context.Context) error {
 func (a *App) Reset(ctx context.Context) error {
 	if err := a.Store.Reset(); err != nil {
 		return fmt.Errorf("reset store: %w", err)
+	}
+	if err := a.webhooks.Reset(ctx); err != nil {
+		return err
 	}
 	for _, s := range a.services {
 		if r, ok := s.(edge.Resetter); ok {

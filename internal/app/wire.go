@@ -1,6 +1,8 @@
 package app
 
 import (
+	"net/http"
+
 	"tenkai/internal/events"
 	"tenkai/internal/iam"
 	"tenkai/internal/lambda"
@@ -8,6 +10,7 @@ import (
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/sts"
+	"tenkai/internal/webhooks"
 )
 
 // wire builds every service and connects them. It is the only place that
@@ -28,5 +31,9 @@ func (a *App) wire() error {
 	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())
+	a.webhooks = webhooks.New(webhooks.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
+	a.Edge.HandleAdmin("/_tenkai/webhooks/", http.HandlerFunc(a.webhooks.Receive))
+	a.Edge.HandleAdmin("GET /_tenkai/api/webhooks", http.HandlerFunc(a.webhooks.API))
+	a.Edge.HandleAdmin("GET /_tenkai/api/webhooks/{name}", http.HandlerFunc(a.webhooks.API))
 	return nil
 }

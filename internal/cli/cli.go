@@ -44,7 +44,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(serveCmd(stdout, stderr), versionCmd(stdout), logsCmd(stdout))
+	root.AddCommand(serveCmd(stdout, stderr), versionCmd(stdout), logsCmd(stdout), webhooksCmd(stdout))
 	return root.ExecuteContext(ctx)
 }
 
