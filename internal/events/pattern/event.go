@@ -70,6 +70,9 @@ var ErrEventNotObject = errors.New("pattern: event is not a JSON object")
 // maxEventDepth bounds event nesting so parsing cannot exhaust the stack.
 const maxEventDepth = 1000
 
+// maxEventSize keeps offsets within int32; PutEvents caps entries far lower.
+const maxEventSize = 1 << 30
+
 // ParseEvent parses a JSON event.
 func ParseEvent(b []byte) (*Event, error) {
 	e := &Event{}
@@ -92,6 +95,9 @@ func (e *Event) Parse(b []byte) error {
 	e.depth = 0
 	e.arena = e.arena[:0]
 	e.escBuf = e.escBuf[:0]
+	if len(b) > maxEventSize {
+		return errors.New("pattern: event too large")
+	}
 	e.src = string(b)
 	p := eventParser{e: e, s: e.src}
 	p.ws()

@@ -1,8 +1,10 @@
 package pattern_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"tenkai/internal/events/pattern"
@@ -68,6 +70,27 @@ func FuzzMatch(f *testing.F) {
 		got := s.MatchEvent(ev, nil)
 		if want != slices.Equal(got, []string{"p"}) {
 			t.Fatalf("pattern %s event %s: MatchEvent = %v, Set = %v", src, event, want, got)
+		}
+	})
+}
+
+// FuzzParseEvent checks the event parser against encoding/json: it accepts
+// exactly the JSON objects.
+func FuzzParseEvent(f *testing.F) {
+	for _, tc := range matchCases {
+		f.Add(tc.event)
+	}
+	f.Add(`{"a":"\ud800"}`)
+	f.Add(`{"a":1e999,"b":-0.0e-5}`)
+	f.Fuzz(func(t *testing.T, src string) {
+		ev, err := pattern.ParseEvent([]byte(src))
+		trimmed := strings.TrimLeft(src, " \t\r\n")
+		want := json.Valid([]byte(src)) && strings.HasPrefix(trimmed, "{")
+		if (err == nil) != want {
+			t.Fatalf("ParseEvent(%q) error = %v; json.Valid object = %v", src, err, want)
+		}
+		if err == nil && ev.Len() < 0 {
+			t.Fatal("negative Len")
 		}
 	})
 }

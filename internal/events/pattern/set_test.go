@@ -571,3 +571,33 @@ func refWildcard(w string) *regexp.Regexp {
 	b.WriteString("$")
 	return regexp.MustCompile(b.String())
 }
+
+func TestSetConcurrent(t *testing.T) {
+	var s pattern.Set
+	s.Add("base", pattern.MustCompile(`{"source":["x"]}`))
+	ev, err := pattern.ParseEvent([]byte(`{"source":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for g := range 4 {
+		go func() {
+			ok := true
+			for i := range 200 {
+				if g == 0 {
+					s.Add(fmt.Sprintf("r%d", i), pattern.MustCompile(`{"source":["y"]}`))
+				}
+				got := s.MatchEvent(ev, nil)
+				if !slices.Equal(got, []string{"base"}) {
+					ok = false
+				}
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("concurrent MatchEvent returned a wrong result")
+		}
+	}
+}
