@@ -267,5 +267,5 @@ func ConvertAttributeUpdates(updates map[string]LegacyUpdate) (*Update, error) {
 		}
 		u.targets = append(u.targets, path)
 	}
-	return u, nil
+	return u.plan(), nil
 }

@@ -16,6 +16,21 @@ type Update struct {
 	deletes []valueAction
 	targets []Path // every path the update writes, in expression order
 	legacy  bool   // built from AttributeUpdates: different type-mismatch message
+
+	// setOrder and removeOrder are the application orders of sets and
+	// removes (see listOrder), fixed when the update is built.
+	setOrder, removeOrder []int
+}
+
+// plan fixes the application order of list-index actions.
+func (u *Update) plan() *Update {
+	setPaths := make([]Path, len(u.sets))
+	for i, s := range u.sets {
+		setPaths[i] = s.path
+	}
+	u.setOrder = listOrder(setPaths, false)
+	u.removeOrder = listOrder(u.removes, true)
+	return u
 }
 
 type setAction struct {
@@ -50,7 +65,7 @@ func ParseUpdate(s string, params *Params) (*Update, error) {
 		return nil, err
 	}
 	u.targets = p.paths
-	return u, nil
+	return u.plan(), nil
 }
 
 // Targets returns the document paths the update writes, in expression
@@ -158,16 +173,12 @@ func (u *Update) Apply(it attr.Item) (Result, error) {
 		vals[i] = v
 	}
 	out := it.Clone()
-	setPaths := make([]Path, len(u.sets))
-	for i, s := range u.sets {
-		setPaths[i] = s.path
-	}
-	for _, i := range listOrder(setPaths, false) {
+	for _, i := range u.setOrder {
 		if err := setPath(out, u.sets[i].path, vals[i]); err != nil {
 			return Result{}, err
 		}
 	}
-	for _, i := range listOrder(u.removes, true) {
+	for _, i := range u.removeOrder {
 		if err := removePath(out, u.removes[i]); err != nil {
 			if it == nil {
 				continue // DynamoDB ignores REMOVE x.y on an item that does not exist
@@ -205,6 +216,12 @@ func (u *Update) mismatch(err error) error {
 // first, and REMOVE a[0], a[2] refers to positions before any removal.
 func listOrder(paths []Path, desc bool) []int {
 	order := make([]int, 0, len(paths))
+	if !slices.ContainsFunc(paths, func(p Path) bool { return p[len(p)-1].IsIndex }) {
+		for i := range paths {
+			order = append(order, i)
+		}
+		return order
+	}
 	groups := map[string][]int{}
 	var keys []string
 	for i, p := range paths {
