@@ -11,6 +11,11 @@ type Pattern struct {
 	branches []branch // alternatives from $or; one when there is no $or
 }
 
+// MaxSize is the longest EventPattern, in characters, that the EventBridge
+// API accepts (PutRule, TestEventPattern). Compile does not check it: the
+// API layer rejects longer patterns with a ValidationException first.
+const MaxSize = 4096
+
 // MaxBranches bounds how many alternatives the $or operators of one pattern
 // may expand to (each $or multiplies the alternatives around it).
 const MaxBranches = 1000

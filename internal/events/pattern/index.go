@@ -49,9 +49,15 @@ func (t *trie) insert(s string, backwards bool, r ref) {
 	n.refs = append(n.refs, r)
 }
 
+// empty reports whether the trie holds no key.
+func (t *trie) empty() bool { return len(t.keys) == 0 && len(t.refs) == 0 }
+
 // walk calls fn with the refs of every key that is a prefix of s (a suffix
 // when backwards), the empty key included.
 func walk[S string | []byte](t *trie, s S, backwards bool, fn func([]ref)) {
+	if t.empty() {
+		return
+	}
 	n := t
 	for i := 0; ; i++ {
 		if len(n.refs) > 0 {
