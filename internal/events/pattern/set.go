@@ -8,13 +8,14 @@ import (
 )
 
 // Set holds named patterns, the rules of an event bus, and finds every rule
-// an event matches. Rules are indexed by field path and value, so matching
-// costs about the same for ten rules as for ten thousand: it follows the
-// event's fields and the rules they satisfy.
+// an event matches. Each rule is indexed under its most selective field, so
+// matching costs about the same for ten rules as for ten thousand: it
+// follows the event's fields and the few rules whose indexed field they
+// satisfy, which are then checked in full.
 //
 // A Set is safe for concurrent use. Add and Remove are serialized; matching
-// runs without locks on a snapshot of the index, rebuilt on the first match
-// after a change. The zero value is an empty Set.
+// runs without locks on a snapshot of the index, rebuilt in full on the
+// first match after a change. The zero value is an empty Set.
 type Set struct {
 	mu    sync.Mutex          // guards rules and index rebuilds
 	rules map[string]*Pattern // by rule name
