@@ -96,6 +96,29 @@ func New(cfg Config) *Service {
 		"AttachUserPolicy":         s.attachUserPolicy,
 		"DetachUserPolicy":         s.detachUserPolicy,
 		"ListAttachedUserPolicies": s.listAttachedUserPolicies,
+		"PutUserPolicy":            s.putUserPolicy,
+		"GetUserPolicy":            s.getUserPolicy,
+		"DeleteUserPolicy":         s.deleteUserPolicy,
+		"ListUserPolicies":         s.listUserPolicies,
+		"GetAccessKeyLastUsed":     s.getAccessKeyLastUsed,
+
+		"PutRolePermissionsBoundary":    s.putRolePermissionsBoundary,
+		"DeleteRolePermissionsBoundary": s.deleteRolePermissionsBoundary,
+		"PutUserPermissionsBoundary":    s.putUserPermissionsBoundary,
+		"DeleteUserPermissionsBoundary": s.deleteUserPermissionsBoundary,
+		"ListEntitiesForPolicy":         s.listEntitiesForPolicy,
+
+		"CreateInstanceProfile":         s.createInstanceProfile,
+		"GetInstanceProfile":            s.getInstanceProfile,
+		"DeleteInstanceProfile":         s.deleteInstanceProfile,
+		"AddRoleToInstanceProfile":      s.addRoleToInstanceProfile,
+		"RemoveRoleFromInstanceProfile": s.removeRoleFromInstanceProfile,
+		"ListInstanceProfiles":          s.listInstanceProfiles,
+		"ListInstanceProfilesForRole":   s.listInstanceProfilesForRole,
+
+		"CreateAccountAlias": s.createAccountAlias,
+		"DeleteAccountAlias": s.deleteAccountAlias,
+		"ListAccountAliases": s.listAccountAliases,
 	}
 	return s
 }
@@ -180,6 +203,7 @@ type roleRec struct {
 	Tags        []Tag             `json:"tags,omitempty"`
 	Inline      map[string]string `json:"inline,omitempty"`   // policy name → document
 	Attached    []string          `json:"attached,omitempty"` // managed policy ARNs, in attach order
+	Boundary    string            `json:"boundary,omitempty"` // permissions boundary policy ARN
 }
 
 type policyRec struct {
@@ -203,14 +227,16 @@ type versionRec struct {
 }
 
 type userRec struct {
-	Name     string    `json:"name"`
-	Path     string    `json:"path"`
-	ID       string    `json:"id"`
-	Arn      string    `json:"arn"`
-	Created  time.Time `json:"created"`
-	Tags     []Tag     `json:"tags,omitempty"`
-	Keys     []keyRec  `json:"keys,omitempty"`
-	Attached []string  `json:"attached,omitempty"`
+	Name     string            `json:"name"`
+	Path     string            `json:"path"`
+	ID       string            `json:"id"`
+	Arn      string            `json:"arn"`
+	Created  time.Time         `json:"created"`
+	Tags     []Tag             `json:"tags,omitempty"`
+	Keys     []keyRec          `json:"keys,omitempty"`
+	Attached []string          `json:"attached,omitempty"`
+	Inline   map[string]string `json:"inline,omitempty"`
+	Boundary string            `json:"boundary,omitempty"`
 }
 
 type keyRec struct {

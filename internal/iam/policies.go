@@ -53,18 +53,34 @@ func lookupPolicy(tx store.Tx, acct, arn string) (managed, error) {
 	return managed{rec: &r}, nil
 }
 
-// attachmentCounts counts, per policy ARN, the roles and users of acct that
-// have it attached.
-func attachmentCounts(tx store.Tx, acct string) map[string]int {
-	counts := map[string]int{}
+// usage is how a policy is used in an account: attachments to roles and
+// users, and use as a permissions boundary.
+type usage struct{ attached, boundary int }
+
+// policyUsage counts, per policy ARN, the roles and users of acct that have
+// it attached or as their permissions boundary.
+func policyUsage(tx store.Tx, acct string) map[string]usage {
+	counts := map[string]usage{}
+	bump := func(arn string, attached, boundary int) {
+		u := counts[arn]
+		u.attached += attached
+		u.boundary += boundary
+		counts[arn] = u
+	}
 	for _, r := range scanJSON[roleRec](tx.Bucket(rolesBucket(acct))) {
 		for _, a := range r.Attached {
-			counts[a]++
+			bump(a, 1, 0)
+		}
+		if r.Boundary != "" {
+			bump(r.Boundary, 0, 1)
 		}
 	}
 	for _, u := range scanJSON[userRec](tx.Bucket(usersBucket(acct))) {
 		for _, a := range u.Attached {
-			counts[a]++
+			bump(a, 1, 0)
+		}
+		if u.Boundary != "" {
+			bump(u.Boundary, 0, 1)
 		}
 	}
 	return counts
@@ -72,11 +88,12 @@ func attachmentCounts(tx store.Tx, acct string) map[string]int {
 
 // xml renders the policy; full adds Description and Tags, which GetPolicy
 // shows and ListPolicies leaves out.
-func (m managed) xml(count int, full bool) xmlPolicy {
+func (m managed) xml(n usage, full bool) xmlPolicy {
 	if m.aws != nil {
 		x := xmlPolicy{
 			PolicyName: m.aws.Name, PolicyID: m.aws.ID(), Arn: m.aws.Arn(), Path: m.aws.Path, DefaultVersionID: "v1",
-			AttachmentCount: count, IsAttachable: true, CreateDate: isoTime(awsPolicyDate), UpdateDate: isoTime(awsPolicyDate),
+			AttachmentCount: n.attached, PermissionsBoundaryUsageCount: n.boundary, IsAttachable: true,
+			CreateDate: isoTime(awsPolicyDate), UpdateDate: isoTime(awsPolicyDate),
 		}
 		if full {
 			x.Description = m.aws.Description
@@ -86,7 +103,8 @@ func (m managed) xml(count int, full bool) xmlPolicy {
 	r := m.rec
 	x := xmlPolicy{
 		PolicyName: r.Name, PolicyID: r.ID, Arn: r.Arn, Path: r.Path, DefaultVersionID: r.Default,
-		AttachmentCount: count, IsAttachable: true, CreateDate: isoTime(r.Created), UpdateDate: isoTime(r.Updated),
+		AttachmentCount: n.attached, PermissionsBoundaryUsageCount: n.boundary, IsAttachable: true,
+		CreateDate: isoTime(r.Created), UpdateDate: isoTime(r.Updated),
 	}
 	if full {
 		x.Description = r.Description
@@ -209,7 +227,7 @@ func (s *Service) createPolicy(ctx context.Context, form url.Values) (any, error
 	if err != nil {
 		return nil, err
 	}
-	x := managed{rec: p}.xml(0, true)
+	x := managed{rec: p}.xml(usage{}, true)
 	return struct {
 		Policy xmlPolicy `xml:"Policy"`
 	}{x}, nil
@@ -228,7 +246,7 @@ func (s *Service) getPolicy(ctx context.Context, form url.Values) (any, error) {
 		if err != nil {
 			return err
 		}
-		x = m.xml(attachmentCounts(tx, acct)[arn], true)
+		x = m.xml(policyUsage(tx, acct)[arn], true)
 		return nil
 	})
 	if err != nil {
@@ -254,7 +272,7 @@ func (s *Service) deletePolicy(ctx context.Context, form url.Values) (any, error
 		if m.aws != nil {
 			return awsManagedDenied(ctx, "DeletePolicy", arn)
 		}
-		if attachmentCounts(tx, acct)[arn] > 0 {
+		if n := policyUsage(tx, acct)[arn]; n.attached+n.boundary > 0 {
 			return deleteConflict("Cannot delete a policy attached to entities.")
 		}
 		if len(m.rec.Versions) > 1 {
@@ -285,10 +303,10 @@ func (s *Service) listPolicies(ctx context.Context, form url.Values) (any, error
 	}
 	var all []entry
 	_ = s.st.View(func(tx store.Tx) error {
-		counts := attachmentCounts(tx, acct)
+		counts := policyUsage(tx, acct)
 		add := func(m managed) {
 			n := counts[m.arn()]
-			if (onlyAttached && n == 0) || !strings.HasPrefix(m.path(), prefix) {
+			if (onlyAttached && n.attached == 0) || !strings.HasPrefix(m.path(), prefix) {
 				return
 			}
 			all = append(all, entry{strings.ToLower(m.name()) + "\x00" + m.arn(), m.xml(n, false)})

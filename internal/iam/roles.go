@@ -28,6 +28,7 @@ func roleXML(r *roleRec, full bool) xmlRole {
 		AssumeRolePolicyDocument: EscapeDocument(r.Trust), Description: r.Description, MaxSessionDuration: r.MaxSession,
 	}
 	if full {
+		x.PermissionsBoundary = boundaryXML(r.Boundary)
 		x.Tags = r.Tags
 		x.RoleLastUsed = &xmlLastUsed{}
 	}
@@ -81,6 +82,7 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 	name := c.str(form, "RoleName", "roleName", true, 1, 64, reName, patName)
 	desc := c.str(form, "Description", "description", false, 0, 1000, reRoleDesc, patRoleDesc)
 	maxSession := c.integer(form, "MaxSessionDuration", "maxSessionDuration", 3600, 43200, defaultSessionLength)
+	boundary := c.str(form, "PermissionsBoundary", "permissionsBoundary", false, 20, 2048, nil, "")
 	tags, err := c.tags(form, "Tags")
 	if err != nil {
 		return nil, err
@@ -102,12 +104,17 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 	acct := account(ctx)
 	r := &roleRec{
 		Name: name, Path: path, ID: id, Arn: roleARN(acct, path, name), Created: s.now(),
-		Trust: trust, Description: desc, MaxSession: maxSession, Tags: tags,
+		Trust: trust, Description: desc, MaxSession: maxSession, Tags: tags, Boundary: boundary,
 	}
 	err = s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(rolesBucket(acct))
 		if b.Get([]byte(strings.ToLower(name))) != nil {
 			return alreadyExists("Role with name %s already exists.", name)
+		}
+		if boundary != "" {
+			if err := attachable(tx, acct, boundary); err != nil {
+				return err
+			}
 		}
 		return putJSON(b, strings.ToLower(name), r)
 	})
@@ -116,6 +123,7 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 	}
 	x := roleXML(r, false)
 	x.MaxSessionDuration = 0 // CreateRole's answer leaves it out
+	x.PermissionsBoundary = boundaryXML(r.Boundary)
 	x.Tags = r.Tags
 	return struct {
 		Role xmlRole `xml:"Role"`
@@ -159,6 +167,9 @@ func (s *Service) deleteRole(ctx context.Context, form url.Values) (any, error) 
 		}
 		if len(r.Inline) > 0 {
 			return deleteConflict("Cannot delete entity, must delete policies first.")
+		}
+		if len(profilesOf(tx, acct, r.Name)) > 0 {
+			return deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 		}
 		return tx.Bucket(rolesBucket(acct)).Delete([]byte(strings.ToLower(r.Name)))
 	})

@@ -16,6 +16,7 @@ func userARN(acct, path, name string) string { return "arn:aws:iam::" + acct + "
 func userXML(u *userRec, full bool) xmlUser {
 	x := xmlUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.Arn, CreateDate: isoTime(u.Created)}
 	if full {
+		x.PermissionsBoundary = boundaryXML(u.Boundary)
 		x.Tags = u.Tags
 	}
 	return x
@@ -84,6 +85,7 @@ func (s *Service) createUser(ctx context.Context, form url.Values) (any, error) 
 	var c checker
 	path := c.str(form, "Path", "path", false, 1, 512, rePath, patPath)
 	name := c.str(form, "UserName", "userName", true, 1, 64, reName, patName)
+	boundary := c.str(form, "PermissionsBoundary", "permissionsBoundary", false, 20, 2048, nil, "")
 	tags, err := c.tags(form, "Tags")
 	if err != nil {
 		return nil, err
@@ -99,11 +101,16 @@ func (s *Service) createUser(ctx context.Context, form url.Values) (any, error) 
 		return nil, err
 	}
 	acct := account(ctx)
-	u := &userRec{Name: name, Path: path, ID: id, Arn: userARN(acct, path, name), Created: s.now(), Tags: tags}
+	u := &userRec{Name: name, Path: path, ID: id, Arn: userARN(acct, path, name), Created: s.now(), Tags: tags, Boundary: boundary}
 	err = s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(usersBucket(acct))
 		if b.Get([]byte(strings.ToLower(name))) != nil {
 			return alreadyExists("User with name %s already exists.", name)
+		}
+		if boundary != "" {
+			if err := attachable(tx, acct, boundary); err != nil {
+				return err
+			}
 		}
 		return putJSON(b, strings.ToLower(name), u)
 	})
@@ -161,6 +168,9 @@ func (s *Service) deleteUser(ctx context.Context, form url.Values) (any, error) 
 		}
 		if len(u.Attached) > 0 {
 			return deleteConflict("Cannot delete entity, must detach all policies first.")
+		}
+		if len(u.Inline) > 0 {
+			return deleteConflict("Cannot delete entity, must delete policies first.")
 		}
 		return tx.Bucket(usersBucket(acct)).Delete([]byte(strings.ToLower(u.Name)))
 	})
@@ -408,4 +418,35 @@ func (s *Service) listAttachedUserPolicies(ctx context.Context, form url.Values)
 		return nil, err
 	}
 	return attachedPage(u.Attached, prefix, pg)
+}
+
+func (s *Service) putUserPermissionsBoundary(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "UserName", "userName", true, 1, 128, reName, patName)
+	arn := c.str(form, "PermissionsBoundary", "permissionsBoundary", true, 20, 2048, nil, "")
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	acct := account(ctx)
+	_, err := s.updateUserTx(ctx, name, func(tx store.Tx, u *userRec) error {
+		if err := attachable(tx, acct, arn); err != nil {
+			return err
+		}
+		u.Boundary = arn
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "UserName", "userName", true, 1, 128, reName, patName)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	_, err := s.updateUserTx(ctx, name, func(_ store.Tx, u *userRec) error {
+		u.Boundary = ""
+		return nil
+	})
+	return nil, err
 }

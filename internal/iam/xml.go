@@ -41,8 +41,22 @@ type xmlRole struct {
 	AssumeRolePolicyDocument string       `xml:"AssumeRolePolicyDocument,omitempty"`
 	Description              string       `xml:"Description,omitempty"`
 	MaxSessionDuration       int          `xml:"MaxSessionDuration,omitempty"`
+	PermissionsBoundary      *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
 	Tags                     list[Tag]    `xml:"Tags,omitempty"`
 	RoleLastUsed             *xmlLastUsed `xml:"RoleLastUsed"`
+}
+
+type xmlBoundary struct {
+	PermissionsBoundaryType string `xml:"PermissionsBoundaryType"`
+	PermissionsBoundaryArn  string `xml:"PermissionsBoundaryArn"`
+}
+
+// boundaryXML renders a permissions boundary, nil when there is none.
+func boundaryXML(arn string) *xmlBoundary {
+	if arn == "" {
+		return nil
+	}
+	return &xmlBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn}
 }
 
 type xmlLastUsed struct {
@@ -78,12 +92,13 @@ type xmlAttached struct {
 }
 
 type xmlUser struct {
-	Path       string    `xml:"Path,omitempty"`
-	UserName   string    `xml:"UserName,omitempty"`
-	UserID     string    `xml:"UserId"`
-	Arn        string    `xml:"Arn"`
-	CreateDate string    `xml:"CreateDate"`
-	Tags       list[Tag] `xml:"Tags,omitempty"`
+	Path                string       `xml:"Path,omitempty"`
+	UserName            string       `xml:"UserName,omitempty"`
+	UserID              string       `xml:"UserId"`
+	Arn                 string       `xml:"Arn"`
+	CreateDate          string       `xml:"CreateDate"`
+	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
+	Tags                list[Tag]    `xml:"Tags,omitempty"`
 }
 
 type xmlAccessKey struct {

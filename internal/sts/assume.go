@@ -216,4 +216,42 @@ func (s *Service) getSessionToken(ctx context.Context, form url.Values) (any, er
 	}{creds}, nil
 }
 
+func (s *Service) getFederationToken(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "Name", "name", true, 2, 32, reSessionName, patSessionName)
+	dur := c.integer(form, "DurationSeconds", "durationSeconds", minSession, maxSessionToken)
+	c.str(form, "Policy", "policy", false, 1, 0, rePolicy, patPolicy)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if p := form.Get("Policy"); p != "" && !json.Valid([]byte(p)) {
+		return nil, edge.Errorf("MalformedPolicyDocument", "The policy is not in the valid JSON format.")
+	}
+	caller, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if caller.sess != nil {
+		return nil, edge.NewError(403, "AccessDenied", "Cannot call GetFederationToken with session credentials")
+	}
+	if dur == 0 {
+		dur = defaultSessionToken
+	}
+	if strings.HasSuffix(caller.Arn, ":root") && dur > defaultRoleSession {
+		dur = defaultRoleSession // root sessions last at most an hour
+	}
+	user := struct {
+		FederatedUserID string `xml:"FederatedUserId"`
+		Arn             string `xml:"Arn"`
+	}{caller.Account + ":" + name, "arn:aws:sts::" + caller.Account + ":federated-user/" + name}
+	creds, err := s.issue(session{Account: caller.Account, Arn: user.Arn, UserID: user.FederatedUserID}, time.Duration(dur)*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Credentials   xmlCredentials `xml:"Credentials"`
+		FederatedUser any            `xml:"FederatedUser"`
+	}{creds, user}, nil
+}
+
 func has(form url.Values, k string) bool { _, ok := form[k]; return ok }

@@ -69,6 +69,7 @@ func New(cfg Config) *Service {
 		"AssumeRole":                s.assumeRole,
 		"AssumeRoleWithWebIdentity": s.assumeRoleWithWebIdentity,
 		"GetSessionToken":           s.getSessionToken,
+		"GetFederationToken":        s.getFederationToken,
 		"GetAccessKeyInfo":          s.getAccessKeyInfo,
 	}
 	return s

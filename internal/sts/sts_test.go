@@ -229,6 +229,24 @@ func TestGetSessionToken(t *testing.T) {
 	f.fail(ctxFor("test"), "ValidationError", "", "GetSessionToken", "DurationSeconds", "200000")
 }
 
+func TestGetFederationToken(t *testing.T) {
+	f := newFixture(t)
+	var res struct {
+		Credentials   credentials
+		FederatedUser struct{ FederatedUserId, Arn string }
+	}
+	f.must(ctxFor("123456789012"), &res, "GetFederationToken", "Name", "bob")
+	if res.FederatedUser.Arn != "arn:aws:sts::123456789012:federated-user/bob" || res.FederatedUser.FederatedUserId != "123456789012:bob" {
+		t.Errorf("FederatedUser = %+v", res.FederatedUser)
+	}
+	var id callerIdentity
+	f.must(ctxFor(res.Credentials.AccessKeyId), &id, "GetCallerIdentity")
+	if id != (callerIdentity{"123456789012:bob", "123456789012", "arn:aws:sts::123456789012:federated-user/bob"}) {
+		t.Errorf("GetCallerIdentity with federation token = %+v", id)
+	}
+	f.fail(ctxFor("test"), "ValidationError", "", "GetFederationToken", "Name", "x")
+}
+
 func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	f := newFixture(t)
 	payload := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"repo:o/r:ref:refs/heads/main","iss":"https://token.actions.githubusercontent.com","aud":["sts.amazonaws.com"]}`))
