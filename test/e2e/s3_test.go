@@ -1,0 +1,327 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+func s3Client(s *Server) *s3.Client {
+	return s3.NewFromConfig(s.SDK(), func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func randomBytes(t *testing.T, n int) []byte {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestS3CLI(t *testing.T) {
+	s := startServer(t)
+	dir := t.TempDir()
+	body := []byte("hello tenkai\n")
+	src := writeFile(t, "body.txt", body)
+	etag := fmt.Sprintf(`"%x"`, md5.Sum(body))
+
+	// Buckets.
+	s.MustCLI(t, "s3api", "create-bucket", "--bucket", "cli-bkt")
+	s.MustCLI(t, "s3api", "create-bucket", "--bucket", "cli-bkt") // us-east-1 re-create by the owner succeeds
+	s.FailCLI(t, "InvalidBucketName", "s3api", "create-bucket", "--bucket", "Bad_Bucket")
+	s.MustCLI(t, "s3api", "create-bucket", "--bucket", "cli-eu", "--create-bucket-configuration", "LocationConstraint=eu-west-1")
+	var loc struct{ LocationConstraint string }
+	s.MustCLI(t, "s3api", "get-bucket-location", "--bucket", "cli-eu").JSON(t, &loc)
+	if loc.LocationConstraint != "eu-west-1" {
+		t.Errorf("location = %q; want eu-west-1", loc.LocationConstraint)
+	}
+	s.FailCLI(t, "BucketAlreadyOwnedByYou", "--region", "eu-west-1", "s3api", "create-bucket", "--bucket", "cli-eu",
+		"--create-bucket-configuration", "LocationConstraint=eu-west-1")
+	s.MustCLI(t, "s3api", "head-bucket", "--bucket", "cli-bkt")
+
+	// Objects: put, head, get to a file.
+	var put struct{ ETag string }
+	s.MustCLI(t, "s3api", "put-object", "--bucket", "cli-bkt", "--key", "dir/hello world+1.txt", "--body", src,
+		"--content-type", "text/plain", "--metadata", "owner=ci,stage=build", "--cache-control", "max-age=60").JSON(t, &put)
+	if put.ETag != etag {
+		t.Errorf("put ETag = %s; want %s", put.ETag, etag)
+	}
+	var head struct {
+		ContentLength int64
+		ContentType   string
+		CacheControl  string
+		ETag          string
+		Metadata      map[string]string
+	}
+	s.MustCLI(t, "s3api", "head-object", "--bucket", "cli-bkt", "--key", "dir/hello world+1.txt").JSON(t, &head)
+	if head.ContentLength != int64(len(body)) || head.ContentType != "text/plain" || head.CacheControl != "max-age=60" ||
+		head.ETag != etag || head.Metadata["owner"] != "ci" || head.Metadata["stage"] != "build" {
+		t.Errorf("head-object = %+v", head)
+	}
+	out := filepath.Join(dir, "out.txt")
+	s.MustCLI(t, "s3api", "get-object", "--bucket", "cli-bkt", "--key", "dir/hello world+1.txt", out)
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, body) {
+		t.Errorf("get-object wrote %q; want %q", got, body)
+	}
+	s.MustCLI(t, "s3api", "get-object", "--bucket", "cli-bkt", "--key", "dir/hello world+1.txt", "--range", "bytes=0-4", out)
+	if got, _ := os.ReadFile(out); string(got) != "hello" {
+		t.Errorf("ranged get-object wrote %q; want hello", got)
+	}
+
+	// Listing with prefix, delimiter and pages of one key.
+	for _, k := range []string{"dir/a.txt", "dir/sub/b.txt", "top.txt"} {
+		s.MustCLI(t, "s3api", "put-object", "--bucket", "cli-bkt", "--key", k, "--body", src)
+	}
+	var list struct {
+		Contents       []struct{ Key string }
+		CommonPrefixes []struct{ Prefix string }
+	}
+	s.MustCLI(t, "s3api", "list-objects-v2", "--bucket", "cli-bkt", "--delimiter", "/").JSON(t, &list)
+	if len(list.Contents) != 1 || list.Contents[0].Key != "top.txt" || len(list.CommonPrefixes) != 1 || list.CommonPrefixes[0].Prefix != "dir/" {
+		t.Errorf("list with delimiter = %+v", list)
+	}
+	list.Contents, list.CommonPrefixes = nil, nil
+	s.MustCLI(t, "s3api", "list-objects-v2", "--bucket", "cli-bkt", "--prefix", "dir/", "--page-size", "1").JSON(t, &list)
+	var keys []string
+	for _, c := range list.Contents {
+		keys = append(keys, c.Key)
+	}
+	if strings.Join(keys, ",") != "dir/a.txt,dir/hello world+1.txt,dir/sub/b.txt" {
+		t.Errorf("paged list-objects-v2 = %v", keys)
+	}
+	list.Contents = nil
+	s.MustCLI(t, "s3api", "list-objects", "--bucket", "cli-bkt", "--page-size", "2").JSON(t, &list)
+	if len(list.Contents) != 4 {
+		t.Errorf("paged list-objects (v1) returned %d keys; want 4", len(list.Contents))
+	}
+
+	// Copy with metadata directive.
+	s.MustCLI(t, "s3api", "copy-object", "--bucket", "cli-bkt", "--key", "copy.txt",
+		"--copy-source", "cli-bkt/dir/hello world+1.txt", "--metadata-directive", "REPLACE",
+		"--metadata", "copied=yes", "--content-type", "text/x-copy")
+	head.Metadata = nil
+	s.MustCLI(t, "s3api", "head-object", "--bucket", "cli-bkt", "--key", "copy.txt").JSON(t, &head)
+	if head.ETag != etag || head.ContentType != "text/x-copy" || head.Metadata["copied"] != "yes" || head.Metadata["owner"] != "" {
+		t.Errorf("copied object head = %+v", head)
+	}
+
+	// Errors.
+	s.FailCLI(t, "NoSuchBucket", "s3api", "get-object", "--bucket", "no-such-bkt", "--key", "k", out)
+	s.FailCLI(t, "NoSuchKey", "s3api", "get-object", "--bucket", "cli-bkt", "--key", "missing", out)
+	s.FailCLI(t, "BadDigest", "s3api", "put-object", "--bucket", "cli-bkt", "--key", "bad", "--body", src,
+		"--content-md5", "1B2M2Y8AsgTpgAmY7PhCfg==")
+	s.FailCLI(t, "BucketNotEmpty", "s3api", "delete-bucket", "--bucket", "cli-bkt")
+	status, _, errBody := s.Do(t, "GET", "/no-such-bkt/k", nil, nil)
+	if status != 404 || !strings.Contains(string(errBody), "<Code>NoSuchBucket</Code>") || !strings.Contains(string(errBody), "<BucketName>no-such-bkt</BucketName>") {
+		t.Errorf("raw GET on missing bucket: %d %s", status, errBody)
+	}
+
+	// Delete, then versioning.
+	s.MustCLI(t, "s3api", "delete-object", "--bucket", "cli-bkt", "--key", "copy.txt")
+	s.FailCLI(t, "NoSuchKey", "s3api", "get-object", "--bucket", "cli-bkt", "--key", "copy.txt", out)
+	s.MustCLI(t, "s3api", "put-bucket-versioning", "--bucket", "cli-bkt", "--versioning-configuration", "Status=Enabled")
+	var ver struct{ Status string }
+	s.MustCLI(t, "s3api", "get-bucket-versioning", "--bucket", "cli-bkt").JSON(t, &ver)
+	if ver.Status != "Enabled" {
+		t.Errorf("versioning status = %q", ver.Status)
+	}
+	var v1, v2 struct{ VersionId string }
+	s.MustCLI(t, "s3api", "put-object", "--bucket", "cli-bkt", "--key", "v.txt", "--body", src).JSON(t, &v1)
+	s.MustCLI(t, "s3api", "put-object", "--bucket", "cli-bkt", "--key", "v.txt", "--body", out).JSON(t, &v2)
+	if v1.VersionId == "" || v1.VersionId == v2.VersionId {
+		t.Errorf("version ids %q %q", v1.VersionId, v2.VersionId)
+	}
+	s.MustCLI(t, "s3api", "get-object", "--bucket", "cli-bkt", "--key", "v.txt", "--version-id", v1.VersionId, out)
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, body) {
+		t.Errorf("get-object of first version wrote %q", got)
+	}
+	s.MustCLI(t, "s3api", "delete-object", "--bucket", "cli-bkt", "--key", "v.txt")
+	var versions struct {
+		Versions      []struct{ VersionId string }
+		DeleteMarkers []struct {
+			VersionId string
+			IsLatest  bool
+		}
+	}
+	s.MustCLI(t, "s3api", "list-object-versions", "--bucket", "cli-bkt", "--prefix", "v.txt").JSON(t, &versions)
+	if len(versions.Versions) != 2 || len(versions.DeleteMarkers) != 1 || !versions.DeleteMarkers[0].IsLatest {
+		t.Errorf("list-object-versions = %+v", versions)
+	}
+}
+
+func TestS3CLITransfer(t *testing.T) {
+	s := startServer(t)
+	data := randomBytes(t, 20<<20)
+	src := writeFile(t, "big.bin", data)
+	s.MustCLI(t, "s3", "mb", "s3://transfer")
+	s.MustCLI(t, "s3", "cp", "--only-show-errors", src, "s3://transfer/data/big.bin")
+	var head struct {
+		ETag          string
+		ContentLength int64
+	}
+	s.MustCLI(t, "s3api", "head-object", "--bucket", "transfer", "--key", "data/big.bin").JSON(t, &head)
+	if head.ContentLength != int64(len(data)) || !strings.HasSuffix(head.ETag, `-3"`) {
+		t.Errorf("multipart upload head = %+v; want %d bytes and a 3-part ETag", head, len(data))
+	}
+	dst := filepath.Join(t.TempDir(), "back.bin")
+	s.MustCLI(t, "s3", "cp", "--only-show-errors", "s3://transfer/data/big.bin", dst)
+	if got, _ := os.ReadFile(dst); !bytes.Equal(got, data) {
+		t.Fatalf("downloaded file differs (%d bytes)", len(got))
+	}
+	ls := s.MustCLI(t, "s3", "ls", "s3://transfer/data/")
+	if !strings.Contains(ls.Stdout, "20971520 big.bin") {
+		t.Errorf("aws s3 ls = %q", ls.Stdout)
+	}
+	s.MustCLI(t, "s3", "rm", "--only-show-errors", "s3://transfer/data/big.bin")
+	s.MustCLI(t, "s3", "rb", "s3://transfer")
+}
+
+func TestS3SDK(t *testing.T) {
+	ctx := context.Background()
+	s := startServer(t)
+	c := s3Client(s)
+	bkt := aws.String("sdk-bkt")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bkt}); err != nil {
+		t.Fatal(err)
+	}
+	// The SDK sends header checksums over plain HTTP; each algorithm is verified.
+	body := randomBytes(t, 300_000)
+	for _, algo := range []s3types.ChecksumAlgorithm{"", s3types.ChecksumAlgorithmCrc32c, s3types.ChecksumAlgorithmSha256, s3types.ChecksumAlgorithmCrc64nvme} {
+		key := aws.String("obj-" + string(algo))
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: key, Body: bytes.NewReader(body), ChecksumAlgorithm: algo}); err != nil {
+			t.Fatalf("PutObject %s: %v", algo, err)
+		}
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bkt, Key: key, ChecksumMode: s3types.ChecksumModeEnabled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(out.Body)
+		out.Body.Close()
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("GetObject %s: %d bytes, %v", algo, len(got), err)
+		}
+	}
+	// Multipart through the SDK.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bkt, Key: aws.String("mp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, p2 := randomBytes(t, 5<<20), []byte("last")
+	var parts []s3types.CompletedPart
+	for i, p := range [][]byte{p1, p2} {
+		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, s3types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.ETag})
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"),
+		UploadId: up.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bkt, Key: aws.String("mp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if !bytes.Equal(got, append(p1, p2...)) {
+		t.Fatalf("multipart object differs (%d bytes)", len(got))
+	}
+	// Paginated listing.
+	for i := 0; i < 12; i++ {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String(fmt.Sprintf("p/%02d", i)), Body: strings.NewReader("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pg := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: bkt, Prefix: aws.String("p/"), MaxKeys: aws.Int32(5)})
+	n := 0
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.Contents)
+	}
+	if n != 12 {
+		t.Errorf("paginator listed %d keys; want 12", n)
+	}
+	// Virtual-host addressing.
+	host := strings.TrimPrefix(s.URL, "http://")
+	for _, h := range []string{"sdk-bkt.localhost", "sdk-bkt.s3.localhost", "sdk-bkt.s3.us-east-1.amazonaws.com"} {
+		status, _, b := s.Do(t, "GET", "/p/03", map[string]string{"Host": h + ":" + strings.Split(host, ":")[1]}, nil)
+		if status != 200 || string(b) != "x" {
+			t.Errorf("GET with Host %s: %d %q", h, status, b)
+		}
+	}
+	// Keys with characters that need encoding round-trip.
+	for _, k := range []string{"a//b/", "sp ace+plus", "ünï/çødé?&=#", "%2F"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatalf("PutObject %q: %v", k, err)
+		}
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bkt, Key: aws.String(k)})
+		if err != nil {
+			t.Fatalf("GetObject %q: %v", k, err)
+		}
+		got, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		if string(got) != k {
+			t.Errorf("GetObject %q = %q", k, got)
+		}
+	}
+	l, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bkt, Prefix: aws.String("ünï/"), EncodingType: s3types.EncodingTypeUrl})
+	if err != nil || len(l.Contents) != 1 {
+		t.Fatalf("list encoded: %+v %v", l, err)
+	}
+	if k, _ := url.QueryUnescape(aws.ToString(l.Contents[0].Key)); k != "ünï/çødé?&=#" {
+		t.Errorf("url-encoded key %q decodes to %q", aws.ToString(l.Contents[0].Key), k)
+	}
+}
+
+func TestS3Durable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := startServer(t, "--data-dir", dir)
+	c := s3Client(s)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("durable")}); err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(t, 1<<20)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("durable"), Key: aws.String("k"), Body: bytes.NewReader(data)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Kill()
+	s2 := startServer(t, "--data-dir", dir)
+	out, err := s3Client(s2).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("durable"), Key: aws.String("k")})
+	if err != nil {
+		t.Fatalf("GetObject after kill -9: %v", err)
+	}
+	got, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if !bytes.Equal(got, data) {
+		t.Fatalf("object after restart differs (%d bytes)", len(got))
+	}
+}
