@@ -85,17 +85,25 @@ func eventLess(a, b storedEvent) bool {
 	return a.pos.Seq < b.pos.Seq
 }
 
-// bestHeap keeps the smallest events seen, largest on top.
-type bestHeap []storedEvent
+// bestHeap keeps the smallest events seen, largest on top, and their size.
+type bestHeap struct {
+	events []storedEvent
+	bytes  int // sum of eventSize
+}
 
-func (h bestHeap) Len() int           { return len(h) }
-func (h bestHeap) Less(i, j int) bool { return eventLess(h[j], h[i]) }
-func (h bestHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *bestHeap) Push(x any)        { *h = append(*h, x.(storedEvent)) }
+func (h *bestHeap) Len() int           { return len(h.events) }
+func (h *bestHeap) Less(i, j int) bool { return eventLess(h.events[j], h.events[i]) }
+func (h *bestHeap) Swap(i, j int)      { h.events[i], h.events[j] = h.events[j], h.events[i] }
+func (h *bestHeap) Push(x any) {
+	e := x.(storedEvent)
+	h.events = append(h.events, e)
+	h.bytes += eventSize(e.msg)
+}
 func (h *bestHeap) Pop() any {
-	old := *h
+	old := h.events
 	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	h.events = old[:len(old)-1]
+	h.bytes -= eventSize(x.msg)
 	return x
 }
 
@@ -166,7 +174,7 @@ func (s *Service) filterLogEvents(ctx context.Context, in *filterLogEventsInput)
 			}
 			out.SearchedLogStreams = append(out.SearchedLogStreams, searchedLogStream{LogStreamName: st.name, SearchedCompletely: complete})
 		}
-		evs := []storedEvent(*best)
+		evs := best.events
 		sort.Slice(evs, func(i, j int) bool { return eventLess(evs[i], evs[j]) })
 		size := 0
 		for i, e := range evs {
@@ -269,23 +277,24 @@ func scanFiltered(b store.Bucket, sid uint32, lo, hi int64, cursor *filterCursor
 		if len(k) != eventKeyLen || len(v) < 8 {
 			return true
 		}
-		if best.Len() >= limit {
-			// Full: stop once this stream is past the largest kept event.
+		msg := v[8:]
+		if best.Len() > 0 && (best.Len() >= limit || best.bytes+len(msg)+26 > maxResultBytes) {
+			// Full: stop once this stream is past the largest kept event,
+			// which anything later would not displace.
 			_, p := decodeKey(k)
-			top := (*best)[0]
-			if eventLess(top, storedEvent{sid: sid, pos: p}) {
+			if eventLess(best.events[0], storedEvent{sid: sid, pos: p}) {
 				complete = false
 				return false
 			}
 		}
-		msg := v[8:]
 		if pat != nil && !pat.Match(string(msg)) {
 			return true
 		}
 		_, p := decodeKey(k)
-		e := storedEvent{sid: sid, pos: p, ingest: int64(binary.BigEndian.Uint64(v)), msg: string(msg)}
-		heap.Push(best, e)
-		if best.Len() > limit {
+		heap.Push(best, storedEvent{sid: sid, pos: p, ingest: int64(binary.BigEndian.Uint64(v)), msg: string(msg)})
+		// Keep the smallest events that fit the page: at most limit of
+		// them and 1 MB, so memory stays bounded whatever the group holds.
+		for best.Len() > limit || best.Len() > 1 && best.bytes > maxResultBytes {
 			heap.Pop(best)
 			complete = false
 		}

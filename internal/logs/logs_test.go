@@ -577,3 +577,38 @@ func TestPersistence(t *testing.T) {
 		t.Errorf("after reopen = %v", got)
 	}
 }
+
+func TestFilterLogEventsPageBytes(t *testing.T) {
+	h := newHarness(t, nil)
+	big := strings.Repeat("x", 300000)
+	for s := range 2 {
+		var evs []logs.Event
+		for i := range 3 {
+			evs = append(evs, logs.Event{Time: t0.Add(time.Duration(i*2+s) * time.Second), Message: fmt.Sprintf("%d%d%s", s, i, big)})
+		}
+		if err := h.svc.Append(context.Background(), "000000000000", "us-east-1", "g", fmt.Sprint("s", s), evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var sizes []int
+	tok := ""
+	for range 10 {
+		in := map[string]any{"logGroupName": "g"}
+		if tok != "" {
+			in["nextToken"] = tok
+		}
+		out := h.ok("FilterLogEvents", in)
+		sizes = append(sizes, len(out["events"].([]any)))
+		tok, _ = out["nextToken"].(string)
+		if tok == "" {
+			break
+		}
+	}
+	if fmt.Sprint(sizes) != "[3 3]" {
+		t.Errorf("page sizes = %v; want [3 3] (1 MB a page)", sizes)
+	}
+	get := h.ok("GetLogEvents", map[string]any{"logGroupName": "g", "logStreamName": "s0", "startFromHead": true})
+	if n := len(get["events"].([]any)); n != 3 {
+		t.Errorf("GetLogEvents gave %d events; want 3", n)
+	}
+}
