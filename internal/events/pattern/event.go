@@ -44,24 +44,29 @@ type arrayPos struct{ id, idx int32 }
 // Event is a parsed event, ready to be matched against many patterns. It is
 // read-only once parsed and may be shared by concurrent matches.
 type Event struct {
+	bufs          // leaves, trail and parsing buffers, reused between Parse calls
+	src   string  // the event text
+	esc   string  // values of strings with escapes
+	paths string  // all leaf paths, back to back
+	heads []int32 // path hash table: first leaf of each bucket, -1 when empty
+}
+
+// bufs holds what parsing builds. The parser works on a copy on its stack,
+// so appends do not pay for GC write barriers, and hands it back at the end.
+type bufs struct {
 	leaves []leaf
 	trail  []arrayPos
-	src    string  // the event text
-	esc    string  // values of strings with escapes
-	paths  string  // all leaf paths, back to back
-	heads  []int32 // path hash table: first leaf of each bucket, -1 when empty
 	// objArrays is set when an object sits inside an array. Only then can
 	// two fields of a pattern be satisfied from different array elements.
 	objArrays bool
 
-	// Parsing state, reused between Parse calls.
-	path   []byte
-	stack  []arrayPos
-	hasObj []bool // per array id: holds an object, directly or deeper
+	path   []byte     // path of the current value
+	stack  []arrayPos // arrays open around the current value
+	hasObj []bool     // per array id: holds an object, directly or deeper
 	arrays int32
 	depth  int
-	arena  []byte
-	escBuf []byte
+	arena  []byte // leaf paths
+	escBuf []byte // values of strings with escapes
 }
 
 // ErrEventNotObject is returned for an event that is not a JSON object.
@@ -85,33 +90,14 @@ func ParseEvent(b []byte) (*Event, error) {
 // Parse replaces the content of e with the event in b, reusing e's memory.
 // It must not be called while e is being matched.
 func (e *Event) Parse(b []byte) error {
-	e.leaves = e.leaves[:0]
-	e.trail = e.trail[:0]
-	e.objArrays = false
-	e.path = e.path[:0]
-	e.stack = e.stack[:0]
-	e.hasObj = e.hasObj[:0]
-	e.arrays = 0
-	e.depth = 0
-	e.arena = e.arena[:0]
-	e.escBuf = e.escBuf[:0]
 	if len(b) > maxEventSize {
 		return errors.New("pattern: event too large")
 	}
 	e.src = string(b)
-	p := eventParser{e: e, s: e.src}
-	p.ws()
-	if p.i >= len(p.s) || p.s[p.i] != '{' {
-		e.leaves = e.leaves[:0]
-		return ErrEventNotObject
-	}
-	err := p.object(offsetBasis)
-	if err == nil {
-		p.ws()
-		if p.i != len(p.s) {
-			err = p.errorf("unexpected data after the event")
-		}
-	}
+	p := eventParser{s: e.src, b: e.bufs}
+	p.b.reset()
+	err := p.parse()
+	e.bufs = p.b
 	if err != nil {
 		e.leaves = e.leaves[:0]
 		return err
@@ -119,6 +105,34 @@ func (e *Event) Parse(b []byte) error {
 	e.paths = string(e.arena)
 	e.esc = string(e.escBuf)
 	e.link()
+	return nil
+}
+
+func (b *bufs) reset() {
+	b.leaves = b.leaves[:0]
+	b.trail = b.trail[:0]
+	b.objArrays = false
+	b.path = b.path[:0]
+	b.stack = b.stack[:0]
+	b.hasObj = b.hasObj[:0]
+	b.arrays = 0
+	b.depth = 0
+	b.arena = b.arena[:0]
+	b.escBuf = b.escBuf[:0]
+}
+
+func (p *eventParser) parse() error {
+	p.ws()
+	if p.i >= len(p.s) || p.s[p.i] != '{' {
+		return ErrEventNotObject
+	}
+	if err := p.object(offsetBasis); err != nil {
+		return err
+	}
+	p.ws()
+	if p.i != len(p.s) {
+		return p.errorf("unexpected data after the event")
+	}
 	return nil
 }
 
@@ -179,9 +193,9 @@ func (e *Event) Len() int { return len(e.leaves) }
 // eventParser is a small JSON reader that flattens an event into leaves as it
 // goes. Strings without escapes are slices of the event, not copies.
 type eventParser struct {
-	e *Event
 	s string
 	i int
+	b bufs
 }
 
 func (p *eventParser) errorf(format string, args ...any) error {
@@ -201,7 +215,7 @@ func (p *eventParser) ws() {
 
 // object reads an object at p.i; h is the hash of the current path.
 func (p *eventParser) object(h uint64) error {
-	e := p.e
+	e := &p.b
 	e.depth++
 	if e.depth > maxEventDepth {
 		return p.errorf("nesting too deep")
@@ -286,7 +300,7 @@ func (p *eventParser) value(h uint64) error {
 			p.leaf(h, leaf{kind: kString, v0: int32(start), v1: int32(j)})
 			break
 		}
-		e := p.e
+		e := &p.b
 		v0 := len(e.escBuf)
 		var err error
 		if e.escBuf, err = p.appendString(e.escBuf); err != nil {
@@ -322,7 +336,7 @@ func (p *eventParser) lit(w string) bool {
 
 // array reads an array; its elements all belong to the current path.
 func (p *eventParser) array(h uint64) error {
-	e := p.e
+	e := &p.b
 	e.depth++
 	if e.depth > maxEventDepth {
 		return p.errorf("nesting too deep")
@@ -367,7 +381,7 @@ func (p *eventParser) array(h uint64) error {
 
 // leaf records a scalar value at the current path.
 func (p *eventParser) leaf(h uint64, l leaf) {
-	e := p.e
+	e := &p.b
 	l.hash = h
 	l.t0 = int32(len(e.trail))
 	e.trail = append(e.trail, e.stack...)
@@ -421,6 +435,13 @@ func (p *eventParser) number() error {
 // appendString reads a quoted string at p.i and appends its value to dst.
 func (p *eventParser) appendString(dst []byte) ([]byte, error) {
 	p.i++ // opening quote
+	// Fast path: copy the run before any quote, escape or control character.
+	j := p.i
+	for j < len(p.s) && p.s[j] != '"' && p.s[j] != '\\' && p.s[j] >= 0x20 {
+		j++
+	}
+	dst = append(dst, p.s[p.i:j]...)
+	p.i = j
 	for p.i < len(p.s) {
 		c := p.s[p.i]
 		switch {
