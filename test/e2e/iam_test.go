@@ -361,3 +361,38 @@ func TestIAMMalformedQuery(t *testing.T) {
 		})
 	}
 }
+
+func TestIAMInstanceProfilesAndBoundariesCLI(t *testing.T) {
+	s := startServer(t)
+	s.MustCLI(t, "iam", "create-role", "--role-name", "ec2", "--assume-role-policy-document", lambdaTrust,
+		"--permissions-boundary", "arn:aws:iam::aws:policy/PowerUserAccess")
+	s.MustCLI(t, "iam", "create-instance-profile", "--instance-profile-name", "web")
+	s.MustCLI(t, "iam", "add-role-to-instance-profile", "--instance-profile-name", "web", "--role-name", "ec2")
+	var ps struct {
+		InstanceProfiles []struct {
+			InstanceProfileName string
+			Roles               []struct{ RoleName string }
+		}
+	}
+	s.MustCLI(t, "iam", "list-instance-profiles-for-role", "--role-name", "ec2").JSON(t, &ps)
+	if len(ps.InstanceProfiles) != 1 || ps.InstanceProfiles[0].InstanceProfileName != "web" || len(ps.InstanceProfiles[0].Roles) != 1 {
+		t.Errorf("list-instance-profiles-for-role = %+v", ps.InstanceProfiles)
+	}
+	wantStderr(t, s.FailCLI(t, "DeleteConflict", "iam", "delete-role", "--role-name", "ec2"), "Cannot delete entity, must remove roles from instance profile first.")
+	var ents struct {
+		PolicyRoles []struct{ RoleName string }
+	}
+	s.MustCLI(t, "iam", "list-entities-for-policy", "--policy-arn", "arn:aws:iam::aws:policy/PowerUserAccess").JSON(t, &ents)
+	if len(ents.PolicyRoles) != 1 || ents.PolicyRoles[0].RoleName != "ec2" {
+		t.Errorf("list-entities-for-policy = %+v", ents)
+	}
+	var role struct {
+		Role struct {
+			PermissionsBoundary struct{ PermissionsBoundaryType, PermissionsBoundaryArn string }
+		}
+	}
+	s.MustCLI(t, "iam", "get-role", "--role-name", "ec2").JSON(t, &role)
+	if role.Role.PermissionsBoundary.PermissionsBoundaryArn != "arn:aws:iam::aws:policy/PowerUserAccess" {
+		t.Errorf("get-role PermissionsBoundary = %+v", role.Role.PermissionsBoundary)
+	}
+}

@@ -144,3 +144,33 @@ func TestSTSSDK(t *testing.T) {
 		t.Errorf("GetCallerIdentity with web identity credentials = %+v, %v", who, err)
 	}
 }
+
+func TestSTSAndIAMSurviveRestart(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, "--data-dir", dir)
+	ctx := context.Background()
+	roleARN := "arn:aws:iam::000000000000:role/keep"
+	if _, err := iam.NewFromConfig(s.SDK()).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("keep"), AssumeRolePolicyDocument: aws.String(lambdaTrust)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iam.NewFromConfig(s.SDK()).AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("keep"), PolicyArn: aws.String(basicExecution)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sts.NewFromConfig(s.SDK()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Stop(t)
+
+	s = startServer(t, "--data-dir", dir)
+	att, err := iam.NewFromConfig(s.SDK()).ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String("keep")})
+	if err != nil || len(att.AttachedPolicies) != 1 {
+		t.Fatalf("after restart ListAttachedRolePolicies = %+v, %v", att, err)
+	}
+	cfg := s.SDK()
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || *who.Arn != "arn:aws:sts::000000000000:assumed-role/keep/s1" {
+		t.Errorf("after restart GetCallerIdentity with assumed keys = %+v, %v", who, err)
+	}
+}
