@@ -227,7 +227,7 @@ func (s *Service) deleteLogGroup(ctx context.Context, in *groupNameInput) (*empt
 			return err
 		}
 		if g.DeletionProtection {
-			return edge.Errorf("ValidationException", "Cannot delete log group %s because deletion protection is enabled.", in.LogGroupName)
+			return errDeletionProtected()
 		}
 		if err := tx.Bucket(groupsBucket(m.Account, m.Region)).Delete([]byte(in.LogGroupName)); err != nil {
 			return err
@@ -291,5 +291,33 @@ func (s *Service) updateGroup(account, region, name string, fn func(*groupMeta) 
 			return err
 		}
 		return putGroup(tx.Bucket(groupsBucket(account, region)), name, g)
+	})
+}
+
+// errDeletionProtected is the documented answer to deleting a protected group.
+func errDeletionProtected() *edge.Error {
+	return edge.Errorf("ValidationException", "Cannot delete log group with deletion protection enabled. Disable deletion protection first.")
+}
+
+type putDeletionProtectionInput struct {
+	LogGroupIdentifier        string `json:"logGroupIdentifier"`
+	DeletionProtectionEnabled *bool  `json:"deletionProtectionEnabled"`
+}
+
+func (s *Service) putLogGroupDeletionProtection(ctx context.Context, in *putDeletionProtectionInput) (*empty, error) {
+	m := edge.MetaFrom(ctx)
+	if in.LogGroupIdentifier == "" {
+		return nil, errMissing("logGroupIdentifier")
+	}
+	if in.DeletionProtectionEnabled == nil {
+		return nil, errMissing("deletionProtectionEnabled")
+	}
+	account, region, group, err := resolveGroup(m.Account, m.Region, "", in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.updateGroup(account, region, group, func(g *groupMeta) error {
+		g.DeletionProtection = *in.DeletionProtectionEnabled
+		return nil
 	})
 }

@@ -612,3 +612,18 @@ func TestFilterLogEventsPageBytes(t *testing.T) {
 		t.Errorf("GetLogEvents gave %d events; want 3", n)
 	}
 }
+
+func TestDeletionProtection(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok("CreateLogGroup", map[string]any{"logGroupName": "g", "deletionProtectionEnabled": true})
+	h.ok("CreateLogStream", map[string]any{"logGroupName": "g", "logStreamName": "s"})
+	const msg = "Cannot delete log group with deletion protection enabled. Disable deletion protection first."
+	h.fail("DeleteLogGroup", map[string]any{"logGroupName": "g"}, "ValidationException", msg)
+	h.fail("DeleteLogStream", map[string]any{"logGroupName": "g", "logStreamName": "s"}, "ValidationException", msg)
+	g := h.ok("DescribeLogGroups", map[string]any{})["logGroups"].([]any)[0].(map[string]any)
+	if g["deletionProtectionEnabled"] != true {
+		t.Errorf("deletionProtectionEnabled = %v; want true", g["deletionProtectionEnabled"])
+	}
+	h.ok("PutLogGroupDeletionProtection", map[string]any{"logGroupIdentifier": "g", "deletionProtectionEnabled": false})
+	h.ok("DeleteLogGroup", map[string]any{"logGroupName": "g"})
+}

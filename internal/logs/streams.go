@@ -59,8 +59,12 @@ func (s *Service) deleteLogStream(ctx context.Context, in *streamInput) (*empty,
 		return nil, err
 	}
 	return nil, s.st.Update(func(tx store.Tx) error {
-		if _, err := getGroup(tx, m.Account, m.Region, in.LogGroupName); err != nil {
+		g, err := getGroup(tx, m.Account, m.Region, in.LogGroupName)
+		if err != nil {
 			return err
+		}
+		if g.DeletionProtection {
+			return errDeletionProtected()
 		}
 		b := tx.Bucket(streamsBucket(m.Account, m.Region, in.LogGroupName))
 		v := b.Get([]byte(in.LogStreamName))
