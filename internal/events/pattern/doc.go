@@ -14,9 +14,9 @@
 //	ok := p.MatchEvent(ev)
 //
 // A Set holds many named patterns (the rules of a bus) and returns every rule
-// that matches an event. It indexes the rules by field path and value, so the
-// cost per event follows the number of fields and matching rules, not the
-// number of rules held.
+// that matches an event. It indexes each rule under its most selective field,
+// so the cost per event follows the event's fields and the candidate rules,
+// not the number of rules held.
 //
 // The language is the one documented in the EventBridge user guide ("Creating
 // event patterns", "Content filtering", "Comparison operators"): exact strings,
@@ -25,4 +25,21 @@
 // prefix, suffix, equals-ignore-case, wildcard); numeric comparisons and
 // ranges; exists; cidr (IPv4 and IPv6); wildcard; and $or. Validation errors
 // follow the engine behind EventBridge, including its message texts.
+//
+// Semantics worth knowing, all as EventBridge behaves:
+//
+//   - Field paths join keys with dots, so {"a": {"b": …}} also matches an
+//     event key "a.b". Arrays add nothing to a path: a pattern field matches
+//     if any element of an event array matches.
+//   - When pattern fields sit inside objects of an event array, they must all
+//     be met within one element of that array.
+//   - Numbers compare by value with six decimal places, within ±5.0e9
+//     (1e2 equals 100). A number pattern outside that range still matches
+//     the same literal text; numeric operators refuse it.
+//   - Strings never equal numbers: "5" does not match 5.
+//   - null is a value: [null] matches it, {"exists": true} matches it and
+//     {"anything-but": …} matches it. An empty array or an object is not a
+//     value: {"exists": false} matches a field holding one.
+//   - An IP address written as a plain string matches other spellings of
+//     the same address.
 package pattern
