@@ -9,11 +9,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"tenkai/internal/clock"
@@ -50,6 +52,8 @@ type Service struct {
 	dir  Directory
 	rand io.Reader
 	ops  map[string]edge.QueryHandler
+
+	issued atomic.Uint64 // credentials issued, for purge scheduling
 }
 
 // New returns the STS service. It does no I/O.
@@ -174,12 +178,9 @@ func (s *Service) randomString(n int, alphabet string) (string, error) {
 	return string(b), nil
 }
 
-// issue mints credentials for sess, valid for d, and remembers them.
+// issue mints credentials for sess, valid for d, and remembers them. Key ids
+// have only four random characters per account, so a taken one is redrawn.
 func (s *Service) issue(sess session, d time.Duration) (xmlCredentials, error) {
-	suffix, err := s.randomString(4, keyAlphabet)
-	if err != nil {
-		return xmlCredentials{}, err
-	}
 	secret, err := s.randomString(40, secretAlphabet)
 	if err != nil {
 		return xmlCredentials{}, err
@@ -188,19 +189,64 @@ func (s *Service) issue(sess session, d time.Duration) (xmlCredentials, error) {
 	if err != nil {
 		return xmlCredentials{}, err
 	}
-	sess.Expires = s.clk.Now().UTC().Truncate(time.Second).Add(d)
-	key := edge.KeyForAccount("ASIA", sess.Account, suffix)
+	now := s.clk.Now().UTC().Truncate(time.Second)
+	sess.Expires = now.Add(d)
 	raw, err := json.Marshal(sess)
 	if err != nil {
 		return xmlCredentials{}, fmt.Errorf("encode session: %w", err)
 	}
-	if err := s.st.Update(func(tx store.Tx) error { return tx.Bucket(sessionsBucket).Put([]byte(key), raw) }); err != nil {
+	var key string
+	err = s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(sessionsBucket)
+		if s.issued.Add(1)%purgeEvery == 0 {
+			if err := purge(b, now.Add(-purgeAfter)); err != nil {
+				return err
+			}
+		}
+		for range 64 {
+			suffix, err := s.randomString(4, keyAlphabet)
+			if err != nil {
+				return err
+			}
+			key = edge.KeyForAccount("ASIA", sess.Account, suffix)
+			if b.Get([]byte(key)) == nil {
+				return b.Put([]byte(key), raw)
+			}
+		}
+		return errors.New("sts: no free access key id")
+	})
+	if err != nil {
 		return xmlCredentials{}, fmt.Errorf("store session: %w", err)
 	}
 	return xmlCredentials{
 		AccessKeyID: key, SecretAccessKey: secret,
 		SessionToken: "IQoJb3JpZ2luX2VjE" + token, Expiration: isoTime(sess.Expires),
 	}, nil
+}
+
+// Sessions that expired over a day ago are forgotten, checked every
+// purgeEvery issues; until then their keys answer ExpiredToken.
+const (
+	purgeEvery = 256
+	purgeAfter = 24 * time.Hour
+)
+
+// purge deletes sessions that expired before cutoff.
+func purge(b store.Bucket, cutoff time.Time) error {
+	var stale [][]byte
+	b.Scan(nil, nil, false, func(k, v []byte) bool {
+		var sess session
+		if json.Unmarshal(v, &sess) == nil && sess.Expires.Before(cutoff) {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+		return true
+	})
+	for _, k := range stale {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) getCallerIdentity(ctx context.Context, _ url.Values) (any, error) {

@@ -267,6 +267,70 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		"RoleSessionName", "gh", "WebIdentityToken", "not-a-jwt")
 }
 
+func TestRoleCredentials(t *testing.T) {
+	f := newFixture(t)
+	c, err := f.svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/app/known", "my-function", 10*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Expiration.Equal(t0.Add(10*time.Hour)) || edge.AccountForKey(c.AccessKeyID, "") != "123456789012" {
+		t.Errorf("RoleCredentials = %+v", c)
+	}
+	var id callerIdentity
+	f.must(ctxFor(c.AccessKeyID), &id, "GetCallerIdentity")
+	if id.Arn != "arn:aws:sts::123456789012:assumed-role/known/my-function" {
+		t.Errorf("GetCallerIdentity with RoleCredentials = %+v", id)
+	}
+	if c, _ := f.svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/x", "fn", time.Minute); !c.Expiration.Equal(t0.Add(15 * time.Minute)) {
+		t.Errorf("short duration not clamped: %v", c.Expiration)
+	}
+	if _, err := f.svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/x", "bad name", time.Hour); err == nil {
+		t.Errorf("RoleCredentials accepted a bad session name")
+	}
+	if _, err := f.svc.RoleCredentials(context.Background(), "not-an-arn", "fn", time.Hour); err == nil {
+		t.Errorf("RoleCredentials accepted a bad role ARN")
+	}
+}
+
+func TestIssuedKeysAreUnique(t *testing.T) {
+	// A reader of zeros makes every draw the same: the second issue must
+	// find the key taken and fail rather than overwrite the first session.
+	svc := sts.New(sts.Config{Store: store.NewMem(), Clock: clock.NewFake(t0), Rand: zeros{}})
+	if _, err := svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/a", "s1", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/b", "s2", time.Hour); err == nil {
+		t.Fatal("second issue with a colliding key succeeded")
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestExpiredSessionsArePurged(t *testing.T) {
+	f := newFixture(t)
+	old, err := f.svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/a", "old", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(48 * time.Hour)
+	for range 300 {
+		if _, err := f.svc.RoleCredentials(context.Background(), "arn:aws:iam::123456789012:role/a", "new", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Forgotten keys read as long-term keys of their account again.
+	var id callerIdentity
+	f.must(ctxFor(old.AccessKeyID), &id, "GetCallerIdentity")
+	if id.Arn != "arn:aws:iam::123456789012:root" {
+		t.Errorf("GetCallerIdentity with a purged key = %+v; want root", id)
+	}
+}
+
 func TestGetAccessKeyInfo(t *testing.T) {
 	f := newFixture(t)
 	var res struct{ Account string }
