@@ -32,6 +32,8 @@ type tailOptions struct {
 	since    string
 	format   string // short or detailed
 	pattern  string
+	streams  []string // only these streams
+	prefix   string   // only streams with this prefix
 	follow   bool
 	poll     time.Duration
 	now      func() time.Time
@@ -62,6 +64,8 @@ func logsTailCmd(stdout io.Writer) *cobra.Command {
 	f.StringVar(&o.since, "since", "10m", "start this long ago (s, m, h, d, w units) or at an ISO 8601 time")
 	f.StringVar(&o.format, "format", "detailed", "detailed (TIME STREAM MESSAGE) or short (TIME MESSAGE)")
 	f.StringVar(&o.pattern, "filter-pattern", "", "only events matching this CloudWatch Logs filter pattern")
+	f.StringSliceVar(&o.streams, "log-stream-names", nil, "only these log streams (comma-separated)")
+	f.StringVar(&o.prefix, "log-stream-name-prefix", "", "only log streams whose names start with this")
 	f.BoolVarP(&o.follow, "follow", "f", false, "keep printing new events")
 	return cmd
 }
@@ -166,6 +170,12 @@ func tailOnce(ctx context.Context, c *logsClient, o tailOptions, start int64, se
 		in := map[string]any{"logGroupName": o.group, "startTime": start}
 		if o.pattern != "" {
 			in["filterPattern"] = o.pattern
+		}
+		if len(o.streams) > 0 {
+			in["logStreamNames"] = o.streams
+		}
+		if o.prefix != "" {
+			in["logStreamNamePrefix"] = o.prefix
 		}
 		if token != "" {
 			in["nextToken"] = token

@@ -98,6 +98,16 @@ func TestLogsTail(t *testing.T) {
 		t.Errorf("tail --format short =\n%s\nwant\n%s", out.String(), want)
 	}
 
+	for _, args := range [][]string{{"--log-stream-names", "s2"}, {"--log-stream-name-prefix", "s2"}} {
+		out.Reset()
+		if err := Run(context.Background(), append([]string{"logs", "tail", "app", "--endpoint", ep}, args...), &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, " s2 first") || strings.Count(got, "\n") != 0 {
+			t.Errorf("tail %v = %q; want only s2's event", args, got)
+		}
+	}
+
 	err := Run(context.Background(), []string{"logs", "tail", "nope", "--endpoint", ep}, io.Discard, io.Discard)
 	var ae *apiError
 	if !errors.As(err, &ae) || ae.Code != "ResourceNotFoundException" {

@@ -627,3 +627,43 @@ func TestDeletionProtection(t *testing.T) {
 	h.ok("PutLogGroupDeletionProtection", map[string]any{"logGroupIdentifier": "g", "deletionProtectionEnabled": false})
 	h.ok("DeleteLogGroup", map[string]any{"logGroupName": "g"})
 }
+
+func TestSweeperPurgesOnTheClock(t *testing.T) {
+	clk := clock.NewFake(t0)
+	st := store.NewMem()
+	svc := logs.New(logs.Config{Store: st, Clock: clk, SweepEvery: time.Minute})
+	ctx := context.Background()
+	if err := svc.Append(ctx, "000000000000", "us-east-1", "g", "s", []logs.Event{{Time: t0, Message: "old"}, {Time: t0.Add(12 * time.Hour), Message: "new"}}); err != nil {
+		t.Fatal(err)
+	}
+	e := edge.New(edge.Config{})
+	e.Register(svc)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	h := &harness{t: t, svc: svc, clk: clk, srv: srv, st: st}
+	h.ok("PutRetentionPolicy", map[string]any{"logGroupName": "g", "retentionInDays": 1})
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close(ctx)
+	stored := func() float64 {
+		return h.ok("DescribeLogGroups", map[string]any{})["logGroups"].([]any)[0].(map[string]any)["storedBytes"].(float64)
+	}
+	if got := stored(); got != 2*(3+26) {
+		t.Fatalf("storedBytes = %v; want %d", got, 2*(3+26))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for stored() != 3+26 {
+		if time.Now().After(deadline) {
+			t.Fatalf("storedBytes = %v after the retention passed; want %d", stored(), 3+26)
+		}
+		clk.Advance(25 * time.Hour / 24) // past the retention for "old" only, a sweep interval at a time
+		time.Sleep(5 * time.Millisecond)
+		if clk.Now().After(t0.Add(35 * time.Hour)) {
+			t.Fatalf("swept too late or not at all; storedBytes = %v", stored())
+		}
+	}
+	if got := messages(h.ok("FilterLogEvents", map[string]any{"logGroupName": "g"})); strings.Join(got, ",") != "new" {
+		t.Errorf("events after sweep = %v; want new", got)
+	}
+}
