@@ -443,6 +443,22 @@ func TestAWSManagedPolicies(t *testing.T) {
 			t.Errorf("document of %s is not a valid policy: %v\n%s", arn, err, d)
 		}
 	}
+	// Every built-in document is a valid identity-based policy.
+	var all listPolicies
+	f.must(&all, "ListPolicies", "Scope", "AWS", "MaxItems", "1000")
+	if len(all.Policies) < 40 {
+		t.Errorf("ListPolicies(AWS) = %d policies; want the built-in table", len(all.Policies))
+	}
+	for _, p := range all.Policies {
+		var pv struct {
+			PolicyVersion struct{ Document string }
+		}
+		f.must(&pv, "GetPolicyVersion", "PolicyArn", p.Arn, "VersionId", p.DefaultVersionId)
+		d, _ := url.PathUnescape(pv.PolicyVersion.Document)
+		if err := iam.CheckPolicy(d); err != nil {
+			t.Errorf("document of %s: %v", p.Arn, err)
+		}
+	}
 	// A managed policy name at the wrong path does not exist.
 	f.fail("NoSuchEntity", "", "GetPolicy", "PolicyArn", "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole")
 }

@@ -6,10 +6,18 @@ import (
 	"unicode"
 )
 
-// CheckPolicy checks that doc is a policy document IAM would accept: valid
-// JSON, an object with a Statement of one or more statement objects, and a
-// known Version when one is given. It does not evaluate actions or resources.
-func CheckPolicy(doc string) error {
+// CheckPolicy checks that doc is an identity-based policy (inline or
+// managed) IAM would accept: valid JSON, an object whose Statement holds one
+// or more statements, each with an Effect, actions and resources and no
+// principal, and a known Version when one is given. It does not check the
+// actions, resources or conditions themselves.
+func CheckPolicy(doc string) error { return checkPolicy(doc, false) }
+
+// CheckTrustPolicy checks a role trust policy as IAM does: like CheckPolicy,
+// except that statements name a principal and no resources.
+func CheckTrustPolicy(doc string) error { return checkPolicy(doc, true) }
+
+func checkPolicy(doc string, trust bool) error {
 	var v any
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		return malformedPolicy("This policy contains invalid Json")
@@ -25,7 +33,7 @@ func CheckPolicy(doc string) error {
 	}
 	switch st := obj["Statement"].(type) {
 	case map[string]any:
-		return checkStatement(st)
+		return checkStatement(st, trust)
 	case []any:
 		if len(st) == 0 {
 			return malformedPolicy("Syntax errors in policy.")
@@ -35,7 +43,7 @@ func CheckPolicy(doc string) error {
 			if !ok {
 				return malformedPolicy("Syntax errors in policy.")
 			}
-			if err := checkStatement(m); err != nil {
+			if err := checkStatement(m, trust); err != nil {
 				return err
 			}
 		}
@@ -44,13 +52,41 @@ func CheckPolicy(doc string) error {
 	return malformedPolicy("Syntax errors in policy.")
 }
 
-func checkStatement(st map[string]any) error {
+// checkStatement applies IAM's per-statement rules, with its messages.
+func checkStatement(st map[string]any, trust bool) error {
 	eff, ok := st["Effect"]
 	if !ok {
 		return malformedPolicy("Syntax errors in policy.")
 	}
 	if s, _ := eff.(string); s != "Allow" && s != "Deny" {
 		return malformedPolicy("Syntax errors in policy.")
+	}
+	_, principal := st["Principal"]
+	_, notPrincipal := st["NotPrincipal"]
+	_, action := st["Action"]
+	_, notAction := st["NotAction"]
+	if trust {
+		for _, f := range []string{"Resource", "NotResource"} {
+			if _, ok := st[f]; ok {
+				return malformedPolicy("Has prohibited field " + f)
+			}
+		}
+		if !principal && !notPrincipal {
+			return malformedPolicy("Missing required field Principal")
+		}
+	} else if principal || notPrincipal {
+		return malformedPolicy("Policy document should not specify a principal.")
+	}
+	if !action && !notAction {
+		return malformedPolicy("Policy statement must contain actions.")
+	}
+	if trust {
+		return nil
+	}
+	_, resource := st["Resource"]
+	_, notResource := st["NotResource"]
+	if !resource && !notResource {
+		return malformedPolicy("Policy statement must contain resources.")
 	}
 	return nil
 }

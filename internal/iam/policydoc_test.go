@@ -31,15 +31,19 @@ func TestCheckPolicy(t *testing.T) {
 	}{
 		{"statement list", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ""},
 		{"single statement", `{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}`, ""},
+		{"not action, not resource", `{"Statement":{"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}}`, ""},
+		{"principal", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`, "Policy document should not specify a principal."},
+		{"no resource", `{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}`, "Policy statement must contain resources."},
+		{"no action", `{"Statement":[{"Effect":"Allow","Resource":"*"}]}`, "Policy statement must contain actions."},
 		{"old version", `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ""},
 		{"invalid json", `{"Statement":[`, "This policy contains invalid Json"},
 		{"trailing garbage", `{"Statement":[]} x`, "This policy contains invalid Json"},
 		{"array", `[1,2]`, "Syntax errors in policy."},
 		{"no statement", `{"Version":"2012-10-17"}`, "Syntax errors in policy."},
 		{"empty statements", `{"Statement":[]}`, "Syntax errors in policy."},
-		{"bad effect", `{"Statement":[{"Effect":"allow","Action":"*"}]}`, "Syntax errors in policy."},
+		{"bad effect", `{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}`, "Syntax errors in policy."},
 		{"statement not object", `{"Statement":["x"]}`, "Syntax errors in policy."},
-		{"bad version", `{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"*"}]}`, "The policy failed legacy parsing"},
+		{"bad version", `{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, "The policy failed legacy parsing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,6 +62,31 @@ func TestCheckPolicy(t *testing.T) {
 	}
 }
 
+func TestCheckTrustPolicy(t *testing.T) {
+	tests := []struct {
+		name, doc, wantMsg string
+	}{
+		{"service", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, ""},
+		{"web identity", `{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/x"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"x:aud":"y"}}}]}`, ""},
+		{"resource", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}]}`, "Has prohibited field Resource"},
+		{"no principal", `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`, "Missing required field Principal"},
+		{"no action", `{"Statement":[{"Effect":"Allow","Principal":"*"}]}`, "Policy statement must contain actions."},
+		{"invalid json", `{`, "This policy contains invalid Json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := iam.CheckTrustPolicy(tc.doc)
+			var e *edge.Error
+			switch {
+			case tc.wantMsg == "" && err != nil:
+				t.Fatalf("CheckTrustPolicy(%s) = %v; want nil", tc.doc, err)
+			case tc.wantMsg != "" && (!errors.As(err, &e) || e.Code != "MalformedPolicyDocument" || e.Message != tc.wantMsg):
+				t.Fatalf("CheckTrustPolicy(%s) = %v; want MalformedPolicyDocument %q", tc.doc, err, tc.wantMsg)
+			}
+		})
+	}
+}
+
 func FuzzCheckPolicy(f *testing.F) {
 	for _, s := range []string{
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
@@ -66,10 +95,12 @@ func FuzzCheckPolicy(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
-		err := iam.CheckPolicy(doc)
-		var e *edge.Error
-		if err != nil && (!errors.As(err, &e) || e.Code != "MalformedPolicyDocument") {
-			t.Fatalf("CheckPolicy(%q) = %v; want nil or MalformedPolicyDocument", doc, err)
+		for _, check := range []func(string) error{iam.CheckPolicy, iam.CheckTrustPolicy} {
+			err := check(doc)
+			var e *edge.Error
+			if err != nil && (!errors.As(err, &e) || e.Code != "MalformedPolicyDocument") {
+				t.Fatalf("check(%q) = %v; want nil or MalformedPolicyDocument", doc, err)
+			}
 		}
 	})
 }

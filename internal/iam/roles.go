@@ -66,14 +66,23 @@ func (s *Service) updateRoleTx(ctx context.Context, name string, fn func(tx stor
 	return out, err
 }
 
-// checkDocument validates a policy document member: model constraints first,
-// then that it parses as a policy.
+// checkDocument validates an identity-based policy document member: model
+// constraints first, then that it parses as a policy.
 func checkDocument(c *checker, form url.Values, member, field string) (string, error) {
 	doc := c.str(form, member, field, true, 1, 131072, reDocument, patDocument)
 	if err := c.err(); err != nil {
 		return "", err
 	}
 	return doc, CheckPolicy(doc)
+}
+
+// checkTrustDocument validates a trust policy document member.
+func checkTrustDocument(c *checker, form url.Values, member, field string) (string, error) {
+	doc := c.str(form, member, field, true, 1, 131072, reDocument, patDocument)
+	if err := c.err(); err != nil {
+		return "", err
+	}
+	return doc, CheckTrustPolicy(doc)
 }
 
 func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) {
@@ -87,7 +96,7 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	trust, err := checkDocument(&c, form, "AssumeRolePolicyDocument", "assumeRolePolicyDocument")
+	trust, err := checkTrustDocument(&c, form, "AssumeRolePolicyDocument", "assumeRolePolicyDocument")
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +256,7 @@ func (s *Service) updateRoleDescription(ctx context.Context, form url.Values) (a
 func (s *Service) updateAssumeRolePolicy(ctx context.Context, form url.Values) (any, error) {
 	var c checker
 	name := c.str(form, "RoleName", "roleName", true, 1, 64, reName, patName)
-	doc, err := checkDocument(&c, form, "PolicyDocument", "policyDocument")
+	doc, err := checkTrustDocument(&c, form, "PolicyDocument", "policyDocument")
 	if err != nil {
 		return nil, err
 	}

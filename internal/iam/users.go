@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -269,21 +270,32 @@ func (s *Service) createAccessKey(ctx context.Context, form url.Values) (any, er
 		return nil, err
 	}
 	acct := account(ctx)
-	suffix, err := s.randomString("", 4, keyAlphabet)
-	if err != nil {
-		return nil, err
-	}
 	secret, err := s.randomString("", 40, secretAlphabet)
 	if err != nil {
 		return nil, err
 	}
-	k := keyRec{ID: edge.KeyForAccount("AKIA", acct, suffix), Status: "Active", Created: s.now()}
+	k := keyRec{Status: "Active", Created: s.now()}
 	u, err := s.updateUserTx(ctx, name, func(tx store.Tx, u *userRec) error {
 		if len(u.Keys) >= maxKeysPerUser {
 			return limitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", maxKeysPerUser)
 		}
+		// Key ids have four random characters per account: redraw taken ones.
+		index := tx.Bucket(keyIndexBucket)
+		for range 64 {
+			suffix, err := s.randomString("", 4, keyAlphabet)
+			if err != nil {
+				return err
+			}
+			if id := edge.KeyForAccount("AKIA", acct, suffix); index.Get([]byte(id)) == nil {
+				k.ID = id
+				break
+			}
+		}
+		if k.ID == "" {
+			return errors.New("iam: no free access key id")
+		}
 		u.Keys = append(u.Keys, k)
-		return putJSON(tx.Bucket(keyIndexBucket), k.ID, keyRef{Account: acct, User: u.Name})
+		return putJSON(index, k.ID, keyRef{Account: acct, User: u.Name})
 	})
 	if err != nil {
 		return nil, err
