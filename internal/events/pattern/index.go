@@ -52,16 +52,21 @@ func (t *trie) insert(s string, backwards bool, r ref) {
 // empty reports whether the trie holds no key.
 func (t *trie) empty() bool { return len(t.keys) == 0 && len(t.refs) == 0 }
 
-// walk calls fn with the refs of every key that is a prefix of s (a suffix
-// when backwards), the empty key included.
-func walk[S string | []byte](t *trie, s S, backwards bool, fn func([]ref)) {
+// walk hands the refs of every key that is a prefix of s (a suffix when
+// backwards), the empty key included, to m: as candidates, or as excluded
+// anything-but alternatives when exclude is set.
+func walk[S string | []byte](t *trie, s S, backwards bool, m *matcher, exclude bool) {
 	if t.empty() {
 		return
 	}
 	n := t
 	for i := 0; ; i++ {
 		if len(n.refs) > 0 {
-			fn(n.refs)
+			if exclude {
+				m.exclude(n.refs)
+			} else {
+				m.hit(n.refs)
+			}
 		}
 		if i == len(s) {
 			return

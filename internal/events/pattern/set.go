@@ -457,16 +457,16 @@ func (m *matcher) leaf(fx *fieldIndex, l *leaf) {
 				m.hit(fx.cidrs.lookup(a))
 			}
 		}
-		walk(&fx.prefix, s, false, m.hit)
-		walk(&fx.suffix, s, true, m.hit)
+		walk(&fx.prefix, s, false, m, false)
+		walk(&fx.suffix, s, true, m, false)
 		if fx.needFold {
 			sc.fold = appendFold(sc.fold[:0], s)
 			f := sc.fold
 			if refs, ok := fx.eqFold[string(f)]; ok {
 				m.hit(refs)
 			}
-			walk(&fx.pfold, f, false, m.hit)
-			walk(&fx.sfold, f, true, m.hit)
+			walk(&fx.pfold, f, false, m, false)
+			walk(&fx.sfold, f, true, m, false)
 			if buts {
 				if ids, ok := fx.butFold[string(f)]; ok {
 					m.exclude(ids)
@@ -482,8 +482,8 @@ func (m *matcher) leaf(fx *fieldIndex, l *leaf) {
 			if ids, ok := fx.butStr[s]; ok {
 				m.exclude(ids)
 			}
-			walk(&fx.butPre, s, false, m.exclude)
-			walk(&fx.butSuf, s, true, m.exclude)
+			walk(&fx.butPre, s, false, m, true)
+			walk(&fx.butSuf, s, true, m, true)
 			for i := range fx.butWild {
 				if fx.butWild[i].w.match(s) {
 					sc.bstamp2[fx.butWild[i].r.br] = sc.leafGen
