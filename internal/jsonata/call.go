@@ -266,6 +266,9 @@ func (ev *evaluator) applyInner2(proc any, args []any, input any, env *frame, po
 // hofArgs trims the (value, index, array) arguments a higher-order
 // function passes to the arity of the callback.
 func hofArgs(f callable, vals ...any) []any {
+	if f == nil {
+		return vals
+	}
 	n := f.arity()
 	if _, ok := f.(*builtinFn); !ok {
 		if n < 1 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // dtMarker is one literal or [component] of a date/time picture string.
@@ -324,8 +325,8 @@ func formatComponent(t time.Time, m dtMarker, offset int) (string, error) {
 		if want == 0 {
 			want = 1
 		}
-		for len(digits) < want {
-			digits += "0"
+		if len(digits) < want {
+			digits += strings.Repeat("0", want-len(digits))
 		}
 		if len(digits) > want {
 			if m.maxWidth > 0 && m.maxWidth < len(digits) {
@@ -357,8 +358,8 @@ func formatComponent(t time.Time, m dtMarker, offset int) (string, error) {
 	}
 	s := formatInteger(float64(val), m.intPic)
 	if m.intPic.primary == "decimal" {
-		for m.minWidth > 0 && len([]rune(s)) < m.minWidth {
-			s = string(m.intPic.zero) + s
+		if n := utf8.RuneCountInString(s); m.minWidth > n {
+			s = strings.Repeat(string(m.intPic.zero), m.minWidth-n) + s
 		}
 		if rs := []rune(s); m.maxWidth > 0 && len(rs) > m.maxWidth {
 			s = string(rs[len(rs)-m.maxWidth:])
@@ -422,8 +423,8 @@ func formatOffset(m dtMarker, offset int) (string, error) {
 
 func pad(n, w int) string {
 	s := strconv.Itoa(n)
-	for len(s) < w {
-		s = "0" + s
+	if len(s) < w {
+		s = strings.Repeat("0", w-len(s)) + s
 	}
 	return s
 }

@@ -566,7 +566,7 @@ func (ev *evaluator) tupleStep(n *node, input []any, tuples []tuple, have bool, 
 				t[k] = v
 			}
 			if ts {
-				for k, v := range r.(tuple) {
+				for k, v := range asTuple(r) {
 					t[k] = v
 				}
 			} else {
@@ -652,7 +652,7 @@ func (ev *evaluator) filter(pred *node, input any, env *frame) (any, error) {
 		ctx := it
 		e := env
 		if inTuple {
-			t := it.(tuple)
+			t := asTuple(it)
 			ctx = t["@"]
 			e = frameFromTuple(env, t)
 		}
@@ -756,7 +756,7 @@ func (ev *evaluator) groupBy(g *groupSpec, input any, env *frame) (any, error) {
 func reduceTuples(v any) tuple {
 	a, ok := asArray(v)
 	if !ok {
-		t := v.(tuple)
+		t := asTuple(v)
 		c := make(tuple, len(t))
 		for k, x := range t {
 			c[k] = x
@@ -764,11 +764,14 @@ func reduceTuples(v any) tuple {
 		return c
 	}
 	res := tuple{}
-	for k, x := range a[0].(tuple) {
+	if len(a) == 0 {
+		return tuple{"@": undef}
+	}
+	for k, x := range asTuple(a[0]) {
 		res[k] = x
 	}
 	for _, it := range a[1:] {
-		for k, x := range it.(tuple) {
+		for k, x := range asTuple(it) {
 			res[k] = appendValues(res[k], x)
 		}
 	}
@@ -817,4 +820,12 @@ func (ev *evaluator) applyExpr(n *node, input any, env *frame) (any, error) {
 		return &composedFn{first: g, second: f}, nil
 	}
 	return ev.apply(f, []any{lhs}, input, env, n.rhs.pos, "")
+}
+
+// asTuple returns v as a tuple; a stray non-tuple becomes its context.
+func asTuple(v any) tuple {
+	if t, ok := v.(tuple); ok {
+		return t
+	}
+	return tuple{"@": v}
 }

@@ -460,6 +460,9 @@ func fnFormatBase(c *callCtx, args []any) (any, error) {
 // HOFs
 
 func (c *callCtx) callFn(f callable, args ...any) (any, error) {
+	if f == nil {
+		return nil, &Error{Code: "T1006", Position: c.pos, Token: c.name, Message: messages["T1006"]}
+	}
 	return c.ev.apply(f, args, c.input, c.env, c.pos, c.name)
 }
 
@@ -541,7 +544,10 @@ func fnReduce(c *callCtx, args []any) (any, error) {
 		return undef, nil
 	}
 	a, _ := asArray(v)
-	f, _ := arg(args, 1).(callable)
+	f, ok := arg(args, 1).(callable)
+	if !ok {
+		return nil, &Error{Code: "T1006", Position: c.pos, Token: c.name, Message: messages["T1006"]}
+	}
 	n := f.arity()
 	if n < 2 {
 		return nil, &Error{Code: "D3050", Position: -1, Message: messages["D3050"]}

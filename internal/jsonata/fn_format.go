@@ -172,8 +172,8 @@ func formatInteger(f float64, p *integerPicture) string {
 		s = titleWords(numberToWords(f, p.ordinal))
 	default:
 		digits := strconv.FormatFloat(f, 'f', 0, 64)
-		for len(digits) < p.mandatory {
-			digits = "0" + digits
+		if len(digits) < p.mandatory {
+			digits = strings.Repeat("0", p.mandatory-len(digits)) + digits
 		}
 		rs := []rune(digits)
 		if p.zero != '0' {

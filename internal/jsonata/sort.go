@@ -41,7 +41,7 @@ func (ev *evaluator) sortStep(n *node, input []any, tuples bool, env *frame) (an
 			ctxA, envA := a, env
 			ctxB, envB := b, env
 			if tuples {
-				ta, tb := a.(tuple), b.(tuple)
+				ta, tb := asTuple(a), asTuple(b)
 				ctxA, envA = ta["@"], frameFromTuple(env, ta)
 				ctxB, envB = tb["@"], frameFromTuple(env, tb)
 			}

@@ -25,11 +25,11 @@ func IsUndefined(v any) bool { return v == undef }
 // arrays are plain []any; arrays built during evaluation are *seqv.
 type seqv struct {
 	a             []any
-	sequence      bool // a result sequence: collapses to its single item
-	cons          bool // built by an array constructor: not flattened by paths
-	keepSingleton bool // [] was applied: do not collapse a single item
-	outerWrapper  bool // wraps a top-level array input
-	tupleStream   bool // items are tuple values
+	sequence      bool   // a result sequence: collapses to its single item
+	cons          bool   // built by an array constructor: not flattened by paths
+	keepSingleton bool   // [] was applied: do not collapse a single item
+	outerWrapper  bool   // wraps a top-level array input
+	tupleStream   bool   // items are tuple values
 	one           [1]any // inline storage for single-item sequences
 }
 
