@@ -32,7 +32,7 @@ func code(err error) string {
 func TestEvalResults(t *testing.T) {
 	input := map[string]any{
 		"a":     nil,
-		"n":     3,                   // a Go int
+		"n":     3,                  // a Go int
 		"j":     json.Number("2.5"), // a json.Number
 		"items": []any{1, 2, 3.5},
 		"s":     struct{ X int }{X: 7},
