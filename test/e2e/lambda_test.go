@@ -151,7 +151,9 @@ func TestLambdaCLIOperations(t *testing.T) {
 		t.Errorf("code Location %s answered %d", got.Code.Location, status)
 	}
 	s.MustCLI(t, "lambda", "get-function-configuration", "--function-name", "cli-fn")
-	var list struct{ Functions []struct{ FunctionName string } }
+	var list struct {
+		Functions []struct{ FunctionName string }
+	}
 	s.MustCLI(t, "lambda", "list-functions").JSON(t, &list)
 	if len(list.Functions) != 1 {
 		t.Errorf("list-functions = %+v", list)
