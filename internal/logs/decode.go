@@ -202,10 +202,9 @@ func (s *putScanner) events() []inputLogEvent {
 						s.ok = false
 						return nil
 					}
-					e.Timestamp = &ts
+					e.Timestamp, e.hasTS = ts, true
 				case "message":
-					m := s.str()
-					e.Message = &m
+					e.Message, e.hasMsg = s.str(), true
 				default:
 					if foldKnown(key, "timestamp", "message") {
 						s.ok = false

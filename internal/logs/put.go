@@ -28,9 +28,33 @@ type Event struct {
 	Message string
 }
 
+// inputLogEvent is one event of a PutLogEvents request. Values, not
+// pointers, keep the hot path free of per-member allocations; the flags say
+// which members were present.
 type inputLogEvent struct {
-	Timestamp *int64  `json:"timestamp"`
-	Message   *string `json:"message"`
+	Timestamp int64
+	Message   string
+	hasTS     bool
+	hasMsg    bool
+}
+
+// UnmarshalJSON decodes {"timestamp": n, "message": "..."}, noting absent or null members.
+func (e *inputLogEvent) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Timestamp *int64  `json:"timestamp"`
+		Message   *string `json:"message"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*e = inputLogEvent{}
+	if raw.Timestamp != nil {
+		e.Timestamp, e.hasTS = *raw.Timestamp, true
+	}
+	if raw.Message != nil {
+		e.Message, e.hasMsg = *raw.Message, true
+	}
+	return nil
 }
 
 type putLogEventsInput struct {
@@ -97,27 +121,27 @@ func (s *Service) putLogEvents(ctx context.Context, in *putLogEventsInput) (*put
 	events := make([]rawEvent, n)
 	size := 0
 	for i, e := range in.LogEvents {
-		if e.Timestamp == nil {
+		if !e.hasTS {
 			return nil, errMissing(fmt.Sprintf("logEvents.%d.member.timestamp", i+1))
 		}
-		if e.Message == nil {
+		if !e.hasMsg {
 			return nil, errMissing(fmt.Sprintf("logEvents.%d.member.message", i+1))
 		}
-		if *e.Timestamp < 0 {
-			return nil, errInvalid("1 validation error detected: Value '%d' at 'logEvents.%d.member.timestamp' failed to satisfy constraint: Member must have value greater than or equal to 0", *e.Timestamp, i+1)
+		if e.Timestamp < 0 {
+			return nil, errInvalid("1 validation error detected: Value '%d' at 'logEvents.%d.member.timestamp' failed to satisfy constraint: Member must have value greater than or equal to 0", e.Timestamp, i+1)
 		}
-		if *e.Message == "" {
+		if e.Message == "" {
 			return nil, errInvalid("1 validation error detected: Value '' at 'logEvents.%d.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1", i+1)
 		}
-		if i > 0 && *e.Timestamp < events[i-1].ts {
+		if i > 0 && e.Timestamp < events[i-1].ts {
 			return nil, errInvalid("Log events in a single PutLogEvents request must be in chronological order.")
 		}
-		sz := eventSize(*e.Message)
+		sz := eventSize(e.Message)
 		if sz > maxEventBytes {
 			return nil, errInvalid("Log event too large: %d bytes exceeds limit of %d", sz, maxEventBytes)
 		}
 		size += sz
-		events[i] = rawEvent{ts: *e.Timestamp, msg: *e.Message}
+		events[i] = rawEvent{ts: e.Timestamp, msg: e.Message}
 	}
 	if size > maxBatchBytes {
 		return nil, errInvalid("Upload too large: %d bytes exceeds limit of %d", size, maxBatchBytes)
