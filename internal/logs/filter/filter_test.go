@@ -63,6 +63,33 @@ func TestMatchTerms(t *testing.T) {
 	}
 }
 
+// The user guide's regex example: %AUTHORIZED% finds the word inside
+// UNAUTHORIZED, where the term AUTHORIZED does not.
+func TestRegexVersusTerm(t *testing.T) {
+	events := []string{"[ERROR 401] UNAUTHORIZED REQUEST", "[SUCCESS 200] AUTHORIZED REQUEST"}
+	for _, tc := range []struct {
+		pattern string
+		want    string
+	}{
+		{"%AUTHORIZED%", "[ERROR 401] UNAUTHORIZED REQUEST|[SUCCESS 200] AUTHORIZED REQUEST"},
+		{"AUTHORIZED", "[SUCCESS 200] AUTHORIZED REQUEST"},
+	} {
+		p, err := filter.Compile(tc.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range events {
+			if p.Match(e) {
+				got = append(got, e)
+			}
+		}
+		if strings.Join(got, "|") != tc.want {
+			t.Errorf("Compile(%q) matches %q; want %q", tc.pattern, got, tc.want)
+		}
+	}
+}
+
 func TestMatchJSON(t *testing.T) {
 	tests := []struct {
 		pattern string
