@@ -135,7 +135,7 @@ func (s *Service) putVersioning(w http.ResponseWriter, r *http.Request, name str
 	if _, err := s.eng.Bucket(name); err != nil {
 		return err
 	}
-	var cfg versioningConfiguration
+	var cfg versioningIn
 	if _, err := readXML(r, &cfg, false); err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Service) putBucketTagging(w http.ResponseWriter, r *http.Request, name 
 	if _, err := s.eng.Bucket(name); err != nil {
 		return err
 	}
-	var t tagging
+	var t taggingIn
 	if _, err := readXML(r, &t, false); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -37,6 +38,11 @@ func bodyFrom(r *http.Request) (storage.BodyInput, error) {
 				return in, storage.ErrInvalidArgument("x-amz-decoded-content-length is not a valid length", "x-amz-decoded-content-length", v)
 			}
 			in.Size = n
+		}
+	}
+	if cr == nil && len(sha) == 64 {
+		if _, err := hex.DecodeString(sha); err == nil {
+			in.SHA256 = sha
 		}
 	}
 	if in.Size < 0 && cr == nil {

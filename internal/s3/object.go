@@ -320,7 +320,7 @@ func (s *Service) putObjectTagging(w http.ResponseWriter, r *http.Request, bucke
 	if _, err := s.eng.Bucket(bucket); err != nil {
 		return err
 	}
-	var t tagging
+	var t taggingIn
 	if _, err := readXML(r, &t, false); err != nil {
 		return err
 	}

@@ -171,6 +171,9 @@ func (s *Service) serveService(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) serveBucket(w http.ResponseWriter, r *http.Request, bucket string, q map[string][]string) error {
 	has := func(k string) bool { _, ok := q[k]; return ok }
 	op := func(name string, fn func() error) error { edge.SetOperation(r, name); return fn() }
+	if name, c, ok := configFor(q); ok && (r.Method == http.MethodPut || r.Method == http.MethodGet || r.Method == http.MethodDelete) {
+		return s.serveConfig(w, r, bucket, name, c)
+	}
 	switch r.Method {
 	case http.MethodPut:
 		switch {
@@ -221,6 +224,9 @@ func (s *Service) serveObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	has := func(k string) bool { _, ok := q[k]; return ok }
 	op := func(name string, fn func() error) error { edge.SetOperation(r, name); return fn() }
 	copySource := r.Header.Get("x-amz-copy-source")
+	if has("acl") && (r.Method == http.MethodGet || r.Method == http.MethodPut) {
+		return s.serveObjectACL(w, r, bucket, key)
+	}
 	switch r.Method {
 	case http.MethodPut:
 		switch {

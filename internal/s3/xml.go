@@ -59,6 +59,15 @@ type tagging struct {
 	TagSet  []xmlTag `xml:"TagSet>Tag"`
 }
 
+// taggingIn and versioningIn decode requests with or without the S3 namespace.
+type taggingIn struct {
+	TagSet []xmlTag `xml:"TagSet>Tag"`
+}
+
+type versioningIn struct {
+	Status string `xml:"Status"`
+}
+
 type xmlTag struct {
 	Key   string `xml:"Key"`
 	Value string `xml:"Value"`

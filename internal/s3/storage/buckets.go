@@ -140,7 +140,7 @@ func (e *Engine) DeleteBucket(name string) error {
 			}
 			orphans = append(orphans, segs...)
 		}
-		for _, n := range []string{curBucket(name), verBucket(name), uploadBucket(name)} {
+		for _, n := range []string{curBucket(name), verBucket(name), uploadBucket(name), configBucket(name)} {
 			if err := tx.DeleteBucket(n); err != nil {
 				return err
 			}
@@ -206,4 +206,36 @@ func validateTags(tags []Tag, max int) error {
 
 func sortTags(tags []Tag) {
 	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
+}
+
+func configBucket(b string) string { return "s3/config/" + b }
+
+// SetBucketConfig stores a bucket subresource document (policy, cors,
+// lifecycle, ...) as sent; nil removes it.
+func (e *Engine) SetBucketConfig(bucket, name string, doc []byte) error {
+	return e.st.Update(func(tx store.Tx) error {
+		if _, err := getBucket(tx, bucket); err != nil {
+			return err
+		}
+		b := tx.Bucket(configBucket(bucket))
+		if doc == nil {
+			return b.Delete([]byte(name))
+		}
+		return b.Put([]byte(name), doc)
+	})
+}
+
+// BucketConfig returns a stored subresource document, or nil when there is none.
+func (e *Engine) BucketConfig(bucket, name string) ([]byte, error) {
+	var out []byte
+	err := e.st.View(func(tx store.Tx) error {
+		if _, err := getBucket(tx, bucket); err != nil {
+			return err
+		}
+		if v := tx.Bucket(configBucket(bucket)).Get([]byte(name)); v != nil {
+			out = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	return out, err
 }

@@ -62,6 +62,8 @@ type BodyInput struct {
 	Size       int64  // the declared size; -1 when unknown
 	ContentMD5 string // base64 MD5 as sent; "" means none
 	Checksum   Checksum
+	// SHA256 is the hex payload hash a SigV4 client signed (x-amz-content-sha256); "" means none.
+	SHA256 string
 }
 
 // written is the outcome of storing a body.
@@ -125,6 +127,11 @@ func (e *Engine) writeBody(in *BodyInput, max int64) (written, error) {
 	if g, ok := w.(interface{ Grow(int) }); ok && in.Size > 0 && in.Size <= 64<<20 {
 		g.Grow(int(in.Size))
 	}
+	var payload hash.Hash
+	if in.SHA256 != "" {
+		payload = sha256.New()
+		dst = append(dst, payload)
+	}
 	buf := GetBuffer()
 	n, err := io.CopyBuffer(io.MultiWriter(dst...), io.LimitReader(in.Body, max+1), *buf)
 	PutBuffer(buf)
@@ -140,6 +147,12 @@ func (e *Engine) writeBody(in *BodyInput, max int64) (written, error) {
 	}
 	if in.Size >= 0 && n != in.Size {
 		return written{}, errIncompleteBody()
+	}
+	if payload != nil {
+		if got := hex.EncodeToString(payload.Sum(nil)); !strings.EqualFold(got, in.SHA256) {
+			return written{}, newErr(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.").
+				With("ClientComputedContentSHA256", in.SHA256).With("S3ComputedContentSHA256", got)
+		}
 	}
 	out := written{md5: m.Sum(nil)}
 	if in.ContentMD5 != "" {
