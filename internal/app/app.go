@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tenkai/internal/clock"
+	"tenkai/internal/dynamodb"
 	"tenkai/internal/edge"
 	"tenkai/internal/events"
 	"tenkai/internal/lambda"
@@ -47,6 +48,9 @@ type App struct {
 	logs     *logs.Service   // CloudWatch Logs, which Lambda writes function logs to
 	s3       *s3.Service     // S3, which Lambda reads code from and CodePipeline keeps artifacts in
 	lambda   *lambda.Service // Lambda, which EventBridge, Step Functions and API Gateway invoke
+
+	dynamodb *dynamodb.Service // DynamoDB, which Step Functions' integrations call
+
 	ln       net.Listener
 	srv      *http.Server
 	endpoint string

@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 
+	"tenkai/internal/dynamodb"
 	"tenkai/internal/events"
 	"tenkai/internal/iam"
 	"tenkai/internal/lambda"
@@ -30,6 +31,8 @@ func (a *App) wire() error {
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
 	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
+	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
+	a.register(a.dynamodb)
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())
 	a.webhooks = webhooks.New(webhooks.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.Edge.HandleAdmin("/_tenkai/webhooks/", http.HandlerFunc(a.webhooks.Receive))

@@ -1,0 +1,200 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"strings"
+
+	"tenkai/internal/clock"
+	"tenkai/internal/dynamodb/attr"
+	"tenkai/internal/edge"
+	"tenkai/internal/store"
+)
+
+type ttlSpec struct {
+	Enabled       *bool  `json:"Enabled"`
+	AttributeName string `json:"AttributeName"`
+}
+
+type updateTTLInput struct {
+	TableName               string   `json:"TableName"`
+	TimeToLiveSpecification *ttlSpec `json:"TimeToLiveSpecification"`
+}
+
+type ttlSpecOut struct {
+	Enabled       bool   `json:"Enabled"`
+	AttributeName string `json:"AttributeName"`
+}
+
+func (s *Service) updateTimeToLive(ctx context.Context, sc scope, body []byte) (map[string]ttlSpecOut, error) {
+	var in updateTTLInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name := tableName(in.TableName)
+	if name == "" {
+		return nil, edge.MissingMember("tableName")
+	}
+	spec := in.TimeToLiveSpecification
+	if spec == nil {
+		return nil, edge.MissingMember("timeToLiveSpecification")
+	}
+	if spec.Enabled == nil {
+		return nil, edge.MissingMember("timeToLiveSpecification.enabled")
+	}
+	if spec.AttributeName == "" {
+		return nil, edge.MissingMember("timeToLiveSpecification.attributeName")
+	}
+	err := s.st.Update(func(tx store.Tx) error {
+		m, err := getMeta(tx, sc, name)
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			return errNotFound()
+		}
+		if *spec.Enabled && m.TTLEnabled {
+			return validation("TimeToLive is already enabled")
+		}
+		if !*spec.Enabled {
+			if !m.TTLEnabled {
+				return validation("TimeToLive is already disabled")
+			}
+			if m.TTLAttribute != spec.AttributeName {
+				return validation("TimeToLive attribute name does not match the existing attribute name")
+			}
+		}
+		m.TTLEnabled, m.TTLAttribute = *spec.Enabled, spec.AttributeName
+		return putMeta(tx, sc, m)
+	})
+	s.forget(sc, name)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]ttlSpecOut{"TimeToLiveSpecification": {Enabled: *spec.Enabled, AttributeName: spec.AttributeName}}, nil
+}
+
+type ttlDesc struct {
+	TimeToLiveStatus string `json:"TimeToLiveStatus"`
+	AttributeName    string `json:"AttributeName,omitempty"`
+}
+
+func (s *Service) describeTimeToLive(ctx context.Context, sc scope, body []byte) (map[string]ttlDesc, error) {
+	var in tableNameInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	t, err := s.itemTable(sc, tableName(in.TableName))
+	if err != nil {
+		return nil, err
+	}
+	d := ttlDesc{TimeToLiveStatus: "DISABLED"}
+	if t.meta.TTLEnabled {
+		d = ttlDesc{TimeToLiveStatus: "ENABLED", AttributeName: t.meta.TTLAttribute}
+	}
+	return map[string]ttlDesc{"TimeToLiveDescription": d}, nil
+}
+
+func (s *Service) reaper(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	for {
+		if err := clock.Sleep(ctx, s.clk, s.reap); err != nil {
+			return
+		}
+		if err := s.ReapExpired(ctx); err != nil {
+			s.log.Warn("dynamodb: delete expired items", "err", err)
+		}
+	}
+}
+
+// ttlHorizon is how far in the past a TTL may lie and still expire an item:
+// DynamoDB ignores expiry times more than five years old.
+const ttlHorizon = 5 * 365 * 24 * 3600
+
+// ReapExpired deletes every item whose TTL attribute (epoch seconds) is in
+// the past, in tables with TTL enabled, as DynamoDB's background process
+// does.
+func (s *Service) ReapExpired(ctx context.Context) error {
+	type target struct {
+		sc   scope
+		meta tableMeta
+	}
+	var targets []target
+	err := s.st.View(func(tx store.Tx) error {
+		var names []string
+		tx.BucketNames(metaBucketPrefix, func(name string) bool {
+			names = append(names, name)
+			return true
+		})
+		for _, bn := range names {
+			acct, region, ok := strings.Cut(strings.TrimPrefix(bn, metaBucketPrefix), "/")
+			if !ok {
+				continue
+			}
+			var ferr error
+			tx.Bucket(bn).Scan(nil, nil, false, func(k, v []byte) bool {
+				var m tableMeta
+				if ferr = json.Unmarshal(v, &m); ferr != nil {
+					return false
+				}
+				if m.TTLEnabled {
+					targets = append(targets, target{scope{acct, region}, m})
+				}
+				return true
+			})
+			if ferr != nil {
+				return ferr
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	now := new(big.Float).SetInt64(s.clk.Now().Unix())
+	oldest := new(big.Float).SetInt64(s.clk.Now().Unix() - ttlHorizon)
+	for _, tg := range targets {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		t := newTable(tg.sc, tg.meta)
+		err := s.st.Update(func(tx store.Tx) error {
+			type exp struct {
+				k  []byte
+				it attr.Item
+			}
+			var expired []exp
+			var ferr error
+			tx.Bucket(t.bucket).Scan(nil, nil, false, func(k, v []byte) bool {
+				it, err := decodeStored(v)
+				if err != nil {
+					ferr = err
+					return false
+				}
+				n := it[t.meta.TTLAttribute].Num()
+				if n == "" {
+					return true
+				}
+				f, ok := new(big.Float).SetString(n)
+				if ok && f.Cmp(now) <= 0 && f.Cmp(oldest) >= 0 {
+					expired = append(expired, exp{append([]byte(nil), k...), it})
+				}
+				return true
+			})
+			if ferr != nil {
+				return ferr
+			}
+			for _, e := range expired {
+				if err := t.write(tx, e.k, e.it, nil, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
