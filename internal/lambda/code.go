@@ -112,8 +112,9 @@ func (b *blobs) get(hexSum string) ([]byte, error) {
 type unpacker struct {
 	dir   string
 	blobs *blobs
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	mu    sync.Mutex             // guards locks and done
+	locks map[string]*sync.Mutex // per package, held while unpacking
+	done  map[string]string      // packages known to be unpacked
 }
 
 func (u *unpacker) lock(key string) *sync.Mutex {
@@ -133,7 +134,23 @@ func (u *unpacker) lock(key string) *sync.Mutex {
 // dirFor returns the directory holding the unpacked package, unpacking it
 // on first use.
 func (u *unpacker) dirFor(hexSum string) (string, error) {
+	u.mu.Lock()
+	d, ok := u.done[hexSum]
+	u.mu.Unlock()
+	if ok {
+		return d, nil
+	}
 	dst := filepath.Join(u.dir, "code", hexSum)
+	defer func() {
+		if _, err := os.Stat(dst); err == nil {
+			u.mu.Lock()
+			if u.done == nil {
+				u.done = map[string]string{}
+			}
+			u.done[hexSum] = dst
+			u.mu.Unlock()
+		}
+	}()
 	l := u.lock(hexSum)
 	l.Lock()
 	defer l.Unlock()

@@ -364,9 +364,13 @@ func (s *Service) serveInvoke(w http.ResponseWriter, r *http.Request) (int, any,
 // serveInvokeAsync answers the deprecated InvokeAsync with 202 {"Status":202}.
 func (s *Service) serveInvokeAsync(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	m := edge.MetaFrom(r.Context())
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxAsyncPayload+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxInvokeArgsOld+1))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, edge.Errorf("InvalidRequestContentException", "Could not read request body: %v", err)
+	}
+	if len(body) > maxInvokeArgsOld {
+		return 0, nil, edge.NewError(http.StatusRequestEntityTooLarge, "RequestTooLargeException",
+			fmt.Sprintf("Request must be smaller than %d bytes for the InvokeAsync operation", maxInvokeArgsOld))
 	}
 	ref, err := s.ref(r.Context(), r.PathValue("name"), "")
 	if err != nil {

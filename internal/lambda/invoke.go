@@ -16,8 +16,9 @@ import (
 
 // Invocation payload limits.
 const (
-	maxSyncPayload  = 6291456 // 6 MB, request and response
-	maxAsyncPayload = 262144  // 256 KB
+	maxSyncPayload   = 6291456 // 6 MB, request and response
+	maxAsyncPayload  = 1048576 // 1 MB for Invoke with InvocationType Event
+	maxInvokeArgsOld = 262144  // 256 KB for the deprecated InvokeAsync
 )
 
 // Invocation types (X-Amz-Invocation-Type).
@@ -198,6 +199,9 @@ func (s *Service) spec(fn *function, ref FuncRef, v *version) (*runtime.Spec, er
 		}
 	}
 	sp.Key = specKey(v, hot)
+	if hot != "" && s.exec != nil && s.hotChanged(ref, fn.Name, v.Version, sp.Key) {
+		s.exec.Retire(ref.Account, ref.Region, fn.Name, sp.Key)
+	}
 	return sp, nil
 }
 
@@ -255,4 +259,18 @@ func (s *Service) run(ctx context.Context, fn *function, ref FuncRef, v *version
 		out.LogResult = base64.StdEncoding.EncodeToString(res.LogTail)
 	}
 	return out, nil
+}
+
+// hotChanged records the key a hot-reloaded version runs with and reports
+// whether it differs from the previous one, so stale environments can go.
+func (s *Service) hotChanged(ref FuncRef, name, version, key string) bool {
+	id := ref.Account + "/" + ref.Region + "/" + name + "/" + version
+	s.hotMu.Lock()
+	defer s.hotMu.Unlock()
+	if s.hotKeys == nil {
+		s.hotKeys = map[string]string{}
+	}
+	prev, seen := s.hotKeys[id]
+	s.hotKeys[id] = key
+	return seen && prev != key
 }

@@ -136,3 +136,14 @@ func TestUnzipRefusesEscapes(t *testing.T) {
 		})
 	}
 }
+
+func zipWithBytes(files map[string]string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for n, b := range files {
+		w, _ := zw.Create(n)
+		io.WriteString(w, b)
+	}
+	zw.Close()
+	return buf.Bytes()
+}

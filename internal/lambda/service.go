@@ -77,6 +77,9 @@ type Service struct {
 	tempWork bool
 
 	randMu sync.Mutex // guards calls to cfg.Rand
+
+	hotMu   sync.Mutex        // guards hotKeys
+	hotKeys map[string]string // last Key of each hot-reloaded version
 }
 
 // New returns a Service; it does no I/O until Start.

@@ -1,0 +1,89 @@
+package lambda
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHotReload(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "app.py")
+	os.WriteFile(file, []byte("v1"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(file, old, old)
+	c := h.create("hot", map[string]any{"Code": map[string]any{"S3Bucket": "hot-reload", "S3Key": dir}})
+	if c.CodeSha256 != "hot-reloading-hash-not-available" {
+		t.Errorf("CodeSha256 = %q", c.CodeSha256)
+	}
+	h.must(200, h.do("POST", "/2015-03-31/functions/hot/invocations", `{}`))
+	first := h.exec.calls[0].Spec
+	if first.CodeDir != dir {
+		t.Fatalf("CodeDir = %s; want %s (no copy)", first.CodeDir, dir)
+	}
+	os.Chtimes(file, time.Now(), time.Now())
+	h.must(200, h.do("POST", "/2015-03-31/functions/hot/invocations", `{}`))
+	if got := h.exec.calls[1].Spec.Key; got != first.Key {
+		t.Errorf("key changed before the recheck interval: %s -> %s", first.Key, got)
+	}
+	h.clk.Advance(600 * time.Millisecond)
+	h.must(200, h.do("POST", "/2015-03-31/functions/hot/invocations", `{}`))
+	third := h.exec.calls[2].Spec.Key
+	if third == first.Key {
+		t.Errorf("key did not change after an edit")
+	}
+	if n := len(h.exec.retired); n != 1 || !strings.HasSuffix(h.exec.retired[0], "|"+third) {
+		t.Errorf("retired = %v; want one retirement keeping %s", h.exec.retired, third)
+	}
+	r := h.do("POST", "/2015-03-31/functions", map[string]any{"FunctionName": "hot2", "Runtime": "python3.12", "Role": role,
+		"Handler": "app.handler", "Code": map[string]any{"S3Bucket": "hot-reload", "S3Key": "relative/dir"}})
+	if r.errCode() != "InvalidParameterValueException" {
+		t.Errorf("hot reload with a relative path = %s", r.errCode())
+	}
+}
+
+func TestInvokeAsyncLegacyAndLimits(t *testing.T) {
+	h := newHarness(t)
+	h.exec.called = make(chan fakeCall, 2)
+	h.create("legacy", nil)
+	r := h.must(202, h.do("POST", "/2014-11-13/functions/legacy/invoke-async/", `{"x":1}`))
+	if string(r.Body) != "{\"Status\":202}\n" {
+		t.Errorf("InvokeAsync body = %q", r.Body)
+	}
+	if c := waitCall(t, h.exec.called); string(c.Req.Payload) != `{"x":1}` {
+		t.Errorf("InvokeAsync ran with %s", c.Req.Payload)
+	}
+	big := `"` + strings.Repeat("x", maxAsyncPayload) + `"`
+	r = h.do("POST", "/2015-03-31/functions/legacy/invocations", big, "X-Amz-Invocation-Type", "Event")
+	if r.Status != 413 || r.message() != "Request must be smaller than 1048576 bytes for the InvokeFunction operation" {
+		t.Errorf("1 MB event = %d %q", r.Status, r.message())
+	}
+	r = h.do("POST", "/2015-03-31/functions/legacy/invocations", `{not json`)
+	if r.errCode() != "InvalidRequestContentException" {
+		t.Errorf("bad JSON payload = %s", r.errCode())
+	}
+}
+
+func FuzzUnzip(f *testing.F) {
+	f.Add([]byte("PK\x03\x04"))
+	f.Add(zipWithBytes(map[string]string{"a/b": "x", "../c": "y"}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := checkZip(data); err != nil {
+			return
+		}
+		dir := t.TempDir()
+		if err := unzipTo(data, dir); err != nil {
+			return
+		}
+		// Nothing may land outside dir.
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !within(dir, p) {
+				t.Fatalf("%s escaped %s", p, dir)
+			}
+			return nil
+		})
+	})
+}
