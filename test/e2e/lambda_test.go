@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 const lambdaRole = "arn:aws:iam::000000000000:role/lambda-role"
@@ -504,5 +505,68 @@ func TestLambdaAsyncRetriesAndDestination(t *testing.T) {
 	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("flaky"), InvocationType: types.InvocationTypeDryRun})
 	if err != nil || out.StatusCode != 204 {
 		t.Errorf("DryRun = %v, %v", out, err)
+	}
+}
+
+func TestLambdaS3CodeHotReloadAndRestart(t *testing.T) {
+	dataDir := t.TempDir()
+	s := startServer(t, "--data-dir", dataDir)
+	c := lambda.NewFromConfig(s.SDK())
+	s3c := s3.NewFromConfig(s.SDK(), func(o *s3.Options) { o.UsePathStyle = true })
+	ctx := context.Background()
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("code")}); err != nil {
+		t.Fatal(err)
+	}
+	pkg := zipFiles(t, map[string]string{"app.py": "def handler(e, c):\n    return 's3 code'\n"})
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("code"), Key: aws.String("fn.zip"), Body: bytes.NewReader(pkg)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("from-s3"), Runtime: types.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &types.FunctionCode{S3Bucket: aws.String("code"), S3Key: aws.String("fn.zip")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("missing-s3"), Runtime: types.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &types.FunctionCode{S3Bucket: aws.String("code"), S3Key: aws.String("nope.zip")},
+	})
+	var ipv *types.InvalidParameterValueException
+	if !errors.As(err, &ipv) || !strings.Contains(aws.ToString(ipv.Message), "NoSuchKey") {
+		t.Errorf("missing S3 key: %v", err)
+	}
+	out := invokeJSON(t, c, &lambda.InvokeInput{FunctionName: aws.String("from-s3")})
+	if string(out.Payload) != `"s3 code"` {
+		t.Errorf("S3 code function = %s %s", aws.ToString(out.FunctionError), out.Payload)
+	}
+
+	dir := t.TempDir()
+	src := filepath.Join(dir, "app.py")
+	os.WriteFile(src, []byte("def handler(e, c):\n    return 'first'\n"), 0o644)
+	_, err = c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("hot"), Runtime: types.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &types.FunctionCode{S3Bucket: aws.String("hot-reload"), S3Key: aws.String(dir)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := invokeJSON(t, c, &lambda.InvokeInput{FunctionName: aws.String("hot")}); string(out.Payload) != `"first"` {
+		t.Errorf("hot = %s", out.Payload)
+	}
+	os.WriteFile(src, []byte("def handler(e, c):\n    return 'second'\n"), 0o644)
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(src, later, later)
+	time.Sleep(600 * time.Millisecond)
+	if out := invokeJSON(t, c, &lambda.InvokeInput{FunctionName: aws.String("hot")}); string(out.Payload) != `"second"` {
+		t.Errorf("hot after edit = %s", out.Payload)
+	}
+
+	// Functions and their code survive a restart with a data directory.
+	s.Stop(t)
+	s2 := startServer(t, "--data-dir", dataDir)
+	c2 := lambda.NewFromConfig(s2.SDK())
+	if out := invokeJSON(t, c2, &lambda.InvokeInput{FunctionName: aws.String("from-s3")}); string(out.Payload) != `"s3 code"` {
+		t.Errorf("after restart = %s %s", aws.ToString(out.FunctionError), out.Payload)
 	}
 }
