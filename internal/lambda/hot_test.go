@@ -87,3 +87,28 @@ func FuzzUnzip(f *testing.F) {
 		})
 	})
 }
+
+func TestToolingReads(t *testing.T) {
+	h := newHarness(t)
+	h.create("iac", nil)
+	tests := []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/2020-06-30/functions/iac/code-signing-config", 200, `{"CodeSigningConfigArn":"","FunctionName":"iac"}`},
+		{"/2021-07-20/functions/iac/runtime-management-config", 200, `{"FunctionArn":"arn:aws:lambda:us-east-1:000000000000:function:iac","UpdateRuntimeOn":"Auto"}`},
+		{"/2024-08-31/functions/iac/recursion-config", 200, `{"RecursiveLoop":"Terminate"}`},
+		{"/2021-10-31/functions/iac/urls", 200, `{"FunctionUrlConfigs":[]}`},
+		{"/2019-09-30/functions/iac/provisioned-concurrency?List=ALL", 200, `{"ProvisionedConcurrencyConfigs":[]}`},
+		{"/2015-03-31/event-source-mappings/", 200, `{"EventSourceMappings":[]}`},
+		{"/2021-10-31/functions/iac/url", 404, ``},
+		{"/2020-06-30/functions/nope/code-signing-config", 404, ``},
+	}
+	for _, tc := range tests {
+		r := h.do("GET", tc.path, nil)
+		if r.Status != tc.status || (tc.want != "" && strings.TrimSpace(string(r.Body)) != tc.want) {
+			t.Errorf("GET %s = %d %s; want %d %s", tc.path, r.Status, r.Body, tc.status, tc.want)
+		}
+	}
+}

@@ -143,6 +143,7 @@ func (s *Service) routes() {
 	s.handle("POST /2014-11-13/functions/{name}/invoke-async", "InvokeAsync", s.serveInvokeAsync)
 	s.configRoutes()
 	s.layerRoutes()
+	s.extraRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		edge.WriteError(w, r, edge.NewError(http.StatusNotFound, "UnknownOperationException", "Unknown operation "+r.Method+" "+r.URL.Path))
 	})

@@ -124,7 +124,8 @@ func (s *Service) Protocol() edge.Protocol { return edge.ProtoRESTJSON }
 // PathPrefixes route unsigned requests to Lambda.
 func (s *Service) PathPrefixes() []string {
 	return []string{"/2015-03-31/", "/2018-10-31/layers", "/2017-10-31/functions", "/2019-09-25/functions",
-		"/2019-09-30/functions", "/2016-08-19/account-settings", "/2017-03-31/tags/", "/2014-11-13/functions"}
+		"/2019-09-30/functions", "/2016-08-19/account-settings", "/2017-03-31/tags/", "/2014-11-13/functions",
+		"/2020-06-30/functions", "/2021-07-20/functions", "/2021-10-31/functions", "/2024-08-31/functions"}
 }
 
 // ServeHTTP serves the Lambda REST API.
