@@ -184,6 +184,26 @@ func TestHTTPBehaviour(t *testing.T) {
 	}
 	c.must("DELETE", "/web/v?versionId="+marker, nil, "", 204)
 	c.must("GET", "/web/v", nil, "", 200)
+	c.must("PUT", "/web/v", nil, "two", 200)
+	h, b = c.must("PUT", "/web/v-copy", map[string]string{"x-amz-copy-source": "web/v?versionId=" + v1}, "", 200)
+	if h.Get("x-amz-copy-source-version-id") != v1 || !strings.Contains(b, "<CopyObjectResult") {
+		t.Errorf("copy of a version: %v %s", h, b)
+	}
+	if _, b = c.must("GET", "/web/v-copy", nil, "", 200); b != "one" {
+		t.Errorf("copied version = %q; want one", b)
+	}
+
+	// A SigV4 streaming upload with chunk signatures.
+	sig := ";chunk-signature=" + strings.Repeat("f", 64)
+	h, _ = c.must("PUT", "/web/signed", map[string]string{"x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+		"Content-Encoding": "aws-chunked,gzip", "x-amz-decoded-content-length": "11"},
+		"6"+sig+"\r\nhello \r\n5"+sig+"\r\nworld\r\n0"+sig+"\r\n\r\n", 200)
+	h, b = c.must("GET", "/web/signed", map[string]string{"Accept-Encoding": "identity"}, "", 200)
+	if b != "hello world" || h.Get("Content-Encoding") != "gzip" {
+		t.Errorf("streaming upload stored %q with encoding %q", b, h.Get("Content-Encoding"))
+	}
+	c.must("PUT", "/web/signed", map[string]string{"x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+		"x-amz-decoded-content-length": "11"}, "6"+sig+"\r\nhello \r\n", 400)
 
 	// DeleteObjects with Content-MD5 checking.
 	_, b = c.must("POST", "/web?delete", map[string]string{"Content-MD5": "1B2M2Y8AsgTpgAmY7PhCfg=="},

@@ -202,6 +202,34 @@ func TestSDKMultipartAndList(t *testing.T) {
 		t.Errorf("range read = %q, %s", b, aws.ToString(rng.ContentRange))
 	}
 
+	// UploadPartCopy assembles a new object from byte ranges of the first.
+	up3, err := c.CreateMultipartUpload(ctx, &awss3.CreateMultipartUploadInput{Bucket: bkt, Key: aws.String("copied")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cparts []types.CompletedPart
+	for i, rg := range []string{"bytes=0-5242879", "bytes=10485759-10485762"} {
+		out, err := c.UploadPartCopy(ctx, &awss3.UploadPartCopyInput{Bucket: bkt, Key: aws.String("copied"), UploadId: up3.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), CopySource: aws.String("multi/big"), CopySourceRange: aws.String(rg)})
+		if err != nil {
+			t.Fatalf("UploadPartCopy %s: %v", rg, err)
+		}
+		cparts = append(cparts, types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.CopyPartResult.ETag})
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: bkt, Key: aws.String("copied"),
+		UploadId: up3.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: cparts}}); err != nil {
+		t.Fatal(err)
+	}
+	cg, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: bkt, Key: aws.String("copied")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _ := io.ReadAll(cg.Body)
+	cg.Body.Close()
+	if len(cb) != 5<<20+4 || cb[0] != 'a' || string(cb[5<<20:]) != "bend" {
+		t.Errorf("UploadPartCopy object: %d bytes, tail %q", len(cb), cb[len(cb)-4:])
+	}
+
 	// A part below 5 MiB that is not the last fails the completion.
 	up2, _ := c.CreateMultipartUpload(ctx, &awss3.CreateMultipartUploadInput{Bucket: bkt, Key: aws.String("small")})
 	var small []types.CompletedPart

@@ -194,6 +194,11 @@ func TestS3CLITransfer(t *testing.T) {
 	if !strings.Contains(ls.Stdout, "20971520 big.bin") {
 		t.Errorf("aws s3 ls = %q", ls.Stdout)
 	}
+	presigned := strings.TrimSpace(s.MustCLI(t, "s3", "presign", "s3://transfer/data/big.bin").Stdout)
+	status, _, got := s.Do(t, "GET", strings.TrimPrefix(presigned, s.URL), nil, nil)
+	if status != 200 || !bytes.Equal(got, data) {
+		t.Errorf("presigned GET %s: %d, %d bytes", presigned, status, len(got))
+	}
 	s.MustCLI(t, "s3", "rm", "--only-show-errors", "s3://transfer/data/big.bin")
 	s.MustCLI(t, "s3", "rb", "s3://transfer")
 }

@@ -191,6 +191,12 @@ type dirWriter struct {
 // Create opens a temporary file for the blob.
 func (s *DirBlobs) Create() (BlobWriter, error) {
 	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "blob-")
+	if errors.Is(err, fs.ErrNotExist) {
+		// Used before Prepare (or after the directory was removed): create it.
+		if err = os.MkdirAll(filepath.Join(s.dir, "tmp"), 0o755); err == nil {
+			f, err = os.CreateTemp(filepath.Join(s.dir, "tmp"), "blob-")
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create blob: %w", err)
 	}
