@@ -1,7 +1,3 @@
-// Package s3 serves Amazon S3's REST-XML API (buckets, objects, versions,
-// multipart uploads, tagging) over the storage engine, with path-style and
-// virtual-host addressing. It also offers a small Go API (GetObject,
-// PutObject, Subscribe) to other tenkai services.
 package s3
 
 import (
