@@ -151,6 +151,7 @@ func (e *env) initError(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := r.Header.Get(hdrErrorType)
+	e.initMem.Store(int32(e.maxMemoryMB())) // the runtime exits after this: read its memory now
 	select {
 	case e.resCh <- outcome{kind: outInitError, body: errorBody(t, body), errType: t}:
 	default: // a second report: the first one counts

@@ -38,7 +38,7 @@ type env struct {
 	stream  string // log stream name
 	dir     string // per-environment scratch dir (TMPDIR inside), removed on stop
 	cmd     *exec.Cmd
-	pid     int
+	pid     atomic.Int32 // set right after start; the Runtime API may read it
 	srv     *http.Server
 	logs    *lineReader
 	started time.Time // process start (wall, monotonic)
@@ -55,7 +55,8 @@ type env struct {
 	cur     atomic.Pointer[invocation]
 	timer   *time.Timer // reused per invocation for the timeout
 	stopOne sync.Once
-	memBuf  []byte // reused to read /proc/PID/status
+	memBuf  []byte       // reused to read /proc/PID/status; used by one goroutine at a time
+	initMem atomic.Int32 // memory read when the runtime reported an init error
 
 	// guarded by Manager.mu
 	busy      bool
@@ -168,7 +169,8 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 		// A bootstrap that cannot be executed is the function's fault, as in Lambda.
 		return nil, m.platformFailure(spec, e.stream, inv, "Runtime.InvalidEntrypoint", err.Error(), 0), nil
 	}
-	e.cmd, e.pid = cmd, cmd.Process.Pid
+	e.cmd = cmd
+	e.pid.Store(int32(cmd.Process.Pid))
 	go e.logs.run()
 	go func() {
 		e.waitErr = cmd.Wait()
@@ -346,8 +348,8 @@ func (e *env) drain() {
 // kill ends the whole process group at once; the environment is unusable afterwards.
 func (e *env) kill() {
 	e.why.CompareAndSwap(int32(stopNone), int32(stopCrashed))
-	if e.pid > 0 {
-		_ = syscall.Kill(-e.pid, syscall.SIGKILL)
+	if pid := int(e.pid.Load()); pid > 0 {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
 	}
 }
 
@@ -357,12 +359,12 @@ func (e *env) stop(why stopReason) {
 	e.stopOne.Do(func() {
 		e.why.CompareAndSwap(int32(stopNone), int32(why))
 		close(e.done)
-		if e.pid > 0 {
-			_ = syscall.Kill(-e.pid, syscall.SIGKILL)
+		if pid := int(e.pid.Load()); pid > 0 {
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
 			select {
 			case <-e.exited:
 			case <-time.After(5 * time.Second):
-				e.m.log.Warn("lambda environment did not exit", "function", e.spec.FunctionName, "pid", e.pid)
+				e.m.log.Warn("lambda environment did not exit", "function", e.spec.FunctionName, "pid", e.pid.Load())
 			}
 		}
 		if e.srv != nil {
@@ -377,19 +379,23 @@ func (e *env) stop(why stopReason) {
 
 // maxMemoryMB is the process's peak resident set (VmHWM) in MB, as Lambda reports it.
 func (e *env) maxMemoryMB() int {
-	if e.pid <= 0 {
-		return 0
+	pid := int(e.pid.Load())
+	if pid <= 0 {
+		return int(e.initMem.Load())
 	}
-	f, err := os.Open("/proc/" + strconv.Itoa(e.pid) + "/status")
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0
+		return int(e.initMem.Load())
 	}
 	defer f.Close()
 	if e.memBuf == nil {
 		e.memBuf = make([]byte, 4096)
 	}
 	n, _ := io.ReadFull(f, e.memBuf)
-	return parseVmHWM(e.memBuf[:n])
+	if mb := parseVmHWM(e.memBuf[:n]); mb > 0 {
+		return mb
+	}
+	return int(e.initMem.Load())
 }
 
 // parseVmHWM reads "VmHWM:\t  1234 kB" from /proc/PID/status and returns MB, rounded up.

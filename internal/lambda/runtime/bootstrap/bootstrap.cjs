@@ -81,7 +81,10 @@ class RuntimeError extends Error {
   constructor(name, message, cause) {
     super(message);
     this.name = name;
-    if (cause && cause.stack) this.stack = `${name}: ${message}\n` + String(cause.stack).split('\n').slice(1).join('\n');
+    if (cause && cause.stack) {
+      const frames = String(cause.stack).split('\n').filter((l) => /^\s+at /.test(l));
+      this.stack = [`${name}: ${message}`].concat(frames).join('\n');
+    }
   }
 }
 
@@ -197,10 +200,10 @@ function makeContext(headers, finish) {
 }
 
 // ---- invoke loop --------------------------------------------------------------------
-async function sendResult(id, err, result) {
+async function sendResult(id, err, result, quiet) {
   if (err !== null && err !== undefined) {
     const doc = errorDoc(err);
-    logError('Invoke Error', doc);
+    if (!quiet) logError('Invoke Error', doc);
     await post(`/invocation/${id}/error`, JSON.stringify(doc), doc.errorType);
     return;
   }
@@ -236,7 +239,7 @@ function runOne(handler, res) {
         send();
       }
     };
-    invokeDone = (err) => { if (!finished) { finished = true; sendResult(id, err).then(resolve, resolve); } };
+    invokeDone = (err) => { if (!finished) { finished = true; sendResult(id, err, undefined, true).then(resolve, resolve); } };
     let event;
     try {
       ctx = makeContext(res.headers, finish);
