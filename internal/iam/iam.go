@@ -116,6 +116,11 @@ func New(cfg Config) *Service {
 		"ListInstanceProfiles":          s.listInstanceProfiles,
 		"ListInstanceProfilesForRole":   s.listInstanceProfilesForRole,
 
+		"CreateOpenIDConnectProvider": s.createOpenIDConnectProvider,
+		"GetOpenIDConnectProvider":    s.getOpenIDConnectProvider,
+		"DeleteOpenIDConnectProvider": s.deleteOpenIDConnectProvider,
+		"ListOpenIDConnectProviders":  s.listOpenIDConnectProviders,
+
 		"CreateAccountAlias": s.createAccountAlias,
 		"DeleteAccountAlias": s.deleteAccountAlias,
 		"ListAccountAliases": s.listAccountAliases,

@@ -523,6 +523,19 @@ func TestUsersAndAccessKeys(t *testing.T) {
 	}
 }
 
+func TestGetUserDefaults(t *testing.T) {
+	f := newFixture(t)
+	var root struct {
+		User struct{ UserId, Arn, UserName string }
+	}
+	f.must(&root, "GetUser")
+	if root.User.Arn != "arn:aws:iam::123456789012:root" || root.User.UserId != "123456789012" || root.User.UserName != "" {
+		t.Errorf("GetUser with root credentials = %+v", root.User)
+	}
+	f.ctx = edge.WithMeta(context.Background(), &edge.Meta{Account: "123456789012", AccessKey: "ASIA123456789012ABCD"})
+	f.fail("ValidationError", "Must specify userName when calling with non-User credentials", "GetUser")
+}
+
 func TestAccountsAreSeparate(t *testing.T) {
 	f := newFixture(t)
 	f.must(nil, "CreateRole", "RoleName", "shared", "AssumeRolePolicyDocument", trust)

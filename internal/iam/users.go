@@ -132,6 +132,9 @@ func (s *Service) getUser(ctx context.Context, form url.Values) (any, error) {
 	acct := account(ctx)
 	if name == "" {
 		if name = s.callerUser(ctx); name == "" {
+			if strings.HasPrefix(edge.MetaFrom(ctx).AccessKey, "ASIA") {
+				return nil, validationError("Must specify userName when calling with non-User credentials")
+			}
 			// Root credentials: IAM describes the account's root user.
 			return struct {
 				User xmlUser `xml:"User"`
