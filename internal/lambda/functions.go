@@ -476,6 +476,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *updateCon
 		return nil, err
 	}
 	var out *version
+	var updated *function
 	err = s.st.Update(func(tx store.Tx) error {
 		fn, err := loadFunction(tx, ref)
 		if err != nil {
@@ -543,15 +544,13 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *updateCon
 		l.LastModified = s.clk.Now()
 		l.RevisionID = edge.NewUUID()
 		fn.Latest, out = &l, &l
-		if err := saveFunction(tx, ref.Account, ref.Region, fn); err != nil {
-			return err
-		}
-		s.retire(ref, fn)
-		return nil
+		updated = fn
+		return saveFunction(tx, ref.Account, ref.Region, fn)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.retire(ref, updated)
 	return out.configuration(ref.Account, ref.Region, ref.Name), nil
 }
 
