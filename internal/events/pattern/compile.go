@@ -43,11 +43,34 @@ type rule map[string][]cond
 type compiler struct {
 	lx       *lexer
 	deferred *Error // an error AWS only finds once the pattern is parsed
+	legacy   bool   // "$or" is an ordinary field name
+	sawOr    bool   // an "$or" key was met
 }
 
 // Compile parses and validates an event pattern. A pattern AWS would refuse
 // yields an *Error carrying the InvalidEventPatternException message.
-func Compile(src []byte) (p *Pattern, err error) {
+//
+// As in the engine behind EventBridge, a pattern whose "$or" does not form a
+// valid OR (not an array of at least two objects, or operator names inside)
+// is read again with "$or" as an ordinary field name; if that succeeds, the
+// pattern is accepted that way. Otherwise the $or error is returned.
+func Compile(src []byte) (*Pattern, error) {
+	c := &compiler{lx: newLexer(src)}
+	p, err := c.compile()
+	if err == nil || !c.sawOr || err.bare {
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	legacy := &compiler{lx: newLexer(src), legacy: true}
+	if p, lerr := legacy.compile(); lerr == nil {
+		return p, nil
+	}
+	return nil, err
+}
+
+func (c *compiler) compile() (p *Pattern, err *Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*Error)
@@ -57,7 +80,7 @@ func Compile(src []byte) (p *Pattern, err error) {
 			p, err = nil, e
 		}
 	}()
-	c := &compiler{lx: newLexer(src)}
+	src := c.lx.src
 	if len(strings.TrimSpace(string(src))) == 0 {
 		c.lx.fail("Filter is not an object")
 	}
@@ -92,7 +115,8 @@ func (c *compiler) object(rules *[]rule, path string, inOr bool) {
 		}
 		any = true
 		name := lx.text
-		if name == "$or" {
+		if name == "$or" && !c.legacy {
+			c.sawOr = true
 			c.or(rules, path)
 			continue
 		}

@@ -104,7 +104,7 @@ func TestCompileErrorReason(t *testing.T) {
 		{"anything-but ignore case number", `{"a":[{"anything-but":{"equals-ignore-case":5}}]}`, "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported."},
 		{"anything-but ignore case list number", `{"a":[{"anything-but":{"equals-ignore-case":["a",5]}}]}`, "Inside anything-but/equals-ignore-case list, numberic|start|null|boolean is not supported."},
 		{"anything-but extra key", `{"a":[{"anything-but":"x","y":1}]}`, "Too many elements in numeric expression"},
-		{"or not array", `{"$or":{"a":["1"]}}`, "It must be an Array followed with $or."},
+		{"or not array", `{"$or":"x"}`, "It must be an Array followed with $or."},
 		{"or one object", `{"$or":[{"a":["1"]}]}`, "There must have at least 2 Objects in $or relationship."},
 		{"or empty", `{"$or":[]}`, "There must have at least 2 Objects in $or relationship."},
 		{"or string element", `{"$or":[{"a":["1"]},"b"]}`, "Only JSON object is allowed in array of $or relationship."},
@@ -148,6 +148,9 @@ func TestCompileValid(t *testing.T) {
 		`{"a":[{"cidr":"10.0.0.0/31"}]}`,
 		`{"a":[123456789012345678901234567890]}`,
 		`{"a":{"b":{"c":[{"exists":false}]}}}`,
+		// "$or" that is not a valid OR is an ordinary field name.
+		`{"$or":{"a":["1"]}}`,
+		`{"$or":[{"prefix":"abc"}]}`,
 	}
 	for _, src := range valid {
 		if _, err := pattern.Compile([]byte(src)); err != nil {

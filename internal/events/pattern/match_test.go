@@ -211,6 +211,9 @@ var matchCases = []struct {
 	{"or with and inside partial", `{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization"]},{"metricType":["MetricType"],"namespace":["AWS/EC2"]},{"scope":["Service"]}]}`, `{"source":"aws.cloudwatch","metricType":"MetricType"}`, false},
 	{"nested or", `{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization"]},{"metricType":["MetricType"],"namespace":["AWS/EC2"],"$or":[{"metricId":[1234]},{"spaceId":[1000]}]},{"scope":["Service"]}]}`, `{"source":"aws.cloudwatch","metricType":"MetricType","namespace":"AWS/EC2","spaceId":1000}`, true},
 	{"nested or inner fails", `{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization"]},{"metricType":["MetricType"],"namespace":["AWS/EC2"],"$or":[{"metricId":[1234]},{"spaceId":[1000]}]},{"scope":["Service"]}]}`, `{"source":"aws.cloudwatch","metricType":"MetricType","namespace":"AWS/EC2","spaceId":1}`, false},
+	{"or as a field name", `{"$or":{"a":["1"]}}`, `{"$or":{"a":"1"}}`, true},
+	{"or as a field name mismatch", `{"$or":{"a":["1"]}}`, `{"a":"1"}`, false},
+	{"or as a field name with operator", `{"$or":[{"prefix":"ab"}]}`, `{"$or":"abc"}`, true},
 	{"or nested path", `{"detail":{"$or":[{"a":{"b":["1"]}},{"c":["2"]}]}}`, `{"detail":{"a":{"b":"1"}}}`, true},
 
 	// Dotted keys are the same path as nested ones, as in the engine.
