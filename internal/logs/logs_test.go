@@ -667,3 +667,53 @@ func TestSweeperPurgesOnTheClock(t *testing.T) {
 		t.Errorf("events after sweep = %v; want new", got)
 	}
 }
+
+func TestMetricFilters(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok("CreateLogGroup", map[string]any{"logGroupName": "g"})
+	tr := []map[string]any{{"metricName": "Errors", "metricNamespace": "App", "metricValue": "1"}}
+	h.fail("PutMetricFilter", map[string]any{"logGroupName": "nope", "filterName": "f", "filterPattern": "ERROR", "metricTransformations": tr}, "ResourceNotFoundException", "")
+	h.fail("PutMetricFilter", map[string]any{"logGroupName": "g", "filterName": "f", "filterPattern": "{ $.a = ", "metricTransformations": tr}, "InvalidParameterException", "")
+	h.ok("PutMetricFilter", map[string]any{"logGroupName": "g", "filterName": "errors", "filterPattern": "ERROR", "metricTransformations": tr})
+	h.ok("PutMetricFilter", map[string]any{"logGroupName": "g", "filterName": "latency", "filterPattern": "{ $.ms > 0 }",
+		"metricTransformations": []map[string]any{{"metricName": "Latency", "metricNamespace": "App", "metricValue": "$.ms"}}})
+	g := h.ok("DescribeLogGroups", map[string]any{})["logGroups"].([]any)[0].(map[string]any)
+	if g["metricFilterCount"] != float64(2) {
+		t.Errorf("metricFilterCount = %v; want 2", g["metricFilterCount"])
+	}
+	out := h.ok("DescribeMetricFilters", map[string]any{"logGroupName": "g", "limit": 1})
+	mfs := out["metricFilters"].([]any)
+	if len(mfs) != 1 || mfs[0].(map[string]any)["filterName"] != "errors" || out["nextToken"] == nil {
+		t.Fatalf("first page = %v", out)
+	}
+	out = h.ok("DescribeMetricFilters", map[string]any{"logGroupName": "g", "limit": 1, "nextToken": out["nextToken"]})
+	if mfs := out["metricFilters"].([]any); len(mfs) != 1 || mfs[0].(map[string]any)["filterName"] != "latency" || out["nextToken"] != nil {
+		t.Fatalf("second page = %v", out)
+	}
+	out = h.ok("DescribeMetricFilters", map[string]any{"metricName": "Latency", "metricNamespace": "App"})
+	if mfs := out["metricFilters"].([]any); len(mfs) != 1 || mfs[0].(map[string]any)["logGroupName"] != "g" {
+		t.Errorf("by metric = %v", out)
+	}
+	h.ok("DeleteMetricFilter", map[string]any{"logGroupName": "g", "filterName": "errors"})
+	h.fail("DeleteMetricFilter", map[string]any{"logGroupName": "g", "filterName": "errors"}, "ResourceNotFoundException", "")
+	h.ok("DeleteLogGroup", map[string]any{"logGroupName": "g"})
+	h.ok("CreateLogGroup", map[string]any{"logGroupName": "g"})
+	if out := h.ok("DescribeMetricFilters", map[string]any{"logGroupName": "g"}); len(out["metricFilters"].([]any)) != 0 {
+		t.Errorf("filters survived their group: %v", out)
+	}
+
+	out = h.ok("TestMetricFilter", map[string]any{"filterPattern": "[ip, user, ..., status = 4*, bytes]", "logEventMessages": []string{
+		`127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534`,
+		`127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 200 1534`,
+	}})
+	matches := out["matches"].([]any)
+	if len(matches) != 1 {
+		t.Fatalf("TestMetricFilter matches = %v; want 1", matches)
+	}
+	m := matches[0].(map[string]any)
+	vals := m["extractedValues"].(map[string]any)
+	if m["eventNumber"] != float64(1) || vals["$status"] != "404" || vals["$bytes"] != "1534" || vals["$ip"] != "127.0.0.1" {
+		t.Errorf("TestMetricFilter match = %v", m)
+	}
+	h.fail("TestMetricFilter", map[string]any{"filterPattern": "x", "logEventMessages": []string{}}, "InvalidParameterException", "")
+}

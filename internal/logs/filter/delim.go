@@ -185,55 +185,66 @@ func splitFields(msg string) []string {
 }
 
 func (d *delimExpr) match(msg string) bool {
+	_, ok := d.bind(msg)
+	return ok
+}
+
+// bind matches the message and returns the field each slot took ("" for
+// "..." slots).
+func (d *delimExpr) bind(msg string) ([]string, bool) {
 	fields := splitFields(msg)
+	bound := make([]string, len(d.slots))
 	if !d.ellipsis {
 		if len(fields) != len(d.slots) {
-			return false
+			return nil, false
 		}
 		for i, s := range d.slots {
 			if !s.match(fields[i]) {
-				return false
+				return nil, false
 			}
+			bound[i] = fields[i]
 		}
-		return true
+		return bound, true
 	}
 	// Like a glob with * for "...": the first run of slots is anchored at the
 	// start, the last at the end, and each run between takes its leftmost
 	// place, which is optimal because every slot takes exactly one field.
-	runs := [][]slot{{}}
-	for _, s := range d.slots {
+	runs := [][]int{{}} // slot indices
+	for i, s := range d.slots {
 		if s.any {
-			runs = append(runs, []slot{})
+			runs = append(runs, []int{})
 			continue
 		}
-		runs[len(runs)-1] = append(runs[len(runs)-1], s)
+		runs[len(runs)-1] = append(runs[len(runs)-1], i)
 	}
 	first, last := runs[0], runs[len(runs)-1]
-	if len(first)+len(last) > len(fields) || !matchRun(first, fields) || !matchRun(last, fields[len(fields)-len(last):]) {
-		return false
+	if len(first)+len(last) > len(fields) || !d.matchRun(first, fields, bound) || !d.matchRun(last, fields[len(fields)-len(last):], bound) {
+		return nil, false
 	}
 	rest := fields[len(first) : len(fields)-len(last)]
 	for _, run := range runs[1 : len(runs)-1] {
 		found := false
 		for j := 0; j+len(run) <= len(rest); j++ {
-			if matchRun(run, rest[j:]) {
+			if d.matchRun(run, rest[j:], bound) {
 				rest, found = rest[j+len(run):], true
 				break
 			}
 		}
 		if !found {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	return bound, true
 }
 
-// matchRun matches slots against the first len(run) fields.
-func matchRun(run []slot, fields []string) bool {
-	for i, s := range run {
-		if !s.match(fields[i]) {
+// matchRun matches the slots of a run against the first len(run) fields,
+// recording the fields in bound.
+func (d *delimExpr) matchRun(run []int, fields []string, bound []string) bool {
+	for i, si := range run {
+		if !d.slots[si].match(fields[i]) {
 			return false
 		}
+		bound[si] = fields[i]
 	}
 	return true
 }

@@ -100,6 +100,26 @@ func (p *Pattern) Match(msg string) bool {
 	return false
 }
 
+// Extract matches msg like Match and returns the values a metric filter
+// extracts: for a space-delimited pattern, each named field as "$name" →
+// value (TestMetricFilter's extractedValues); other forms extract nothing.
+func (p *Pattern) Extract(msg string) (map[string]string, bool) {
+	if p.delim == nil {
+		return map[string]string{}, p.Match(msg)
+	}
+	bound, ok := p.delim.bind(msg)
+	if !ok {
+		return nil, false
+	}
+	out := make(map[string]string, len(bound))
+	for i, s := range p.delim.slots {
+		if !s.any {
+			out["$"+s.name] = bound[i]
+		}
+	}
+	return out, true
+}
+
 // compileRegex compiles a %...% expression. AWS allows only a subset of
 // syntax (no groups); Go's RE2 accepts that subset, and groups are rejected
 // as AWS does.

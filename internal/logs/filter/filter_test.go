@@ -2,6 +2,7 @@ package filter_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -177,6 +178,30 @@ func TestMatchDelimited(t *testing.T) {
 		if got := p.Match(tc.msg); got != tc.want {
 			t.Errorf("Compile(%q).Match(%q) = %v; want %v", tc.pattern, tc.msg, got, tc.want)
 		}
+	}
+}
+
+func TestExtract(t *testing.T) {
+	p, err := filter.Compile(`[ip, user, username, timestamp, request, status_code = 4*, bytes]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := p.Extract(access)
+	want := map[string]string{"$ip": "127.0.0.1", "$user": "-", "$username": "frank", "$timestamp": "10/Oct/2000:13:25:15 -0700",
+		"$request": "GET /index.html HTTP/1.0", "$status_code": "404", "$bytes": "1534"}
+	if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Extract = %v, %v; want %v", got, ok, want)
+	}
+	p, _ = filter.Compile(`[ip, ..., status, bytes]`)
+	if got, ok := p.Extract(access); !ok || got["$status"] != "404" || got["$ip"] != "127.0.0.1" || len(got) != 3 {
+		t.Errorf("Extract with ... = %v, %v", got, ok)
+	}
+	if _, ok := p.Extract("one"); ok {
+		t.Error("Extract matched a one-field message against four slots")
+	}
+	p, _ = filter.Compile("ERROR")
+	if got, ok := p.Extract(badRequest); !ok || len(got) != 0 {
+		t.Errorf("Extract of a term pattern = %v, %v; want empty, true", got, ok)
 	}
 }
 
