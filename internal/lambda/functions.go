@@ -383,8 +383,12 @@ func (s *Service) getFunction(ctx context.Context, name, qualifier string) (*get
 	if err != nil {
 		return nil, err
 	}
+	cfg := v.configuration(ref.Account, ref.Region, fn.Name)
+	if fn.Aliases[ref.Qualifier] != nil {
+		cfg.FunctionArn = ref.ARN() // read through an alias: the alias ARN, the version it points to
+	}
 	out := &getFunctionOutput{
-		Configuration: v.configuration(ref.Account, ref.Region, fn.Name),
+		Configuration: cfg,
 		Code:          codeLocation{RepositoryType: "S3", Location: codeURL(ctx, v.Code)},
 	}
 	if ref.Qualifier == "" || ref.Qualifier == "$LATEST" {

@@ -322,6 +322,11 @@ func TestVersionsAndAliasWeights(t *testing.T) {
 	if a.AliasArn != "arn:aws:lambda:us-east-1:000000000000:function:fv:live" {
 		t.Errorf("AliasArn = %s", a.AliasArn)
 	}
+	var viaAlias functionConfiguration
+	h.must(200, h.do("GET", "/2015-03-31/functions/fv/configuration?Qualifier=live", nil)).json(t, &viaAlias)
+	if viaAlias.FunctionArn != a.AliasArn || viaAlias.Version != "1" {
+		t.Errorf("configuration through the alias = %s version %s", viaAlias.FunctionArn, viaAlias.Version)
+	}
 	counts := map[string]int{}
 	const n = 2000
 	for i := 0; i < n; i++ {
