@@ -39,8 +39,10 @@
 // Untrusted expressions are bounded by EvalOptions.MaxDepth (evaluation
 // nesting; tail calls run in constant depth), EvalOptions.TimeLimit and the
 // context's deadline or cancellation; all fail with code U1001. Range
-// expressions are capped at 1e7 items (D2014) and compile-time nesting is
-// bounded, so no expression can panic or hang the caller.
+// expressions are capped at 1e7 items (D2014), strings at 64 MiB and
+// sequences at 2e7 items (U1001), regex matching at 5s per match, and
+// compile-time nesting is bounded, so an expression cannot hang the caller
+// or exhaust its memory faster than the limits can stop it.
 //
 // Numbers are IEEE doubles and are rendered as JavaScript does, with
 // $string and & using 15 significant digits for non-integers. String

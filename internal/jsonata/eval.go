@@ -483,6 +483,9 @@ func (ev *evaluator) step(n *node, input []any, env *frame, last bool) (any, err
 		} else {
 			out.a = append(out.a, r)
 		}
+		if len(out.a) > maxSeqLen {
+			return nil, tooLarge(n.pos)
+		}
 	}
 	return out, nil
 }
@@ -693,6 +696,7 @@ func (ev *evaluator) groupBy(g *groupSpec, input any, env *frame) (any, error) {
 	}
 	type entry struct {
 		data      any
+		list      *seqv // data once a second item arrives
 		exprIndex int
 	}
 	groups := map[string]*entry{}
@@ -724,7 +728,20 @@ func (ev *evaluator) groupBy(g *groupSpec, input any, env *frame) (any, error) {
 				if ex.exprIndex != pi {
 					return nil, &Error{Code: "D1009", Position: g.pos, Value: ks, Message: formatMessage("D1009", "", ks, nil)}
 				}
-				ex.data = appendValues(ex.data, it)
+				if ex.list == nil {
+					ex.list = &seqv{}
+					if a, ok := asArray(ex.data); ok {
+						ex.list.a = append(ex.list.a, a...)
+					} else {
+						ex.list.a = append(ex.list.a, ex.data)
+					}
+					ex.data = ex.list
+				}
+				if a, ok := asArray(it); ok {
+					ex.list.a = append(ex.list.a, a...)
+				} else {
+					ex.list.a = append(ex.list.a, it)
+				}
 			} else {
 				groups[ks] = &entry{data: it, exprIndex: pi}
 				order = append(order, ks)

@@ -262,6 +262,11 @@ func fnType(c *callCtx, args []any) (any, error) {
 }
 
 func fnAppend(c *callCtx, args []any) (any, error) {
+	a, _ := asArray(arg(args, 0))
+	b, _ := asArray(arg(args, 1))
+	if len(a)+len(b) > maxSeqLen {
+		return nil, tooLarge(c.pos)
+	}
 	return appendValues(arg(args, 0), arg(args, 1)), nil
 }
 

@@ -172,7 +172,11 @@ func fnPad(c *callCtx, args []any) (any, error) {
 	if ch == "" {
 		ch = " "
 	}
-	padLen := int(math.Abs(math.Trunc(width))) - utf8.RuneCountInString(s)
+	w := math.Abs(math.Trunc(width))
+	if w*float64(len(ch)) > maxStringLen {
+		return nil, tooLarge(c.pos)
+	}
+	padLen := int(w) - utf8.RuneCountInString(s)
 	if padLen <= 0 {
 		return s, nil
 	}
@@ -329,8 +333,13 @@ func fnJoin(c *callCtx, args []any) (any, error) {
 	}
 	sep, _ := arg(args, 1).(string)
 	parts := make([]string, len(a))
+	total := 0
 	for i, x := range a {
 		parts[i], _ = x.(string)
+		total += len(parts[i]) + len(sep)
+	}
+	if total > maxStringLen {
+		return nil, tooLarge(c.pos)
 	}
 	return strings.Join(parts, sep), nil
 }

@@ -258,3 +258,16 @@ func TestConcurrentEval(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestResourceCaps(t *testing.T) {
+	tests := []string{
+		`($s := "ab"; $f := function($s, $n){$n = 0 ? $s : $f($s & $s, $n - 1)}; $f($s, 40))`,
+		`$pad("x", 1e12)`,
+	}
+	for _, expr := range tests {
+		_, err := eval(t, expr, nil, &jsonata.EvalOptions{TimeLimit: 10 * time.Second})
+		if code(err) != "U1001" {
+			t.Errorf("Eval(%q) error = %v; want U1001", expr, err)
+		}
+	}
+}

@@ -59,6 +59,9 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if b.Len()+len(s) > maxStringLen {
+				return nil, tooLarge(n.pos)
+			}
 			b.WriteString(s)
 		}
 		return b.String(), nil
@@ -197,6 +200,18 @@ func isString(v any) bool {
 }
 
 const maxRange = 1e7
+
+// Caps that keep a hostile expression from exhausting memory faster than
+// the time limit can stop it (string doubling, sequence doubling). The
+// reference has no such caps; they are far above any realistic use.
+const (
+	maxStringLen = 64 << 20 // bytes in one string
+	maxSeqLen    = 2e7      // items in one sequence or array
+)
+
+func tooLarge(pos int) *Error {
+	return &Error{Code: "U1001", Position: pos, Message: "Resource limit exceeded: result too large"}
+}
 
 func rangeOp(n *node, lhs, rhs any) (any, error) {
 	if lhs != undef && !isInteger(lhs) {

@@ -1,6 +1,8 @@
 package jsonata
 
 import (
+	"time"
+
 	"github.com/dlclark/regexp2"
 )
 
@@ -25,7 +27,8 @@ func compileRegex(pattern, flags string) (*regexp2.Regexp, error) {
 			return nil, err
 		}
 	}
-	re.MatchTimeout = 0
+	// bound catastrophic backtracking, which no context deadline can interrupt
+	re.MatchTimeout = 5 * time.Second
 	return re, nil
 }
 
