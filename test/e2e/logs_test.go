@@ -157,6 +157,18 @@ func TestLogsCLI(t *testing.T) {
 		t.Errorf("describe-log-streams = %+v", streams)
 	}
 
+	var tm struct {
+		Matches []struct {
+			EventNumber     int               `json:"eventNumber"`
+			ExtractedValues map[string]string `json:"extractedValues"`
+		} `json:"matches"`
+	}
+	s.MustCLI(t, "logs", "test-metric-filter", "--filter-pattern", "[method, path, status=4*]",
+		"--log-event-messages", "GET /a 200", "GET /b 404").JSON(t, &tm)
+	if len(tm.Matches) != 1 || tm.Matches[0].EventNumber != 2 || tm.Matches[0].ExtractedValues["$path"] != "/b" {
+		t.Errorf("test-metric-filter = %+v", tm)
+	}
+
 	s.FailCLI(t, "ResourceNotFoundException", "logs", "get-log-events", "--log-group-name", "/nope", "--log-stream-name", "x")
 	s.MustCLI(t, "logs", "delete-log-stream", "--log-group-name", "/app/web", "--log-stream-name", "i-2")
 	s.MustCLI(t, "logs", "delete-log-group", "--log-group-name", "/app/web")
