@@ -159,6 +159,25 @@ func (s *Service) RoleExists(ctx context.Context, account, roleARN string) bool 
 	return ok
 }
 
+// TrustsService reports whether the role roleARN names, in account, exists
+// and its trust policy lets an AWS service principal (e.g.
+// "lambda.amazonaws.com") call sts:AssumeRole. It is the check Lambda, Step
+// Functions and CodePipeline make on the roles they are given; nothing
+// enforces it yet. Conditions in the trust policy are not evaluated.
+func (s *Service) TrustsService(ctx context.Context, account, roleARN, service string) bool {
+	acct, _, name, ok := parseRoleARN(roleARN)
+	if !ok || acct != account {
+		return false
+	}
+	var r roleRec
+	found := false
+	_ = s.st.View(func(tx store.Tx) error {
+		found = getJSON(tx.Bucket(rolesBucket(acct)), strings.ToLower(name), &r) && r.Arn == roleARN
+		return nil
+	})
+	return found && trusts(r.Trust, service)
+}
+
 // Role reports the unique id (AROA…) and maximum session duration in seconds
 // of the role roleARN names, in the account the ARN names. ok is false when
 // there is no such role.

@@ -141,6 +141,9 @@ func TestRoleLifecycle(t *testing.T) {
 		t.Errorf("GetRole = %+v", got.Role)
 	}
 	f.fail("NoSuchEntity", "The role with name nope cannot be found.", "GetRole", "RoleName", "nope")
+	if !f.svc.TrustsService(f.ctx, "123456789012", r.Arn, "lambda.amazonaws.com") || f.svc.TrustsService(f.ctx, "123456789012", r.Arn, "ec2.amazonaws.com") {
+		t.Errorf("TrustsService does not follow the trust policy")
+	}
 
 	f.must(nil, "UpdateRole", "RoleName", "Fn-Role", "Description", "new", "MaxSessionDuration", "7200")
 	f.must(&got, "GetRole", "RoleName", "Fn-Role")
@@ -169,6 +172,9 @@ func TestRoleLifecycle(t *testing.T) {
 	}
 	if f.svc.RoleExists(f.ctx, "000000000000", r.Arn) {
 		t.Errorf("RoleExists in another account = true")
+	}
+	if f.svc.TrustsService(f.ctx, "123456789012", r.Arn, "lambda.amazonaws.com") {
+		t.Errorf("TrustsService = true after a trust policy that denies everyone")
 	}
 	if id, max, ok := f.svc.Role(f.ctx, r.Arn); !ok || id != r.RoleId || max != 7200 {
 		t.Errorf("Role(%s) = %s %d %v", r.Arn, id, max, ok)

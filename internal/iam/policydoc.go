@@ -122,3 +122,101 @@ func EscapeDocument(doc string) string {
 	}
 	return b.String()
 }
+
+// trusts reports whether a trust policy lets service (e.g.
+// "lambda.amazonaws.com") assume the role: some Allow statement names the
+// service or "*" as principal and allows sts:AssumeRole. Conditions are not
+// evaluated, and a Deny for the service wins.
+func trusts(doc, service string) bool {
+	var p struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(doc), &p) != nil {
+		return false
+	}
+	var stmts []map[string]json.RawMessage
+	if json.Unmarshal(p.Statement, &stmts) != nil {
+		var one map[string]json.RawMessage
+		if json.Unmarshal(p.Statement, &one) != nil {
+			return false
+		}
+		stmts = append(stmts, one)
+	}
+	allowed := false
+	for _, st := range stmts {
+		var effect string
+		_ = json.Unmarshal(st["Effect"], &effect)
+		if !namesService(st["Principal"], service) || !matchesAction(st["Action"], "sts:AssumeRole") {
+			continue
+		}
+		switch effect {
+		case "Deny":
+			return false
+		case "Allow":
+			allowed = true
+		}
+	}
+	return allowed
+}
+
+// namesService reports whether a Principal element covers service.
+func namesService(raw json.RawMessage, service string) bool {
+	var star string
+	if json.Unmarshal(raw, &star) == nil {
+		return star == "*"
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	return contains(stringOrList(m["Service"]), service) || contains(stringOrList(m["AWS"]), "*")
+}
+
+// matchesAction reports whether an Action element covers action, with IAM's
+// case-insensitive names and * wildcards.
+func matchesAction(raw json.RawMessage, action string) bool {
+	for _, a := range stringOrList(raw) {
+		if wildcardMatch(strings.ToLower(a), strings.ToLower(action)) {
+			return true
+		}
+	}
+	return false
+}
+
+func stringOrList(raw json.RawMessage) []string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}
+	}
+	var many []string
+	_ = json.Unmarshal(raw, &many)
+	return many
+}
+
+// wildcardMatch matches s against a pattern where * is any run and ? one
+// byte. It backtracks only to the last star, so it runs in O(len(pattern) *
+// len(s)) however many stars the pattern has.
+func wildcardMatch(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
