@@ -8,7 +8,7 @@ import (
 	"tenkai/internal/store"
 )
 
-// ListEntitiesForPolicy: the roles and users that use a managed policy.
+// ListEntitiesForPolicy: the roles, users and groups that use a managed policy.
 
 type xmlPolicyRole struct {
 	RoleName string `xml:"RoleName"`
@@ -53,9 +53,10 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 		return policy || bound
 	}
 	type entry struct {
-		key  string
-		role *xmlPolicyRole
-		user *xmlPolicyUser
+		key   string
+		role  *xmlPolicyRole
+		user  *xmlPolicyUser
+		group *xmlPolicyGroup
 	}
 	var all []entry
 	err := s.st.View(func(tx store.Tx) error {
@@ -66,6 +67,13 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 			for _, r := range scanJSON[roleRec](tx.Bucket(rolesBucket(acct))) {
 				if uses(r.Attached, r.Boundary) && strings.HasPrefix(r.Path, prefix) {
 					all = append(all, entry{key: "r" + strings.ToLower(r.Name), role: &xmlPolicyRole{r.Name, r.ID}})
+				}
+			}
+		}
+		if entity == "" || entity == "Group" {
+			for _, g := range scanJSON[groupRec](tx.Bucket(groupsBucket(acct))) {
+				if uses(g.Attached, "") && strings.HasPrefix(g.Path, prefix) {
+					all = append(all, entry{key: "g" + strings.ToLower(g.Name), group: &xmlPolicyGroup{g.Name, g.ID}})
 				}
 			}
 		}
@@ -92,10 +100,13 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, form url.Values) (a
 		page
 	}{PolicyGroups: list[xmlPolicyGroup]{}, PolicyUsers: list[xmlPolicyUser]{}, PolicyRoles: list[xmlPolicyRole]{}, page: p}
 	for _, e := range items {
-		if e.role != nil {
+		switch {
+		case e.role != nil:
 			out.PolicyRoles = append(out.PolicyRoles, *e.role)
-		} else {
+		case e.user != nil:
 			out.PolicyUsers = append(out.PolicyUsers, *e.user)
+		default:
+			out.PolicyGroups = append(out.PolicyGroups, *e.group)
 		}
 	}
 	return out, nil

@@ -57,8 +57,8 @@ func lookupPolicy(tx store.Tx, acct, arn string) (managed, error) {
 // users, and use as a permissions boundary.
 type usage struct{ attached, boundary int }
 
-// policyUsage counts, per policy ARN, the roles and users of acct that have
-// it attached or as their permissions boundary.
+// policyUsage counts, per policy ARN, the roles, users and groups of acct
+// that have it attached or as their permissions boundary.
 func policyUsage(tx store.Tx, acct string) map[string]usage {
 	counts := map[string]usage{}
 	bump := func(arn string, attached, boundary int) {
@@ -81,6 +81,11 @@ func policyUsage(tx store.Tx, acct string) map[string]usage {
 		}
 		if u.Boundary != "" {
 			bump(u.Boundary, 0, 1)
+		}
+	}
+	for _, g := range scanJSON[groupRec](tx.Bucket(groupsBucket(acct))) {
+		for _, a := range g.Attached {
+			bump(a, 1, 0)
 		}
 	}
 	return counts

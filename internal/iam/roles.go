@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strings"
 
 	"tenkai/internal/edge"
@@ -348,20 +347,9 @@ func (s *Service) putRolePolicy(ctx context.Context, form url.Values) (any, erro
 		return nil, err
 	}
 	_, err = s.updateRoleTx(ctx, name, func(_ store.Tx, r *roleRec) error {
-		total := policySize(doc)
-		for n, d := range r.Inline {
-			if n != policy {
-				total += policySize(d)
-			}
-		}
-		if total > maxInlineRolePolicy {
-			return limitExceeded("Maximum policy size of %d bytes exceeded for role %s", maxInlineRolePolicy, r.Name)
-		}
-		if r.Inline == nil {
-			r.Inline = map[string]string{}
-		}
-		r.Inline[policy] = doc
-		return nil
+		inline, err := putInline(r.Inline, policy, doc, maxInlineRolePolicy, "role", r.Name)
+		r.Inline = inline
+		return err
 	})
 	return nil, err
 }
@@ -426,19 +414,7 @@ func (s *Service) listRolePolicies(ctx context.Context, form url.Values) (any, e
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(r.Inline))
-	for n := range r.Inline {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	items, p, err := paginate(names, func(n string) string { return n }, pg)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		PolicyNames list[string] `xml:"PolicyNames"`
-		page
-	}{items, p}, nil
+	return inlineNamesPage(r.Inline, pg)
 }
 
 func (s *Service) attachRolePolicy(ctx context.Context, form url.Values) (any, error) {

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"net/url"
-	"sort"
 
 	"tenkai/internal/store"
 )
@@ -19,20 +18,9 @@ func (s *Service) putUserPolicy(ctx context.Context, form url.Values) (any, erro
 		return nil, err
 	}
 	_, err = s.updateUserTx(ctx, name, func(_ store.Tx, u *userRec) error {
-		total := policySize(doc)
-		for n, d := range u.Inline {
-			if n != policy {
-				total += policySize(d)
-			}
-		}
-		if total > maxInlineUserPolicy {
-			return limitExceeded("Maximum policy size of %d bytes exceeded for user %s", maxInlineUserPolicy, u.Name)
-		}
-		if u.Inline == nil {
-			u.Inline = map[string]string{}
-		}
-		u.Inline[policy] = doc
-		return nil
+		inline, err := putInline(u.Inline, policy, doc, maxInlineUserPolicy, "user", u.Name)
+		u.Inline = inline
+		return err
 	})
 	return nil, err
 }
@@ -97,19 +85,7 @@ func (s *Service) listUserPolicies(ctx context.Context, form url.Values) (any, e
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(u.Inline))
-	for n := range u.Inline {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	items, p, err := paginate(names, func(n string) string { return n }, pg)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		PolicyNames list[string] `xml:"PolicyNames"`
-		page
-	}{items, p}, nil
+	return inlineNamesPage(u.Inline, pg)
 }
 
 // GetAccessKeyLastUsed: tenkai does not track key use, so every key reads as

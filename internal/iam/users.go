@@ -176,6 +176,9 @@ func (s *Service) deleteUser(ctx context.Context, form url.Values) (any, error) 
 		if len(u.Inline) > 0 {
 			return deleteConflict("Cannot delete entity, must delete policies first.")
 		}
+		if len(groupsOf(tx, acct, u.Name)) > 0 {
+			return deleteConflict("Cannot delete entity, must remove user from all groups first.")
+		}
 		return tx.Bucket(usersBucket(acct)).Delete([]byte(strings.ToLower(u.Name)))
 	})
 }
