@@ -247,3 +247,44 @@ func TestListEncoding(t *testing.T) {
 	c.must("GET", "/enc?list-type=2&max-keys=x", nil, "", 400)
 	c.must("GET", "/enc?list-type=2&continuation-token=!!!", nil, "", 400)
 }
+
+func TestListParams(t *testing.T) {
+	_, srv := newServer(t, false)
+	c := rawClient{t, srv}
+	for _, b := range []string{"lp-a", "lp-b", "lp-c"} {
+		c.must("PUT", "/"+b, nil, "", 200)
+	}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		c.must("PUT", "/lp-a/"+k, nil, k, 200)
+	}
+	_, b := c.must("GET", "/lp-a?list-type=2&start-after=b", nil, "", 200)
+	if strings.Contains(b, "<Key>b</Key>") || !strings.Contains(b, "<Key>c</Key>") || !strings.Contains(b, "<StartAfter>b</StartAfter>") {
+		t.Errorf("start-after: %s", b)
+	}
+	_, b = c.must("GET", "/lp-a?marker=c", nil, "", 200)
+	if strings.Count(b, "<Key>") != 1 || !strings.Contains(b, "<Key>d</Key>") || !strings.Contains(b, "<Marker>c</Marker>") {
+		t.Errorf("v1 marker: %s", b)
+	}
+	// ListBuckets pages.
+	_, b = c.must("GET", "/?max-buckets=2", nil, "", 200)
+	if strings.Count(b, "<Bucket>") != 2 || !strings.Contains(b, "<ContinuationToken>") {
+		t.Fatalf("ListBuckets page 1: %s", b)
+	}
+	tok := b[strings.Index(b, "<ContinuationToken>")+len("<ContinuationToken>") : strings.Index(b, "</ContinuationToken>")]
+	_, b = c.must("GET", "/?max-buckets=2&continuation-token="+tok, nil, "", 200)
+	if strings.Count(b, "<Bucket>") != 1 || !strings.Contains(b, "<Name>lp-c</Name>") {
+		t.Errorf("ListBuckets page 2: %s", b)
+	}
+	// ListMultipartUploads with a delimiter and paging.
+	for _, k := range []string{"x/1", "x/2", "y"} {
+		c.must("POST", "/lp-b/"+k+"?uploads", nil, "", 200)
+	}
+	_, b = c.must("GET", "/lp-b?uploads&delimiter=/", nil, "", 200)
+	if strings.Count(b, "<Upload>") != 1 || !strings.Contains(b, "<Prefix>x/</Prefix>") {
+		t.Errorf("ListMultipartUploads with delimiter: %s", b)
+	}
+	_, b = c.must("GET", "/lp-b?uploads&max-uploads=2", nil, "", 200)
+	if strings.Count(b, "<Upload>") != 2 || !strings.Contains(b, "<IsTruncated>true</IsTruncated>") || !strings.Contains(b, "<NextKeyMarker>x/2</NextKeyMarker>") {
+		t.Errorf("ListMultipartUploads page: %s", b)
+	}
+}
