@@ -18,6 +18,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -568,5 +570,44 @@ func TestLambdaS3CodeHotReloadAndRestart(t *testing.T) {
 	c2 := lambda.NewFromConfig(s2.SDK())
 	if out := invokeJSON(t, c2, &lambda.InvokeInput{FunctionName: aws.String("from-s3")}); string(out.Payload) != `"s3 code"` {
 		t.Errorf("after restart = %s %s", aws.ToString(out.FunctionError), out.Payload)
+	}
+}
+
+// TestLambdaEventBridgeTarget is seed flow 001, part 2: a rule with a Lambda
+// target fires the function once add-permission grants events.amazonaws.com.
+func TestLambdaEventBridgeTarget(t *testing.T) {
+	s := startServer(t)
+	c := lambda.NewFromConfig(s.SDK())
+	eb := eventbridge.NewFromConfig(s.SDK())
+	logsClient := cloudwatchlogs.NewFromConfig(s.SDK())
+	ctx := context.Background()
+	_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("on-event"), Runtime: types.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &types.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": pyApp})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rule struct{ RuleArn string }
+	s.MustCLI(t, "events", "put-rule", "--name", "MyEventRule", "--event-pattern", `{"source":["my.event.source"],"detail-type":["MyEvent"]}`, "--state", "ENABLED").JSON(t, &rule)
+	s.MustCLI(t, "lambda", "add-permission", "--function-name", "on-event", "--statement-id", "MyEventRulePermission",
+		"--action", "lambda:InvokeFunction", "--principal", "events.amazonaws.com", "--source-arn", rule.RuleArn)
+	s.MustCLI(t, "events", "put-targets", "--rule", "MyEventRule", "--targets", "Id=1,Arn=arn:aws:lambda:us-east-1:000000000000:function:on-event")
+	_, err = eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+		Source: aws.String("my.event.source"), DetailType: aws.String("MyEvent"), Detail: aws.String(`{"key1":"value1"}`), EventBusName: aws.String("default"),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		if got = logText(t, logsClient, "/aws/lambda/on-event"); strings.Contains(got, `"key1": "value1"`) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(got, `"detail-type": "MyEvent"`) || !strings.Contains(got, `"key1": "value1"`) {
+		t.Fatalf("function log after PutEvents:\n%s", got)
 	}
 }
