@@ -136,6 +136,11 @@ func New(cfg Config) *Service {
 		"DeleteOpenIDConnectProvider": s.deleteOpenIDConnectProvider,
 		"ListOpenIDConnectProviders":  s.listOpenIDConnectProviders,
 
+		"CreateServiceLinkedRole":            s.createServiceLinkedRole,
+		"DeleteServiceLinkedRole":            s.deleteServiceLinkedRole,
+		"GetServiceLinkedRoleDeletionStatus": s.getServiceLinkedRoleDeletionStatus,
+		"GetAccountSummary":                  s.getAccountSummary,
+
 		"CreateAccountAlias": s.createAccountAlias,
 		"DeleteAccountAlias": s.deleteAccountAlias,
 		"ListAccountAliases": s.listAccountAliases,
