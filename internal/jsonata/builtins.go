@@ -4,7 +4,7 @@ package jsonata
 var builtinDefs = []struct {
 	name string
 	sig  string
-	fn   func(c *callCtx, args []any) (any, error)
+	fn   func(c callCtx, args []any) (any, error)
 }{
 	{"sum", "<a<n>:n>", fnSum},
 	{"count", "<a:n>", fnCount},

@@ -31,7 +31,7 @@ type callCtx struct {
 type builtinFn struct {
 	name  string
 	sig   *signature
-	fn    func(c *callCtx, args []any) (any, error)
+	fn    func(c callCtx, args []any) (any, error)
 	nargs int
 }
 
@@ -208,7 +208,7 @@ func (ev *evaluator) applyInner2(proc any, args []any, input any, env *frame, po
 				return nil, err
 			}
 		}
-		c := &callCtx{ev: ev, input: input, env: env, pos: pos, name: f.name}
+		c := callCtx{ev: ev, input: input, env: env, pos: pos, name: f.name}
 		return f.fn(c, args)
 	case *partialFn:
 		full := make([]any, len(f.args))
@@ -225,7 +225,7 @@ func (ev *evaluator) applyInner2(proc any, args []any, input any, env *frame, po
 			for len(full) < b.nargs {
 				full = append(full, undef)
 			}
-			c := &callCtx{ev: ev, input: input, env: env, pos: pos, name: b.name}
+			c := callCtx{ev: ev, input: input, env: env, pos: pos, name: b.name}
 			return b.fn(c, full)
 		}
 		return ev.apply(f.fn, full, input, env, pos, name)

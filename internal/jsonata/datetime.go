@@ -724,7 +724,7 @@ func componentPattern(m dtMarker) string {
 	return s
 }
 
-func fnFromMillis(c *callCtx, args []any) (any, error) {
+func fnFromMillis(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -738,7 +738,7 @@ func fnFromMillis(c *callCtx, args []any) (any, error) {
 	return s, nil
 }
 
-func fnToMillis(c *callCtx, args []any) (any, error) {
+func fnToMillis(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -761,13 +761,13 @@ func fnToMillis(c *callCtx, args []any) (any, error) {
 	return ms, nil
 }
 
-func fnNow(c *callCtx, args []any) (any, error) {
+func fnNow(c callCtx, args []any) (any, error) {
 	pic, _ := arg(args, 0).(string)
 	tz, _ := arg(args, 1).(string)
 	ms := float64(c.ev.timestamp().UnixMilli())
 	return formatDateTime(ms, pic, tz)
 }
 
-func fnMillis(c *callCtx, args []any) (any, error) {
+func fnMillis(c callCtx, args []any) (any, error) {
 	return float64(c.ev.timestamp().UnixMilli()), nil
 }

@@ -215,7 +215,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 func lookupField(input any, key string) any {
 	switch x := input.(type) {
 	case *Object:
-		if v, ok := x.vals[key]; ok {
+		if v, ok := x.Get(key); ok {
 			return canon(v)
 		}
 		return undef

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-func fnNumber(c *callCtx, args []any) (any, error) {
+func fnNumber(c callCtx, args []any) (any, error) {
 	switch x := arg(args, 0).(type) {
 	case undefinedT:
 		return undef, nil
@@ -59,7 +59,7 @@ func numArg(args []any, i int) (float64, bool) {
 	return f, ok
 }
 
-func fnAbs(c *callCtx, args []any) (any, error) {
+func fnAbs(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -67,7 +67,7 @@ func fnAbs(c *callCtx, args []any) (any, error) {
 	return math.Abs(f), nil
 }
 
-func fnFloor(c *callCtx, args []any) (any, error) {
+func fnFloor(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -75,7 +75,7 @@ func fnFloor(c *callCtx, args []any) (any, error) {
 	return math.Floor(f), nil
 }
 
-func fnCeil(c *callCtx, args []any) (any, error) {
+func fnCeil(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -122,7 +122,7 @@ func roundHalfEven(x float64, precision int) float64 {
 	return r
 }
 
-func fnRound(c *callCtx, args []any) (any, error) {
+func fnRound(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -131,7 +131,7 @@ func fnRound(c *callCtx, args []any) (any, error) {
 	return roundHalfEven(f, int(p)), nil
 }
 
-func fnSqrt(c *callCtx, args []any) (any, error) {
+func fnSqrt(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -142,7 +142,7 @@ func fnSqrt(c *callCtx, args []any) (any, error) {
 	return math.Sqrt(f), nil
 }
 
-func fnPower(c *callCtx, args []any) (any, error) {
+func fnPower(c callCtx, args []any) (any, error) {
 	b, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -155,78 +155,61 @@ func fnPower(c *callCtx, args []any) (any, error) {
 	return r, nil
 }
 
-func fnRandom(c *callCtx, args []any) (any, error) {
+func fnRandom(c callCtx, args []any) (any, error) {
 	return rand.Float64(), nil
 }
 
-func numbers(v any) ([]float64, bool) {
+// eachNumber calls f for each number in v (a number or an array).
+func eachNumber(v any, f func(float64)) bool {
 	a, ok := asArray(v)
 	if !ok {
-		if f, ok := v.(float64); ok {
-			return []float64{f}, true
+		x, ok := v.(float64)
+		if ok {
+			f(x)
 		}
-		return nil, false
+		return ok
 	}
-	out := make([]float64, 0, len(a))
 	for _, x := range a {
-		f, ok := x.(float64)
-		if !ok {
-			continue
+		if n, ok := x.(float64); ok {
+			f(n)
 		}
-		out = append(out, f)
 	}
-	return out, true
+	return true
 }
 
-func fnSum(c *callCtx, args []any) (any, error) {
-	ns, ok := numbers(arg(args, 0))
-	if !ok {
-		return undef, nil
-	}
+func fnSum(c callCtx, args []any) (any, error) {
 	t := 0.0
-	for _, n := range ns {
-		t += n
+	if !eachNumber(arg(args, 0), func(n float64) { t += n }) {
+		return undef, nil
 	}
 	return t, nil
 }
 
-func fnMax(c *callCtx, args []any) (any, error) {
-	ns, ok := numbers(arg(args, 0))
-	if !ok || len(ns) == 0 {
+func fnMax(c callCtx, args []any) (any, error) {
+	m, n := math.Inf(-1), 0
+	if !eachNumber(arg(args, 0), func(x float64) { m = math.Max(m, x); n++ }) || n == 0 {
 		return undef, nil
-	}
-	m := math.Inf(-1)
-	for _, n := range ns {
-		m = math.Max(m, n)
 	}
 	return m, nil
 }
 
-func fnMin(c *callCtx, args []any) (any, error) {
-	ns, ok := numbers(arg(args, 0))
-	if !ok || len(ns) == 0 {
+func fnMin(c callCtx, args []any) (any, error) {
+	m, n := math.Inf(1), 0
+	if !eachNumber(arg(args, 0), func(x float64) { m = math.Min(m, x); n++ }) || n == 0 {
 		return undef, nil
-	}
-	m := math.Inf(1)
-	for _, n := range ns {
-		m = math.Min(m, n)
 	}
 	return m, nil
 }
 
-func fnAverage(c *callCtx, args []any) (any, error) {
-	ns, ok := numbers(arg(args, 0))
-	if !ok || len(ns) == 0 {
+func fnAverage(c callCtx, args []any) (any, error) {
+	t, n := 0.0, 0
+	if !eachNumber(arg(args, 0), func(x float64) { t += x; n++ }) || n == 0 {
 		return undef, nil
 	}
-	t := 0.0
-	for _, n := range ns {
-		t += n
-	}
-	return t / float64(len(ns)), nil
+	return t / float64(n), nil
 }
 
-func fnCount(c *callCtx, args []any) (any, error) {
+func fnCount(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return 0.0, nil
@@ -237,11 +220,11 @@ func fnCount(c *callCtx, args []any) (any, error) {
 	return 1.0, nil
 }
 
-func fnBoolean(c *callCtx, args []any) (any, error) {
+func fnBoolean(c callCtx, args []any) (any, error) {
 	return toBoolean(arg(args, 0)), nil
 }
 
-func fnNot(c *callCtx, args []any) (any, error) {
+func fnNot(c callCtx, args []any) (any, error) {
 	b := toBoolean(arg(args, 0))
 	if b == undef {
 		return undef, nil
@@ -249,11 +232,11 @@ func fnNot(c *callCtx, args []any) (any, error) {
 	return !b.(bool), nil
 }
 
-func fnExists(c *callCtx, args []any) (any, error) {
+func fnExists(c callCtx, args []any) (any, error) {
 	return arg(args, 0) != undef, nil
 }
 
-func fnType(c *callCtx, args []any) (any, error) {
+func fnType(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -261,7 +244,7 @@ func fnType(c *callCtx, args []any) (any, error) {
 	return typeName(v), nil
 }
 
-func fnAppend(c *callCtx, args []any) (any, error) {
+func fnAppend(c callCtx, args []any) (any, error) {
 	a, _ := asArray(arg(args, 0))
 	b, _ := asArray(arg(args, 1))
 	if len(a)+len(b) > maxSeqLen {
@@ -270,7 +253,7 @@ func fnAppend(c *callCtx, args []any) (any, error) {
 	return appendValues(arg(args, 0), arg(args, 1)), nil
 }
 
-func fnReverse(c *callCtx, args []any) (any, error) {
+func fnReverse(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	a, ok := asArray(v)
 	if !ok {
@@ -286,7 +269,7 @@ func fnReverse(c *callCtx, args []any) (any, error) {
 	return &seqv{a: out}, nil
 }
 
-func fnShuffle(c *callCtx, args []any) (any, error) {
+func fnShuffle(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	a, ok := asArray(v)
 	if !ok {
@@ -300,7 +283,7 @@ func fnShuffle(c *callCtx, args []any) (any, error) {
 	return &seqv{a: out}, nil
 }
 
-func fnDistinct(c *callCtx, args []any) (any, error) {
+func fnDistinct(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	a, ok := asArray(v)
 	if !ok {
@@ -325,7 +308,7 @@ func fnDistinct(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnKeys(c *callCtx, args []any) (any, error) {
+func fnKeys(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	res := &seqv{sequence: true}
 	if a, ok := asArray(v); ok {
@@ -346,12 +329,12 @@ func fnKeys(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnLookup(c *callCtx, args []any) (any, error) {
+func fnLookup(c callCtx, args []any) (any, error) {
 	k, _ := arg(args, 1).(string)
 	return lookupField(arg(args, 0), k), nil
 }
 
-func fnSpread(c *callCtx, args []any) (any, error) {
+func fnSpread(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if a, ok := asArray(v); ok {
 		var res any = undef
@@ -374,7 +357,7 @@ func fnSpread(c *callCtx, args []any) (any, error) {
 	return v, nil
 }
 
-func fnMerge(c *callCtx, args []any) (any, error) {
+func fnMerge(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -393,7 +376,7 @@ func fnMerge(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnError(c *callCtx, args []any) (any, error) {
+func fnError(c callCtx, args []any) (any, error) {
 	msg, ok := arg(args, 0).(string)
 	if !ok {
 		msg = "$error() function evaluated"
@@ -401,7 +384,7 @@ func fnError(c *callCtx, args []any) (any, error) {
 	return nil, &Error{Code: "D3137", Position: -1, Message: msg}
 }
 
-func fnAssert(c *callCtx, args []any) (any, error) {
+func fnAssert(c callCtx, args []any) (any, error) {
 	b, _ := arg(args, 0).(bool)
 	if !b {
 		msg, ok := arg(args, 1).(string)
@@ -438,7 +421,7 @@ func deepClone(v any) any {
 	return v
 }
 
-func fnClone(c *callCtx, args []any) (any, error) {
+func fnClone(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -446,7 +429,7 @@ func fnClone(c *callCtx, args []any) (any, error) {
 	return deepClone(v), nil
 }
 
-func fnFormatBase(c *callCtx, args []any) (any, error) {
+func fnFormatBase(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -471,7 +454,7 @@ func (c *callCtx) callFn(f callable, args ...any) (any, error) {
 	return c.ev.apply(f, args, c.input, c.env, c.pos, c.name)
 }
 
-func fnMap(c *callCtx, args []any) (any, error) {
+func fnMap(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -491,7 +474,7 @@ func fnMap(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnFilter(c *callCtx, args []any) (any, error) {
+func fnFilter(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -511,7 +494,7 @@ func fnFilter(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnSingle(c *callCtx, args []any) (any, error) {
+func fnSingle(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -543,7 +526,7 @@ func fnSingle(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnReduce(c *callCtx, args []any) (any, error) {
+func fnReduce(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -583,7 +566,7 @@ func fnReduce(c *callCtx, args []any) (any, error) {
 	return acc, nil
 }
 
-func fnSift(c *callCtx, args []any) (any, error) {
+func fnSift(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	f, _ := arg(args, 1).(callable)
 	if !isObject(v) || f == nil {
@@ -606,7 +589,7 @@ func fnSift(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnEach(c *callCtx, args []any) (any, error) {
+func fnEach(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	f, _ := arg(args, 1).(callable)
 	if !isObject(v) || f == nil {
@@ -626,7 +609,7 @@ func fnEach(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnZip(c *callCtx, args []any) (any, error) {
+func fnZip(c callCtx, args []any) (any, error) {
 	var arrays [][]any
 	for _, a := range args {
 		if a == undef {
@@ -658,7 +641,7 @@ func fnZip(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnSort(c *callCtx, args []any) (any, error) {
+func fnSort(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -692,7 +675,7 @@ func fnSort(c *callCtx, args []any) (any, error) {
 	return &seqv{a: out}, nil
 }
 
-func fnEval(c *callCtx, args []any) (any, error) {
+func fnEval(c callCtx, args []any) (any, error) {
 	src, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil

@@ -137,7 +137,7 @@ func regularGrouping(gs []groupSep) int {
 	return f
 }
 
-func fnFormatInteger(c *callCtx, args []any) (any, error) {
+func fnFormatInteger(c callCtx, args []any) (any, error) {
 	f, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil
@@ -399,7 +399,7 @@ var wordValues = func() map[string]float64 {
 	return m
 }()
 
-func fnParseInteger(c *callCtx, args []any) (any, error) {
+func fnParseInteger(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil

@@ -30,7 +30,7 @@ func (d *decimalFormat) isActive(r rune) bool {
 	return d.isFamily(r) || s == d.decimal || s == d.grouping || s == d.digit || s == d.pattern || s == d.exponent
 }
 
-func fnFormatNumber(c *callCtx, args []any) (any, error) {
+func fnFormatNumber(c callCtx, args []any) (any, error) {
 	value, ok := numArg(args, 0)
 	if !ok {
 		return undef, nil

@@ -20,7 +20,7 @@ func utf16Units(s string) []uint16 {
 	return utf16.Encode([]rune(s))
 }
 
-func fnString(c *callCtx, args []any) (any, error) {
+func fnString(c callCtx, args []any) (any, error) {
 	v := arg(args, 0)
 	if v == undef {
 		return undef, nil
@@ -39,7 +39,7 @@ func fnString(c *callCtx, args []any) (any, error) {
 	return stringify(v, pretty)
 }
 
-func fnLength(c *callCtx, args []any) (any, error) {
+func fnLength(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -65,7 +65,7 @@ func jsSliceIndex(f float64, n int) int {
 	return int(f)
 }
 
-func fnSubstring(c *callCtx, args []any) (any, error) {
+func fnSubstring(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -95,7 +95,7 @@ func fnSubstring(c *callCtx, args []any) (any, error) {
 	return string(runes[jsSliceIndex(start, n):]), nil
 }
 
-func fnSubstringBefore(c *callCtx, args []any) (any, error) {
+func fnSubstringBefore(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -110,7 +110,7 @@ func fnSubstringBefore(c *callCtx, args []any) (any, error) {
 	return s, nil
 }
 
-func fnSubstringAfter(c *callCtx, args []any) (any, error) {
+func fnSubstringAfter(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -125,7 +125,7 @@ func fnSubstringAfter(c *callCtx, args []any) (any, error) {
 	return s, nil
 }
 
-func fnLowercase(c *callCtx, args []any) (any, error) {
+func fnLowercase(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -133,7 +133,7 @@ func fnLowercase(c *callCtx, args []any) (any, error) {
 	return strings.ToLower(s), nil
 }
 
-func fnUppercase(c *callCtx, args []any) (any, error) {
+func fnUppercase(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -141,7 +141,7 @@ func fnUppercase(c *callCtx, args []any) (any, error) {
 	return strings.ToUpper(s), nil
 }
 
-func fnTrim(c *callCtx, args []any) (any, error) {
+func fnTrim(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -162,7 +162,7 @@ func fnTrim(c *callCtx, args []any) (any, error) {
 	return b.String(), nil
 }
 
-func fnPad(c *callCtx, args []any) (any, error) {
+func fnPad(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -187,7 +187,7 @@ func fnPad(c *callCtx, args []any) (any, error) {
 	return string(padding) + s, nil
 }
 
-func fnContains(c *callCtx, args []any) (any, error) {
+func fnContains(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -266,7 +266,7 @@ func (c *callCtx) matches(p callable, s string, limit int) ([]matchRec, error) {
 	return out, nil
 }
 
-func fnSplit(c *callCtx, args []any) (any, error) {
+func fnSplit(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -326,7 +326,7 @@ func fnSplit(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnJoin(c *callCtx, args []any) (any, error) {
+func fnJoin(c callCtx, args []any) (any, error) {
 	a, ok := asArray(arg(args, 0))
 	if !ok {
 		return undef, nil
@@ -344,7 +344,7 @@ func fnJoin(c *callCtx, args []any) (any, error) {
 	return strings.Join(parts, sep), nil
 }
 
-func fnMatch(c *callCtx, args []any) (any, error) {
+func fnMatch(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -376,7 +376,7 @@ func fnMatch(c *callCtx, args []any) (any, error) {
 	return res, nil
 }
 
-func fnReplace(c *callCtx, args []any) (any, error) {
+func fnReplace(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -499,7 +499,7 @@ func expandReplacement(r string, m matchRec) string {
 	return b.String()
 }
 
-func fnBase64Encode(c *callCtx, args []any) (any, error) {
+func fnBase64Encode(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -507,7 +507,7 @@ func fnBase64Encode(c *callCtx, args []any) (any, error) {
 	return base64.StdEncoding.EncodeToString([]byte(s)), nil
 }
 
-func fnBase64Decode(c *callCtx, args []any) (any, error) {
+func fnBase64Decode(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -525,7 +525,7 @@ func fnBase64Decode(c *callCtx, args []any) (any, error) {
 const uriUnreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()"
 const uriReserved = ";/?:@&=+$,#"
 
-func encodeURI(c *callCtx, s string, keep string) (any, error) {
+func encodeURI(c callCtx, s string, keep string) (any, error) {
 	if !utf8.ValidString(s) {
 		return nil, &Error{Code: "D3140", Position: -1, Value: s, Message: "Malformed URL passed to $" + c.name + "(): " + strconv.Quote(s)}
 	}
@@ -544,7 +544,7 @@ func encodeURI(c *callCtx, s string, keep string) (any, error) {
 	return b.String(), nil
 }
 
-func fnEncodeURLComponent(c *callCtx, args []any) (any, error) {
+func fnEncodeURLComponent(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -552,7 +552,7 @@ func fnEncodeURLComponent(c *callCtx, args []any) (any, error) {
 	return encodeURI(c, s, "")
 }
 
-func fnEncodeURL(c *callCtx, args []any) (any, error) {
+func fnEncodeURL(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -560,7 +560,7 @@ func fnEncodeURL(c *callCtx, args []any) (any, error) {
 	return encodeURI(c, s, uriReserved)
 }
 
-func decodeURI(c *callCtx, s string, keep string) (any, error) {
+func decodeURI(c callCtx, s string, keep string) (any, error) {
 	bad := func() error {
 		return &Error{Code: "D3140", Position: -1, Value: s, Message: "Malformed URL passed to $" + c.name + "(): " + strconv.Quote(s)}
 	}
@@ -590,7 +590,7 @@ func decodeURI(c *callCtx, s string, keep string) (any, error) {
 	return string(out), nil
 }
 
-func fnDecodeURLComponent(c *callCtx, args []any) (any, error) {
+func fnDecodeURLComponent(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil
@@ -598,7 +598,7 @@ func fnDecodeURLComponent(c *callCtx, args []any) (any, error) {
 	return decodeURI(c, s, "")
 }
 
-func fnDecodeURL(c *callCtx, args []any) (any, error) {
+func fnDecodeURL(c callCtx, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return undef, nil

@@ -341,8 +341,8 @@ func toPublic(v any, ordered, top bool) any {
 	case *Object:
 		if ordered {
 			o := NewObject(len(x.keys))
-			for _, k := range x.keys {
-				it := x.vals[k]
+			for i, k := range x.keys {
+				it := x.vals[i]
 				if it == undef {
 					continue
 				}
@@ -351,8 +351,8 @@ func toPublic(v any, ordered, top bool) any {
 			return o
 		}
 		m := make(map[string]any, len(x.keys))
-		for _, k := range x.keys {
-			it := x.vals[k]
+		for i, k := range x.keys {
+			it := x.vals[i]
 			if it == undef {
 				continue
 			}

@@ -50,21 +50,21 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 	case "<", "<=", ">", ">=":
 		return compare(n, lhs, rhs)
 	case "&":
-		var b strings.Builder
-		for _, v := range [2]any{lhs, rhs} {
-			if v == undef {
-				continue
-			}
-			s, err := toJSString(v)
-			if err != nil {
+		var ls, rs string
+		if lhs != undef {
+			if ls, err = toJSString(lhs); err != nil {
 				return nil, err
 			}
-			if b.Len()+len(s) > maxStringLen {
-				return nil, tooLarge(n.pos)
-			}
-			b.WriteString(s)
 		}
-		return b.String(), nil
+		if rhs != undef {
+			if rs, err = toJSString(rhs); err != nil {
+				return nil, err
+			}
+		}
+		if len(ls)+len(rs) > maxStringLen {
+			return nil, tooLarge(n.pos)
+		}
+		return ls + rs, nil
 	case "in":
 		if lhs == undef || rhs == undef {
 			return false, nil

@@ -81,13 +81,17 @@ func isTupleStream(v any) bool {
 // EvalOptions.OrderedObjects is set; ParseJSON returns *Object so inputs keep
 // their key order.
 type Object struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  []any          // parallel to keys
+	index map[string]int // key positions; built once the object is large
 }
+
+// objectIndexAt is the size from which lookups use a map.
+const objectIndexAt = 12
 
 // NewObject returns an empty Object with room for n keys.
 func NewObject(n int) *Object {
-	return &Object{keys: make([]string, 0, n), vals: make(map[string]any, n)}
+	return &Object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
 }
 
 // Keys returns the keys in order. The caller must not modify the slice.
@@ -96,47 +100,89 @@ func (o *Object) Keys() []string { return o.keys }
 // Len returns the number of keys.
 func (o *Object) Len() int { return len(o.keys) }
 
+func (o *Object) find(k string) int {
+	if o.index != nil {
+		if i, ok := o.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, x := range o.keys {
+		if x == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (o *Object) reindex() {
+	if len(o.keys) < objectIndexAt {
+		o.index = nil
+		return
+	}
+	if o.index == nil {
+		o.index = make(map[string]int, len(o.keys))
+	}
+	clear(o.index)
+	for i, k := range o.keys {
+		o.index[k] = i
+	}
+}
+
 // Get returns the value stored under k.
 func (o *Object) Get(k string) (any, bool) {
-	v, ok := o.vals[k]
-	return v, ok
+	if i := o.find(k); i >= 0 {
+		return o.vals[i], true
+	}
+	return nil, false
 }
 
 // Set stores v under k, keeping k's position if present.
 func (o *Object) Set(k string, v any) {
-	if _, ok := o.vals[k]; !ok {
-		if idx, isIdx := arrayIndexKey(k); isIdx {
-			// integer-like keys sort ahead of others, ascending
-			pos := 0
-			for pos < len(o.keys) {
-				j, ok := arrayIndexKey(o.keys[pos])
-				if !ok || j > idx {
-					break
-				}
-				pos++
+	if i := o.find(k); i >= 0 {
+		o.vals[i] = v
+		return
+	}
+	pos := len(o.keys)
+	if idx, isIdx := arrayIndexKey(k); isIdx {
+		// integer-like keys sort ahead of others, ascending
+		pos = 0
+		for pos < len(o.keys) {
+			j, ok := arrayIndexKey(o.keys[pos])
+			if !ok || j > idx {
+				break
 			}
-			o.keys = append(o.keys, "")
-			copy(o.keys[pos+1:], o.keys[pos:])
-			o.keys[pos] = k
-		} else {
-			o.keys = append(o.keys, k)
+			pos++
 		}
 	}
-	o.vals[k] = v
+	if pos == len(o.keys) {
+		o.keys = append(o.keys, k)
+		o.vals = append(o.vals, v)
+		if o.index != nil {
+			o.index[k] = pos
+		} else if len(o.keys) >= objectIndexAt {
+			o.reindex()
+		}
+		return
+	}
+	o.keys = append(o.keys, "")
+	copy(o.keys[pos+1:], o.keys[pos:])
+	o.keys[pos] = k
+	o.vals = append(o.vals, nil)
+	copy(o.vals[pos+1:], o.vals[pos:])
+	o.vals[pos] = v
+	o.reindex()
 }
 
 // Delete removes k.
 func (o *Object) Delete(k string) {
-	if _, ok := o.vals[k]; !ok {
+	i := o.find(k)
+	if i < 0 {
 		return
 	}
-	delete(o.vals, k)
-	for i, x := range o.keys {
-		if x == k {
-			o.keys = append(o.keys[:i], o.keys[i+1:]...)
-			break
-		}
-	}
+	o.keys = append(o.keys[:i], o.keys[i+1:]...)
+	o.vals = append(o.vals[:i], o.vals[i+1:]...)
+	o.reindex()
 }
 
 // MarshalJSON encodes the object with its keys in order.
@@ -210,7 +256,7 @@ func sortJSKeys(ks []string) {
 func objGet(v any, k string) (any, bool) {
 	switch o := v.(type) {
 	case *Object:
-		x, ok := o.vals[k]
+		x, ok := o.Get(k)
 		return canon(x), ok
 	case map[string]any:
 		x, ok := o[k]
