@@ -54,6 +54,7 @@ type env struct {
 	why     atomic.Int32  // stopReason
 	cur     atomic.Pointer[invocation]
 	timer   *time.Timer // reused per invocation for the timeout
+	flush   *time.Timer // reused per invocation to send the lines of a long one
 	stopOne sync.Once
 	memBuf  []byte       // reused to read /proc/PID/status; used by one goroutine at a time
 	initMem atomic.Int32 // memory read when the runtime reported an init error
@@ -80,7 +81,12 @@ type outcome struct {
 	errType string
 }
 
+// isDead reports whether e can no longer run invocations: its process exited, or it was
+// killed or stopped.
 func (e *env) isDead() bool {
+	if e.why.Load() != int32(stopNone) {
+		return true
+	}
 	select {
 	case <-e.exited:
 		return true
@@ -125,8 +131,10 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 		exited: make(chan struct{}),
 		done:   make(chan struct{}),
 		timer:  time.NewTimer(time.Hour),
+		flush:  time.NewTimer(time.Hour),
 	}
 	e.timer.Stop()
+	e.flush.Stop()
 	if argv == nil { // provided.* without a bootstrap
 		msg := fmt.Sprintf("Couldn't find valid bootstrap(s): [%s %s]",
 			filepath.Join(spec.CodeDir, "bootstrap"), filepath.Join(opt, "bootstrap"))
@@ -236,7 +244,7 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 	e.kill()
 	e.logs.finish(50 * time.Millisecond)
 	res := &Result{Payload: payload, FunctionError: "Unhandled", Cold: true, InitDuration: initDur}
-	m.writeInvocationLogs(e, inv, res, e.logs.take(), nil, status, errType, 0)
+	m.writeInvocationLogs(e, inv, res, nil, e.logs.take(), nil, status, errType, m.clk.Now())
 	e.stop(stopCrashed)
 	return nil, res, nil
 }
@@ -268,22 +276,42 @@ func (e *env) invoke(ctx context.Context, inv *invocation, cold bool) (res *Resu
 	e.reqCh <- inv
 	e.timer.Reset(inv.timeout)
 
-	var out outcome
-	got := false
-	status, errType := "", ""
-	select {
-	case out = <-e.resCh:
-		got = true
-	case <-e.exited:
+	var (
+		out             outcome
+		got             bool
+		status, errType string
+		il              invLog
+		flushC          <-chan time.Time
+	)
+	if m.cfg.Logs != nil {
+		// Lines of a long invocation reach the log while it runs, as in Lambda.
+		e.flush.Reset(logFlushEvery)
+		flushC = e.flush.C
+	}
+wait:
+	for {
 		select {
 		case out = <-e.resCh:
 			got = true
-		default:
+		case <-e.exited:
+			select {
+			case out = <-e.resCh:
+				got = true
+			default:
+			}
+		case <-e.timer.C:
+		case <-ctx.Done():
+		case <-e.done:
+		case <-flushC:
+			e.logs.sync(false)
+			m.flushLive(e, inv, &il, pre, startAt)
+			pre = nil
+			e.flush.Reset(logFlushEvery)
+			continue wait
 		}
-	case <-e.timer.C:
-	case <-ctx.Done():
-	case <-e.done:
+		break
 	}
+	e.flush.Stop()
 	e.timer.Stop()
 	res.Duration = time.Since(begin)
 	if !got && !e.cur.CompareAndSwap(inv, nil) {
@@ -305,9 +333,9 @@ func (e *env) invoke(ctx context.Context, inv *invocation, cold bool) (res *Resu
 		e.kill()
 		return nil, false, ErrClosed
 	case ctx.Err() != nil:
-		e.stop(stopCrashed)
+		e.kill()
 		e.logs.finish(50 * time.Millisecond)
-		m.writeInvocationLogs(e, inv, res, pre, e.logs.take(), "", "", startAt.UnixNano())
+		m.writeInvocationLogs(e, inv, res, &il, pre, e.logs.take(), "", "", startAt)
 		return nil, false, ctx.Err()
 	case e.isDead():
 		if !inv.taken.Load() {
@@ -333,7 +361,7 @@ func (e *env) invoke(ctx context.Context, inv *invocation, cold bool) (res *Resu
 	if status == "" {
 		e.logs.sync(true)
 	}
-	m.writeInvocationLogs(e, inv, res, pre, e.logs.take(), status, errType, startAt.UnixNano())
+	m.writeInvocationLogs(e, inv, res, &il, pre, e.logs.take(), status, errType, startAt)
 	return res, false, nil
 }
 

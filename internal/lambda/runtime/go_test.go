@@ -352,3 +352,40 @@ func TestUnavailableAndInvalidEntrypoint(t *testing.T) {
 		t.Errorf("no bootstrap doc = %+v; want Runtime.InvalidEntrypoint %q...", d, want)
 	}
 }
+
+func TestLongInvocationLogsWhileRunning(t *testing.T) {
+	logs := &sink{}
+	m := newManager(t, runtime.Config{Logs: logs})
+	spec := goSpec("longlog")
+	done := make(chan *runtime.Result, 1)
+	go func() {
+		res, _ := m.Invoke(context.Background(), spec, &runtime.Request{RequestID: "long-1", WantLogTail: true,
+			Payload: []byte(`{"op":"print","lines":["early"],"ms":1800}`)})
+		done <- res
+	}()
+	deadline := time.Now().Add(1700 * time.Millisecond)
+	for {
+		_, msgs := logs.lines("/aws/lambda/longlog")
+		if strings.Join(msgs, "|") == "START RequestId: long-1 Version: $LATEST|early" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lines of the running invocation not sent: %q", msgs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	res := <-done
+	if res == nil {
+		t.Fatal("invoke failed")
+	}
+	tail := string(res.LogTail)
+	if strings.Count(tail, "START RequestId: long-1") != 1 || !strings.Contains(tail, "early\nno newline at end\nEND RequestId: long-1\nREPORT") {
+		t.Errorf("log tail:\n%s", tail)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = m.Close(ctx)
+	if _, msgs := logs.lines("/aws/lambda/longlog"); len(msgs) != 5 {
+		t.Errorf("sink = %q; want START, early, no newline at end, END, REPORT", msgs)
+	}
+}

@@ -241,27 +241,61 @@ func (m *Manager) flushLogs() {
 	}
 }
 
-// writeInvocationLogs frames lines (after pre) with START/END/REPORT as Lambda does, fills
-// res.LogTail when asked, and queues the batch. status is "", "error" or "timeout".
-func (m *Manager) writeInvocationLogs(e *env, inv *invocation, res *Result, pre, lines []LogEvent, status, errType string, startNano int64) {
+// logFlushEvery is how often the lines of a running invocation are sent.
+const logFlushEvery = time.Second
+
+// invLog tracks what a long invocation already sent.
+type invLog struct {
+	startSent bool
+	sent      []LogEvent // kept for the log tail
+}
+
+// flushLive sends pre, START (once) and the lines collected so far.
+func (m *Manager) flushLive(e *env, inv *invocation, il *invLog, pre []LogEvent, start time.Time) {
+	lines := e.logs.take()
+	if il.startSent && len(lines) == 0 {
+		return
+	}
+	events := make([]LogEvent, 0, len(pre)+len(lines)+1)
+	events = append(events, pre...)
+	if !il.startSent {
+		events = append(events, startEvent(e.spec, inv, start))
+		il.startSent = true
+	}
+	events = append(events, lines...)
+	if inv.wantTail {
+		il.sent = append(il.sent, events...)
+	}
+	m.sendLogs(e, events)
+}
+
+func startEvent(s *Spec, inv *invocation, at time.Time) LogEvent {
+	return LogEvent{Time: at, Message: "START RequestId: " + inv.id + " Version: " + version(s)}
+}
+
+// writeInvocationLogs frames lines (after pre) with START/END/REPORT as Lambda does,
+// fills res.LogTail when asked, and queues the batch. status is "", "error" or
+// "timeout". il (may be nil) says what a long invocation already sent.
+func (m *Manager) writeInvocationLogs(e *env, inv *invocation, res *Result, il *invLog, pre, lines []LogEvent, status, errType string, start time.Time) {
 	if m.cfg.Logs == nil && !inv.wantTail {
 		return
 	}
-	now := m.clk.Now()
-	start := now
-	if startNano != 0 {
-		start = time.Unix(0, startNano)
+	if il == nil {
+		il = &invLog{}
 	}
+	now := m.clk.Now()
 	mem := e.maxMemoryMB()
 	events := make([]LogEvent, 0, len(pre)+len(lines)+3)
 	events = append(events, pre...) // init output and lines written between invocations
-	events = append(events, LogEvent{Time: start, Message: "START RequestId: " + inv.id + " Version: " + version(e.spec)})
+	if !il.startSent {
+		events = append(events, startEvent(e.spec, inv, start))
+	}
 	events = append(events, lines...)
 	events = append(events,
 		LogEvent{Time: now, Message: "END RequestId: " + inv.id},
 		LogEvent{Time: now, Message: reportLine(inv.id, res.Duration, res.InitDuration, inv.memoryMB, mem, status, errType)})
 	if inv.wantTail {
-		res.LogTail = logTail(events)
+		res.LogTail = logTail(append(il.sent, events...))
 	}
 	m.sendLogs(e, events)
 }
@@ -275,7 +309,7 @@ func (m *Manager) platformFailure(spec *Spec, stream string, inv *invocation, er
 	}
 	now := m.clk.Now()
 	events := []LogEvent{
-		{Time: now, Message: "START RequestId: " + inv.id + " Version: " + version(spec)},
+		startEvent(spec, inv, now),
 		{Time: now, Message: full + "\n" + errType},
 		{Time: now, Message: "END RequestId: " + inv.id},
 		{Time: now, Message: reportLine(inv.id, 0, 0, inv.memoryMB, 0, "error", errType)},

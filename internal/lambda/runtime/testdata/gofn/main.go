@@ -42,6 +42,7 @@ func handle(ctx context.Context, ev event) (any, error) {
 			fmt.Println(l)
 		}
 		fmt.Fprint(os.Stderr, "no newline at end")
+		time.Sleep(time.Duration(ev.MS) * time.Millisecond)
 		return "printed", nil
 	case "big":
 		return strings.Repeat("x", ev.Size), nil
