@@ -216,6 +216,28 @@ func (s *Service) Role(ctx context.Context, roleARN string) (id string, maxSessi
 	return id, maxSession, ok
 }
 
+// RoleUsed records that the role roleARN names was just assumed from region,
+// for GetRole's RoleLastUsed. Unknown roles are ignored.
+func (s *Service) RoleUsed(ctx context.Context, roleARN, region string) {
+	acct, _, name, ok := parseRoleARN(roleARN)
+	if !ok {
+		return
+	}
+	now := s.now()
+	err := s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(rolesBucket(acct))
+		var r roleRec
+		if !getJSON(b, strings.ToLower(name), &r) || r.Arn != roleARN {
+			return nil
+		}
+		r.LastUsed, r.LastRegion = now, region
+		return putJSON(b, strings.ToLower(r.Name), &r)
+	})
+	if err != nil {
+		s.log.Warn("record role use", "role", roleARN, "err", err)
+	}
+}
+
 // AccessKeyOwner reports the ARN and unique id (AIDA…) of the IAM user that
 // owns the access key id key; ok is false for keys IAM did not issue.
 func (s *Service) AccessKeyOwner(ctx context.Context, key string) (arn, userID string, ok bool) {
@@ -248,6 +270,8 @@ type roleRec struct {
 	Inline      map[string]string `json:"inline,omitempty"`   // policy name → document
 	Attached    []string          `json:"attached,omitempty"` // managed policy ARNs, in attach order
 	Boundary    string            `json:"boundary,omitempty"` // permissions boundary policy ARN
+	LastUsed    time.Time         `json:"lastUsed,omitzero"`
+	LastRegion  string            `json:"lastRegion,omitempty"`
 }
 
 type policyRec struct {

@@ -180,6 +180,18 @@ func TestRoleLifecycle(t *testing.T) {
 		t.Errorf("Role(%s) = %s %d %v", r.Arn, id, max, ok)
 	}
 
+	f.clk.Advance(time.Hour)
+	f.svc.RoleUsed(f.ctx, r.Arn, "eu-west-1")
+	var used struct {
+		Role struct {
+			RoleLastUsed struct{ LastUsedDate, Region string }
+		}
+	}
+	f.must(&used, "GetRole", "RoleName", "Fn-Role")
+	if used.Role.RoleLastUsed.LastUsedDate != "2026-11-21T09:00:00Z" || used.Role.RoleLastUsed.Region != "eu-west-1" {
+		t.Errorf("RoleLastUsed = %+v", used.Role.RoleLastUsed)
+	}
+
 	f.must(nil, "DeleteRole", "RoleName", "Fn-Role")
 	f.fail("NoSuchEntity", "The role with name Fn-Role cannot be found.", "DeleteRole", "RoleName", "Fn-Role")
 	if f.svc.RoleExists(f.ctx, "123456789012", r.Arn) {

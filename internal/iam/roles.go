@@ -30,6 +30,9 @@ func roleXML(r *roleRec, full bool) xmlRole {
 		x.PermissionsBoundary = boundaryXML(r.Boundary)
 		x.Tags = r.Tags
 		x.RoleLastUsed = &xmlLastUsed{}
+		if !r.LastUsed.IsZero() {
+			x.RoleLastUsed = &xmlLastUsed{LastUsedDate: isoTime(r.LastUsed), Region: r.LastRegion}
+		}
 	}
 	return x
 }

@@ -93,13 +93,16 @@ func (s *Service) readRoleRequest(ctx context.Context, c *checker, form url.Valu
 }
 
 // assumed issues credentials for a role session and renders AssumedRoleUser.
-func (s *Service) assumed(rr roleRequest) (xmlCredentials, xmlAssumedRoleUser, error) {
+func (s *Service) assumed(ctx context.Context, rr roleRequest) (xmlCredentials, xmlAssumedRoleUser, error) {
 	user := xmlAssumedRoleUser{
 		AssumedRoleID: rr.role.id + ":" + rr.session,
 		Arn:           "arn:" + rr.role.partition + ":sts::" + rr.role.account + ":assumed-role/" + rr.role.name + "/" + rr.session,
 	}
 	creds, err := s.issue(session{Account: rr.role.account, Arn: user.Arn, UserID: user.AssumedRoleID, Role: true},
 		time.Duration(rr.duration)*time.Second)
+	if err == nil && s.dir != nil && rr.role.maxSession > 0 {
+		s.dir.RoleUsed(ctx, rr.role.arn, edge.MetaFrom(ctx).Region)
+	}
 	return creds, user, err
 }
 
@@ -118,7 +121,7 @@ func (s *Service) assumeRole(ctx context.Context, form url.Values) (any, error) 
 	if caller.sess != nil && caller.sess.Role && has(form, "DurationSeconds") && rr.duration > roleChainingMax {
 		return nil, validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	creds, user, err := s.assumed(rr)
+	creds, user, err := s.assumed(ctx, rr)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +144,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, form url.Values
 	if !ok {
 		return nil, edge.Errorf("InvalidIdentityToken", "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.")
 	}
-	creds, user, err := s.assumed(rr)
+	creds, user, err := s.assumed(ctx, rr)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +283,7 @@ func (s *Service) RoleCredentials(ctx context.Context, roleARN, sessionName stri
 		return Credentials{}, err
 	}
 	secs := int(min(max(d, minSession*time.Second), maxRoleSession*time.Second) / time.Second)
-	creds, _, err := s.assumed(roleRequest{role: r, session: sessionName, duration: secs})
+	creds, _, err := s.assumed(ctx, roleRequest{role: r, session: sessionName, duration: secs})
 	if err != nil {
 		return Credentials{}, err
 	}

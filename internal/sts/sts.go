@@ -31,6 +31,8 @@ type Directory interface {
 	// AccessKeyOwner reports the ARN and unique id of the IAM user owning an
 	// access key; ok is false for keys IAM did not issue.
 	AccessKeyOwner(ctx context.Context, key string) (arn, userID string, ok bool)
+	// RoleUsed records that a role was assumed from region (RoleLastUsed).
+	RoleUsed(ctx context.Context, roleARN, region string)
 }
 
 // Config configures the STS service.

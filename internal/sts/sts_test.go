@@ -31,6 +31,8 @@ func (d directory) Role(_ context.Context, arn string) (string, int, bool) {
 	return "AROAKNOWNKNOWNKNOWN00", max, ok
 }
 
+func (d directory) RoleUsed(context.Context, string, string) {}
+
 func (d directory) AccessKeyOwner(_ context.Context, key string) (string, string, bool) {
 	arn, ok := d.users[key]
 	return arn, "AIDAUSERUSERUSERUSER0", ok

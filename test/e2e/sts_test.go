@@ -113,6 +113,10 @@ func TestSTSSDK(t *testing.T) {
 	if d := time.Until(*out.Credentials.Expiration); d < 14*time.Minute || d > 16*time.Minute {
 		t.Errorf("Expiration in %v; want 15 minutes", d)
 	}
+	gr, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("app")})
+	if err != nil || gr.Role.RoleLastUsed == nil || gr.Role.RoleLastUsed.LastUsedDate == nil || aws.ToString(gr.Role.RoleLastUsed.Region) != "us-east-1" {
+		t.Errorf("GetRole after AssumeRole: RoleLastUsed = %+v, %v", gr.Role.RoleLastUsed, err)
+	}
 
 	// The SDK's own assume-role credential provider works against tenkai.
 	assumed := cfg.Copy()
