@@ -1,11 +1,14 @@
 package lambda
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"tenkai/internal/lambda/runtime"
 )
 
 func TestHotReload(t *testing.T) {
@@ -110,5 +113,51 @@ func TestToolingReads(t *testing.T) {
 		if r.Status != tc.status || (tc.want != "" && strings.TrimSpace(string(r.Body)) != tc.want) {
 			t.Errorf("GET %s = %d %s; want %d %s", tc.path, r.Status, r.Body, tc.status, tc.want)
 		}
+	}
+}
+
+func TestAsyncThrottledUntilEventAgeExceeded(t *testing.T) {
+	h := newHarness(t)
+	h.exec.called = make(chan fakeCall, 64)
+	h.create("busy", nil)
+	h.create("sink", nil)
+	h.exec.respond = func(spec *runtime.Spec, req *runtime.Request) (*runtime.Result, error) {
+		if spec.FunctionName == "busy" {
+			return nil, &runtime.ThrottleError{Reason: "ConcurrentInvocationLimitExceeded"}
+		}
+		return &runtime.Result{Payload: []byte(`null`)}, nil
+	}
+	h.must(200, h.do("PUT", "/2019-09-25/functions/busy/event-invoke-config", map[string]any{
+		"MaximumEventAgeInSeconds": 60,
+		"DestinationConfig":        map[string]any{"OnFailure": map[string]string{"Destination": "arn:aws:lambda:us-east-1:000000000000:function:sink"}},
+	}))
+	h.must(202, h.do("POST", "/2015-03-31/functions/busy/invocations", `{}`, "X-Amz-Invocation-Type", "Event"))
+	attempts := 0
+	for {
+		c := waitCall(t, h.exec.called)
+		if c.Spec.FunctionName == "sink" {
+			var rec struct {
+				RequestContext struct {
+					Condition              string `json:"condition"`
+					ApproximateInvokeCount int    `json:"approximateInvokeCount"`
+				} `json:"requestContext"`
+			}
+			json.Unmarshal(c.Req.Payload, &rec)
+			if rec.RequestContext.Condition != "EventAgeExceeded" || rec.RequestContext.ApproximateInvokeCount != 0 {
+				t.Errorf("record = %s", c.Req.Payload)
+			}
+			break
+		}
+		attempts++
+		if attempts > 20 {
+			t.Fatal("throttled event never expired")
+		}
+		waitTimer(t, h.clk)
+		h.clk.Advance(throttleDelay(attempts))
+	}
+	// Throttles back off 2 s, 4 s, 8 s, 16 s: the fifth try (at 30 s) would
+	// wait past the 60 s age limit, so the event expires then.
+	if attempts != 5 {
+		t.Errorf("throttled %d times before expiring; want 5", attempts)
 	}
 }
