@@ -200,3 +200,24 @@ func TestNodeESMAndLayers(t *testing.T) {
 		t.Errorf(".cjs handler = %s %s\n%s", res.Payload, res.FunctionError, res.LogTail)
 	}
 }
+
+func TestNodeChattyOutput(t *testing.T) {
+	logs := &sink{}
+	m := newManager(t, runtime.Config{Logs: logs})
+	spec := nodeSpec(t, "chatty", "index.handler", map[string]string{"index.js": `
+exports.handler = async () => {
+  process.stdout.write("raw stdout\n");
+  for (let i = 0; i < 20000; i++) console.log("line " + i + " " + "x".repeat(100));
+  return "done";
+};`})
+	if res := invoke(t, m, spec, `{}`); string(res.Payload) != `"done"` {
+		t.Fatalf("chatty = %s %s", res.Payload, res.FunctionError)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = m.Close(ctx)
+	_, msgs := logs.lines("/aws/lambda/chatty")
+	if len(msgs) != 20000+4 || !strings.HasSuffix(msgs[len(msgs)-3], "INFO\tline 19999 "+strings.Repeat("x", 100)) {
+		t.Errorf("got %d lines; want 20004 ending with line 19999", len(msgs))
+	}
+}

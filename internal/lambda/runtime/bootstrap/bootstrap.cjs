@@ -47,7 +47,23 @@ function post(p, body, errorType) {
 // become CR so it stays one log event.
 function writeLine(level, args) {
   const msg = util.format.apply(util, args).replace(/\n/g, '\r');
-  fs.writeSync(1, `${new Date().toISOString()}\t${currentId}\t${level}\t${msg}\n`);
+  writeOut(`${new Date().toISOString()}\t${currentId}\t${level}\t${msg}\n`);
+}
+
+// writeOut writes synchronously; it waits out EAGAIN, which a non-blocking stdout (set by
+// Node once process.stdout is used) gives when the pipe is full.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function writeOut(s) {
+  const buf = Buffer.from(s, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(1, buf, off);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }
 console.log = (...a) => writeLine('INFO', a);
 console.info = (...a) => writeLine('INFO', a);
