@@ -689,6 +689,9 @@ func (ev *evaluator) groupBy(g *groupSpec, input any, env *frame) (any, error) {
 	reduce := isTupleStream(input)
 	items, ok := asArray(input)
 	if !ok {
+		if len(g.pairs) <= 8 {
+			return ev.objectOne(g, input, env)
+		}
 		items = []any{input}
 	}
 	if len(items) == 0 {
@@ -845,4 +848,46 @@ func asTuple(v any) tuple {
 		return t
 	}
 	return tuple{"@": v}
+}
+
+// objectOne is groupBy for a single context item: no grouping can occur,
+// so keys are evaluated in order, then values, without the group tables.
+func (ev *evaluator) objectOne(g *groupSpec, input any, env *frame) (any, error) {
+	var keys [8]string
+	var have [8]bool
+	n := 0
+	for pi, pair := range g.pairs {
+		k, err := ev.eval(pair[0], input, env)
+		if err != nil {
+			return nil, err
+		}
+		if k == undef {
+			continue
+		}
+		ks, ok := k.(string)
+		if !ok {
+			return nil, &Error{Code: "T1003", Position: g.pos, Value: k, Message: formatMessage("T1003", "", k, nil)}
+		}
+		for j := 0; j < pi; j++ {
+			if have[j] && keys[j] == ks {
+				return nil, &Error{Code: "D1009", Position: g.pos, Value: ks, Message: formatMessage("D1009", "", ks, nil)}
+			}
+		}
+		keys[pi], have[pi] = ks, true
+		n++
+	}
+	res := NewObject(n)
+	for pi, pair := range g.pairs {
+		if !have[pi] {
+			continue
+		}
+		v, err := ev.eval(pair[1], input, env)
+		if err != nil {
+			return nil, err
+		}
+		if v != undef {
+			res.Set(keys[pi], v)
+		}
+	}
+	return res, nil
 }

@@ -68,6 +68,9 @@ func FuzzCompile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
 		e, err := jsonata.Compile(expr)
+		if code(err) == jsonata.CodeInternal {
+			t.Fatalf("Compile(%q): %v", expr, err)
+		}
 		if err == nil && e == nil {
 			t.Fatalf("Compile(%q) returned nil, nil", expr)
 		}
@@ -94,6 +97,9 @@ func FuzzEval(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		_, _ = e.Eval(ctx, input, &jsonata.EvalOptions{MaxDepth: 300, TimeLimit: 200 * time.Millisecond})
+		_, err = e.Eval(ctx, input, &jsonata.EvalOptions{MaxDepth: 300, TimeLimit: 200 * time.Millisecond})
+		if code(err) == jsonata.CodeInternal {
+			t.Fatalf("Eval(%q): %v", expr, err)
+		}
 	})
 }

@@ -3,6 +3,7 @@ package jsonata
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"sync"
@@ -52,8 +53,17 @@ type EvalOptions struct {
 	OrderedObjects bool
 }
 
+// CodeInternal is the Error code for a defect in the evaluator itself,
+// reported instead of panicking.
+const CodeInternal = "U1000"
+
 // Compile parses an expression. Syntax errors are *Error with an S0xxx code.
-func Compile(expr string) (*Expr, error) {
+func Compile(expr string) (_ *Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{Code: CodeInternal, Position: -1, Message: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
 	root, err := parse(expr)
 	if err != nil {
 		return nil, err
@@ -104,7 +114,13 @@ func (e *Expr) RegisterFunction(name string, fn Function) error {
 // []any, float64, string, bool, nil; other numeric types, json.Number and
 // *Object are accepted). The result is Go JSON data, or Undefined when the
 // expression yields nothing. Errors are *Error. opts may be nil.
-func (e *Expr) Eval(ctx context.Context, input any, opts *EvalOptions) (any, error) {
+func (e *Expr) Eval(ctx context.Context, input any, opts *EvalOptions) (result any, err error) {
+	defer func() {
+		// a defect in the evaluator must not take the caller down
+		if r := recover(); r != nil {
+			result, err = nil, &Error{Code: CodeInternal, Position: -1, Message: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
 	if opts == nil {
 		opts = &EvalOptions{}
 	}
