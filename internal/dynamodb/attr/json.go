@@ -164,6 +164,15 @@ func (it *Item) UnmarshalJSON(data []byte) error {
 // DecodeItem decodes and validates a wire-format item (a JSON object of
 // attribute values).
 func DecodeItem(data []byte) (Item, error) {
+	if it, ok := fastDecodeItem(data); ok {
+		return it, nil
+	}
+	return decodeItemSlow(data)
+}
+
+// decodeItemSlow is DecodeItem through encoding/json, which also words
+// every error as DynamoDB does.
+func decodeItemSlow(data []byte) (Item, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, structureError(data, "map")
@@ -186,7 +195,12 @@ func DecodeItem(data []byte) (Item, error) {
 const MaxDepth = 32
 
 // Decode decodes and validates one wire-format attribute value.
-func Decode(data []byte) (Value, error) { return decode(data, 0) }
+func Decode(data []byte) (Value, error) {
+	if v, ok := fastDecodeValue(data); ok {
+		return v, nil
+	}
+	return decode(data, 0)
+}
 
 func decode(data []byte, depth int) (Value, error) {
 	var raw map[string]json.RawMessage
