@@ -56,6 +56,9 @@ func (m *Manager) environ(spec *Spec, l *launcher, opt, tmp, api, stream string)
 		"PATH":                            strings.Join(path, ":"),
 		"LD_LIBRARY_PATH":                 strings.Join(ld, ":"),
 		"TMPDIR":                          tmp,
+		// Lambda has no shared AWS config files; keep the host's ~/.aws out of SDKs.
+		"AWS_CONFIG_FILE":             filepath.Join(filepath.Dir(tmp), "aws-config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(filepath.Dir(tmp), "aws-credentials"),
 	}
 	if m.cfg.Endpoint != nil {
 		if ep := m.cfg.Endpoint(); ep != "" {
