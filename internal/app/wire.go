@@ -20,7 +20,7 @@ func (a *App) wire() error {
 	identity := iam.New(iam.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(identity)
 	a.register(sts.New(sts.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Directory: identity}))
-	a.logs = logs.New(logs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
+	a.logs = logs.New(logs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: lambdaFunctions{a}})
 	a.register(a.logs)
 	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir})
 	a.register(a.s3)

@@ -205,7 +205,7 @@ func (s *Service) groupOut(tx store.Tx, account, region, name string, g *groupMe
 		return true
 	})
 	return logGroupOut{
-		MetricFilterCount: countMetricFilters(tx.Bucket(metricFiltersBucket(account, region)), name),
+		MetricFilterCount: countGroupEntries(tx.Bucket(metricFiltersBucket(account, region)), name),
 		LogGroupName:      name, CreationTime: g.Created, RetentionInDays: g.Retention,
 		Arn: groupARN(account, region, name), StoredBytes: stored, KmsKeyID: g.KmsKeyID,
 		LogGroupClass: g.Class, LogGroupArn: groupARNBare(account, region, name),
@@ -237,6 +237,9 @@ func (s *Service) deleteLogGroup(ctx context.Context, in *groupNameInput) (*empt
 			return err
 		}
 		if err := deleteGroupMetricFilters(tx, m.Account, m.Region, in.LogGroupName); err != nil {
+			return err
+		}
+		if err := deleteGroupSubscriptions(tx, m.Account, m.Region, in.LogGroupName); err != nil {
 			return err
 		}
 		return tx.DeleteBucket(eventsBucket(m.Account, m.Region, in.LogGroupName))

@@ -99,7 +99,7 @@ func (s *Service) putMetricFilter(ctx context.Context, in *putMetricFilterInput)
 		}
 		b := tx.Bucket(metricFiltersBucket(m.Account, m.Region))
 		key := metricFilterKey(in.LogGroupName, in.FilterName)
-		if b.Get(key) == nil && countMetricFilters(b, in.LogGroupName) >= maxMetricFilters {
+		if b.Get(key) == nil && countGroupEntries(b, in.LogGroupName) >= maxMetricFilters {
 			return edge.Errorf("LimitExceededException", "Resource limit exceeded.")
 		}
 		v, err := json.Marshal(mf)
@@ -110,7 +110,8 @@ func (s *Service) putMetricFilter(ctx context.Context, in *putMetricFilterInput)
 	})
 }
 
-func countMetricFilters(b store.Bucket, group string) int {
+// countGroupEntries counts the keys of one group in a GROUP \x00 NAME keyed bucket.
+func countGroupEntries(b store.Bucket, group string) int {
 	n := 0
 	prefix := []byte(group + "\x00")
 	b.Scan(prefix, store.PrefixEnd(prefix), false, func(_, _ []byte) bool { n++; return true })

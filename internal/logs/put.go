@@ -152,6 +152,7 @@ func (s *Service) putLogEvents(ctx context.Context, in *putLogEventsInput) (*put
 	now := s.nowMillis()
 	out := &putLogEventsOutput{}
 	var seq uint64
+	var d delivery
 	err := s.st.Update(func(tx store.Tx) error {
 		gv := tx.Bucket(groupsBucket(m.Account, m.Region)).Get([]byte(in.LogGroupName))
 		if gv == nil {
@@ -172,10 +173,17 @@ func (s *Service) putLogEvents(ctx context.Context, in *putLogEventsInput) (*put
 			return err
 		}
 		seq = sm.Seq
+		if subs := groupSubscriptions(tx, m.Account, m.Region, in.LogGroupName); len(subs) > 0 && hi > lo {
+			d = delivery{account: m.Account, region: m.Region, group: in.LogGroupName, stream: in.LogStreamName,
+				sid: sm.ID, firstSeq: sm.Seq - uint64(hi-lo) + 1, events: events[lo:hi], subs: subs}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if d.subs != nil {
+		s.deliver(d)
 	}
 	out.NextSequenceToken = sequenceToken(seq)
 	return out, nil
@@ -275,6 +283,7 @@ func (s *Service) Append(ctx context.Context, account, region, group, stream str
 	}
 	sort.SliceStable(raw, func(i, j int) bool { return raw[i].ts < raw[j].ts })
 	now := s.nowMillis()
+	var d delivery
 	err := s.st.Update(func(tx store.Tx) error {
 		var sm streamMeta
 		if v := tx.Bucket(streamsBucket(account, region, group)).Get([]byte(stream)); v != nil {
@@ -296,10 +305,20 @@ func (s *Service) Append(ctx context.Context, account, region, group, stream str
 				return err
 			}
 		}
-		return appendEvents(tx, account, region, group, stream, &sm, raw, now)
+		if err := appendEvents(tx, account, region, group, stream, &sm, raw, now); err != nil {
+			return err
+		}
+		if subs := groupSubscriptions(tx, account, region, group); len(subs) > 0 && len(raw) > 0 {
+			d = delivery{account: account, region: region, group: group, stream: stream,
+				sid: sm.ID, firstSeq: sm.Seq - uint64(len(raw)) + 1, events: raw, subs: subs}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("append to log stream %s/%s: %w", group, stream, err)
+	}
+	if d.subs != nil {
+		s.deliver(d)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@ type Config struct {
 	Store  store.Store  // nil means a fresh in-memory store
 	Clock  clock.Clock  // nil means the wall clock
 	Logger *slog.Logger // nil means slog.Default()
+	// Functions delivers subscription filter events to Lambda; nil leaves
+	// subscriptions undelivered.
+	Functions FunctionInvoker
 	// SweepEvery is how often events past their group's retention are
 	// deleted from the store; 0 means 10 minutes. Reads hide them at once.
 	SweepEvery time.Duration
@@ -31,6 +34,10 @@ type Service struct {
 	log   *slog.Logger
 	sweep time.Duration
 	ops   map[string]edge.JSONHandler
+	fn    FunctionInvoker // may be nil
+
+	patterns sync.Map      // filter pattern source → *filter.Pattern, for subscriptions
+	slots    chan struct{} // one token per subscription delivery under way
 
 	mu     sync.Mutex // guards cancel
 	cancel context.CancelFunc
@@ -51,7 +58,8 @@ func New(cfg Config) *Service {
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = 10 * time.Minute
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, sweep: cfg.SweepEvery}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, sweep: cfg.SweepEvery, fn: cfg.Functions,
+		slots: make(chan struct{}, maxDeliveries)}
 	s.ops = map[string]edge.JSONHandler{
 		"CreateLogGroup":                edge.JSON(s.createLogGroup),
 		"DescribeLogGroups":             edge.JSON(s.describeLogGroups),
@@ -69,6 +77,9 @@ func New(cfg Config) *Service {
 		"DescribeMetricFilters":         edge.JSON(s.describeMetricFilters),
 		"DeleteMetricFilter":            edge.JSON(s.deleteMetricFilter),
 		"TestMetricFilter":              edge.JSON(s.testMetricFilter),
+		"PutSubscriptionFilter":         edge.JSON(s.putSubscriptionFilter),
+		"DescribeSubscriptionFilters":   edge.JSON(s.describeSubscriptionFilters),
+		"DeleteSubscriptionFilter":      edge.JSON(s.deleteSubscriptionFilter),
 		"TagResource":                   edge.JSON(s.tagResource),
 		"UntagResource":                 edge.JSON(s.untagResource),
 		"ListTagsForResource":           edge.JSON(s.listTagsForResource),
@@ -104,22 +115,35 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the sweeper.
+// Close stops the sweeper and waits for subscription deliveries under way.
 func (s *Service) Close(ctx context.Context) error {
 	s.mu.Lock()
 	cancel, done := s.cancel, s.done
 	s.cancel, s.done = nil, nil
 	s.mu.Unlock()
-	if cancel == nil {
-		return nil
+	if cancel != nil {
+		cancel()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	// Holding every slot means no delivery is under way.
+	for i := 0; i < cap(s.slots); i++ {
+		select {
+		case s.slots <- struct{}{}:
+		case <-ctx.Done():
+			for ; i > 0; i-- {
+				<-s.slots
+			}
+			return ctx.Err()
+		}
 	}
+	for i := 0; i < cap(s.slots); i++ {
+		<-s.slots
+	}
+	return nil
 }
 
 func (s *Service) sweeper(ctx context.Context, done chan struct{}) {
