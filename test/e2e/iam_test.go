@@ -396,3 +396,67 @@ func TestIAMInstanceProfilesAndBoundariesCLI(t *testing.T) {
 		t.Errorf("get-role PermissionsBoundary = %+v", role.Role.PermissionsBoundary)
 	}
 }
+
+func TestIAMGroupsProvidersAliasesSDK(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	c := iam.NewFromConfig(s.SDK())
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("devs")}))
+	must(c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ann")}))
+	must(c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("devs"), UserName: aws.String("ann")}))
+	must(c.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("devs"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")}))
+	g, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("devs")})
+	if err != nil || len(g.Users) != 1 || *g.Users[0].UserName != "ann" || *g.Group.Arn != "arn:aws:iam::000000000000:group/devs" {
+		t.Errorf("GetGroup = %+v, %v", g, err)
+	}
+	ents, err := c.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+	if err != nil || len(ents.PolicyGroups) != 1 || len(ents.PolicyUsers) != 0 {
+		t.Errorf("ListEntitiesForPolicy = %+v, %v", ents, err)
+	}
+	_, err = c.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String("devs")})
+	var conflict *iamtypes.DeleteConflictException
+	if !errors.As(err, &conflict) {
+		t.Errorf("DeleteGroup with members = %v; want DeleteConflictException", err)
+	}
+
+	p, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String("https://token.actions.githubusercontent.com"), ClientIDList: []string{"sts.amazonaws.com"},
+		ThumbprintList: []string{strings.Repeat("f", 40)},
+	})
+	if err != nil || *p.OpenIDConnectProviderArn != "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com" {
+		t.Fatalf("CreateOpenIDConnectProvider = %+v, %v", p, err)
+	}
+	op, err := c.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: p.OpenIDConnectProviderArn})
+	if err != nil || *op.Url != "token.actions.githubusercontent.com" || len(op.ClientIDList) != 1 {
+		t.Errorf("GetOpenIDConnectProvider = %+v, %v", op, err)
+	}
+
+	must(c.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("tenkai-dev")}))
+	al, err := c.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
+	if err != nil || len(al.AccountAliases) != 1 || al.AccountAliases[0] != "tenkai-dev" {
+		t.Errorf("ListAccountAliases = %+v, %v", al, err)
+	}
+
+	sl, err := c.CreateServiceLinkedRole(ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String("ecs.amazonaws.com")})
+	if err != nil || *sl.Role.RoleName != "AWSServiceRoleForECS" || *sl.Role.Path != "/aws-service-role/ecs.amazonaws.com/" {
+		t.Errorf("CreateServiceLinkedRole = %+v, %v", sl, err)
+	}
+
+	// botocore decodes the summary map and the provider list.
+	var sum struct{ SummaryMap map[string]int }
+	s.MustCLI(t, "iam", "get-account-summary").JSON(t, &sum)
+	if sum.SummaryMap["Users"] != 1 || sum.SummaryMap["Groups"] != 1 || sum.SummaryMap["Roles"] != 1 || sum.SummaryMap["Providers"] != 1 {
+		t.Errorf("get-account-summary = %v", sum.SummaryMap)
+	}
+	var lp struct{ OpenIDConnectProviderList []struct{ Arn string } }
+	s.MustCLI(t, "iam", "list-open-id-connect-providers").JSON(t, &lp)
+	if len(lp.OpenIDConnectProviderList) != 1 || lp.OpenIDConnectProviderList[0].Arn != *p.OpenIDConnectProviderArn {
+		t.Errorf("list-open-id-connect-providers = %+v", lp)
+	}
+}
