@@ -22,7 +22,7 @@ func (a *App) wire() error {
 	a.register(sts.New(sts.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Directory: identity}))
 	a.logs = logs.New(logs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: lambdaFunctions{a}})
 	a.register(a.logs)
-	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir})
+	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir, Events: s3Events{a}, Functions: lambdaFunctions{a}})
 	a.register(a.s3)
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,

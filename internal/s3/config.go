@@ -110,6 +110,11 @@ func (s *Service) serveConfig(w http.ResponseWriter, r *http.Request, bucket, na
 				return storage.ErrMalformedXML()
 			}
 		}
+		if name == "notification" {
+			if _, err := parseNotification(doc); err != nil {
+				return err
+			}
+		}
 		if err := s.eng.SetBucketConfig(b.Name, name, doc); err != nil {
 			return err
 		}

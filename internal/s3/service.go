@@ -27,6 +27,12 @@ type Config struct {
 	Clock   clock.Clock  // nil means the wall clock
 	Logger  *slog.Logger // nil means slog.Default()
 	DataDir string       // "" keeps object bodies in memory; else bodies live in <DataDir>/s3/blobs
+	// Events receives "Object Created"/"Object Deleted" events of buckets
+	// whose notification configuration enables EventBridge; nil means none.
+	Events EventPublisher
+	// Functions invokes the Lambda functions of buckets' notification
+	// configurations; nil means they are not delivered.
+	Functions FunctionInvoker
 }
 
 // Service is the S3 service. It is safe for concurrent use.
@@ -36,6 +42,7 @@ type Service struct {
 	eng   *storage.Engine
 	blobs storage.Blobs
 	dir   *storage.DirBlobs // nil without a data directory
+	n     *notifier         // nil when there is nowhere to deliver notifications
 }
 
 // New returns the service; it does no I/O until Start.
@@ -54,7 +61,19 @@ func New(cfg Config) *Service {
 		s.blobs = storage.NewMemBlobs()
 	}
 	s.eng = storage.New(storage.Config{Store: cfg.Store, Blobs: s.blobs, Clock: cfg.Clock})
+	if cfg.Events != nil || cfg.Functions != nil {
+		s.n = &notifier{events: cfg.Events, functions: cfg.Functions, eng: s.eng, svc: s}
+		s.eng.Subscribe(s.n.handle)
+	}
 	return s
+}
+
+// Close waits for notifications in flight.
+func (s *Service) Close(ctx context.Context) error {
+	if s.n == nil {
+		return nil
+	}
+	return s.n.wait(ctx)
 }
 
 // Name is S3's signing name.
@@ -93,7 +112,9 @@ func (s *Service) Start(ctx context.Context) error {
 }
 
 // Reset removes every object body; the app resets the store.
-func (s *Service) Reset(ctx context.Context) error { return s.eng.Reset() }
+func (s *Service) Reset(ctx context.Context) error {
+	return s.eng.Reset()
+}
 
 // stripPort removes a :port suffix from a Host value.
 func stripPort(host string) string {

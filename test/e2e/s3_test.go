@@ -12,8 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -328,5 +332,51 @@ func TestS3Durable(t *testing.T) {
 	out.Body.Close()
 	if !bytes.Equal(got, data) {
 		t.Fatalf("object after restart differs (%d bytes)", len(got))
+	}
+}
+
+// TestS3EventBridge sends object events of a bucket with EventBridge
+// notifications through a rule to a CloudWatch Logs group.
+func TestS3EventBridge(t *testing.T) {
+	ctx := context.Background()
+	s := startServer(t)
+	c := s3Client(s)
+	logsC := cloudwatchlogs.NewFromConfig(s.SDK())
+	eb := eventbridge.NewFromConfig(s.SDK())
+	if _, err := logsC.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/s3/events")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("uploads"),
+		EventPattern: aws.String(`{"source":["aws.s3"],"detail-type":["Object Created"],"detail":{"bucket":{"name":["inbox"]}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("uploads"), Targets: []ebtypes.Target{{
+		Id: aws.String("log"), Arn: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:/s3/events")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("inbox")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("inbox"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{EventBridgeConfiguration: &s3types.EventBridgeConfiguration{}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("inbox"), Key: aws.String("orders/1.json"), Body: strings.NewReader("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	waitFor(t, 10*time.Second, "the S3 event in CloudWatch Logs", func() bool {
+		out, err := logsC.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/s3/events")})
+		if err != nil {
+			return false
+		}
+		msgs = msgs[:0]
+		for _, e := range out.Events {
+			msgs = append(msgs, aws.ToString(e.Message))
+		}
+		return len(msgs) > 0
+	})
+	if len(msgs) != 1 || !strings.Contains(msgs[0], `"key":"orders/1.json"`) || !strings.Contains(msgs[0], `"source":"aws.s3"`) {
+		t.Errorf("logged events = %v", msgs)
 	}
 }

@@ -1,0 +1,247 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"sync"
+
+	"tenkai/internal/edge"
+	"tenkai/internal/s3/storage"
+)
+
+// EventPublisher puts an AWS service event on the default EventBridge bus of
+// account and region. S3 uses it for buckets with EventBridge notifications.
+type EventPublisher interface {
+	PublishEvent(ctx context.Context, account, region, source, detailType string, detail []byte, resources []string) error
+}
+
+// FunctionInvoker invokes a Lambda function asynchronously (InvocationType
+// Event), as S3 does for a bucket's LambdaFunctionConfigurations.
+type FunctionInvoker interface {
+	InvokeAsync(ctx context.Context, account, region, functionARN string, payload []byte) error
+}
+
+// notificationConfiguration is the part of a bucket's notification
+// configuration tenkai delivers: Lambda functions and EventBridge. Topic and
+// queue configurations are stored but not delivered.
+type notificationConfiguration struct {
+	Lambda []struct {
+		ID       string   `xml:"Id"`
+		Function string   `xml:"CloudFunction"`
+		Events   []string `xml:"Event"`
+		Rules    []struct {
+			Name  string `xml:"Name"`
+			Value string `xml:"Value"`
+		} `xml:"Filter>S3Key>FilterRule"`
+	} `xml:"LambdaFunctionConfiguration"`
+	EventBridge *struct{} `xml:"EventBridgeConfiguration"`
+}
+
+var notificationEvents = map[string]bool{
+	"s3:ObjectCreated:*": true, "s3:ObjectCreated:Put": true, "s3:ObjectCreated:Post": true,
+	"s3:ObjectCreated:Copy": true, "s3:ObjectCreated:CompleteMultipartUpload": true,
+	"s3:ObjectRemoved:*": true, "s3:ObjectRemoved:Delete": true, "s3:ObjectRemoved:DeleteMarkerCreated": true,
+	"s3:ObjectTagging:*": true, "s3:ObjectTagging:Put": true, "s3:ObjectTagging:Delete": true,
+	"s3:ObjectRestore:*": true, "s3:ObjectRestore:Post": true, "s3:ObjectRestore:Completed": true,
+	"s3:ObjectRestore:Delete": true, "s3:ReducedRedundancyLostObject": true, "s3:Replication:*": true,
+	"s3:LifecycleExpiration:*": true, "s3:LifecycleExpiration:Delete": true,
+	"s3:LifecycleExpiration:DeleteMarkerCreated": true, "s3:LifecycleTransition": true,
+	"s3:IntelligentTiering": true, "s3:ObjectAcl:Put": true, "s3:TestEvent": true,
+}
+
+// parseNotification reads and checks a notification configuration document.
+func parseNotification(doc []byte) (*notificationConfiguration, error) {
+	var c notificationConfiguration
+	if err := xml.Unmarshal(doc, &c); err != nil {
+		return nil, storage.ErrMalformedXML()
+	}
+	for _, l := range c.Lambda {
+		if !strings.HasPrefix(l.Function, "arn:") || len(l.Events) == 0 {
+			return nil, storage.ErrInvalidArgument("Unable to validate the following destination configurations", "CloudFunction", l.Function)
+		}
+		for _, e := range l.Events {
+			if !notificationEvents[e] {
+				return nil, storage.ErrInvalidArgument("The event is not supported for notifications", "Event", e)
+			}
+		}
+		for _, r := range l.Rules {
+			if n := strings.ToLower(r.Name); n != "prefix" && n != "suffix" {
+				return nil, storage.ErrInvalidArgument("filter rule name must be either prefix or suffix", "FilterRule", r.Name)
+			}
+		}
+	}
+	return &c, nil
+}
+
+// notifier delivers a service's object events to the bucket's destinations.
+type notifier struct {
+	events    EventPublisher  // may be nil
+	functions FunctionInvoker // may be nil
+	eng       *storage.Engine
+	svc       *Service
+
+	wg sync.WaitGroup
+}
+
+// config reads a bucket's notification configuration; it is read per event
+// (one read transaction) so changes apply at once.
+func (n *notifier) config(bucket string) *notificationConfiguration {
+	doc, err := n.eng.BucketConfig(bucket, "notification")
+	if err != nil || doc == nil {
+		return nil
+	}
+	c, _ := parseNotification(doc)
+	return c
+}
+
+// handle runs for every committed object change; delivery happens on its
+// own goroutine so writers are not held up.
+func (n *notifier) handle(ev storage.Event) {
+	c := n.config(ev.Bucket)
+	if c == nil {
+		return
+	}
+	type call func(context.Context)
+	var calls []call
+	if c.EventBridge != nil && n.events != nil {
+		detailType, detail := eventBridgeDetail(ev)
+		calls = append(calls, func(ctx context.Context) {
+			if err := n.events.PublishEvent(ctx, ev.Owner, ev.Region, "aws.s3", detailType, detail, []string{"arn:aws:s3:::" + ev.Bucket}); err != nil {
+				n.svc.log.Warn("S3 EventBridge notification failed", "bucket", ev.Bucket, "key", ev.Key, "err", err)
+			}
+		})
+	}
+	if n.functions != nil {
+		for _, l := range c.Lambda {
+			if !matchesEvent(l.Events, ev.Name) || !matchesRules(l.Rules, ev.Key) {
+				continue
+			}
+			fn, payload := l.Function, lambdaRecord(ev, l.ID)
+			region := ev.Region
+			if parts := strings.Split(fn, ":"); len(parts) > 3 && parts[3] != "" {
+				region = parts[3]
+			}
+			calls = append(calls, func(ctx context.Context) {
+				if err := n.functions.InvokeAsync(ctx, ev.Owner, region, fn, payload); err != nil {
+					n.svc.log.Warn("S3 Lambda notification failed", "bucket", ev.Bucket, "key", ev.Key, "function", fn, "err", err)
+				}
+			})
+		}
+	}
+	if len(calls) == 0 {
+		return
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		ctx := edge.WithMeta(context.Background(), &edge.Meta{Account: ev.Owner, Region: ev.Region, RequestID: edge.NewUUID()})
+		for _, c := range calls {
+			c(ctx)
+		}
+	}()
+}
+
+func (n *notifier) wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { n.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// matchesEvent reports whether an event name ("ObjectCreated:Put") is one a
+// configuration asked for ("s3:ObjectCreated:*").
+func matchesEvent(patterns []string, name string) bool {
+	for _, p := range patterns {
+		p = strings.TrimPrefix(p, "s3:")
+		if p == name {
+			return true
+		}
+		if base, ok := strings.CutSuffix(p, "*"); ok && strings.HasPrefix(name, base) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchesRules(rules []struct {
+	Name  string `xml:"Name"`
+	Value string `xml:"Value"`
+}, key string) bool {
+	for _, r := range rules {
+		switch strings.ToLower(r.Name) {
+		case "prefix":
+			if !strings.HasPrefix(key, r.Value) {
+				return false
+			}
+		case "suffix":
+			if !strings.HasSuffix(key, r.Value) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lambdaRecord is the event S3 sends to a function: one record whose object
+// key is URL-encoded.
+func lambdaRecord(ev storage.Event, configID string) []byte {
+	obj := map[string]any{"key": encodeKey(ev.Key, true), "sequencer": ev.Sequencer}
+	if strings.HasPrefix(ev.Name, "ObjectCreated") {
+		obj["size"] = ev.Size
+		obj["eTag"] = ev.ETag
+	}
+	if ev.VersionID != "" {
+		obj["versionId"] = ev.VersionID
+	}
+	owner := ownerOf(ev.Owner).ID
+	rec := map[string]any{
+		"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": ev.Region,
+		"eventTime": isoTime(ev.Time), "eventName": ev.Name,
+		"userIdentity":      map[string]any{"principalId": "AWS:" + ev.Owner},
+		"requestParameters": map[string]any{"sourceIPAddress": "127.0.0.1"},
+		"responseElements":  map[string]any{"x-amz-request-id": ev.Sequencer, "x-amz-id-2": ev.Sequencer},
+		"s3": map[string]any{
+			"s3SchemaVersion": "1.0", "configurationId": configID,
+			"bucket": map[string]any{"name": ev.Bucket, "ownerIdentity": map[string]any{"principalId": owner}, "arn": "arn:aws:s3:::" + ev.Bucket},
+			"object": obj,
+		},
+	}
+	b, _ := json.Marshal(map[string]any{"Records": []any{rec}})
+	return b
+}
+
+// eventBridgeDetail is the detail-type and detail of S3's EventBridge events.
+func eventBridgeDetail(ev storage.Event) (string, []byte) {
+	obj := map[string]any{"key": ev.Key, "sequencer": ev.Sequencer}
+	if ev.VersionID != "" {
+		obj["version-id"] = ev.VersionID
+	}
+	detail := map[string]any{
+		"version": "0", "bucket": map[string]any{"name": ev.Bucket}, "object": obj,
+		"request-id": ev.Sequencer, "requester": ev.Owner, "source-ip-address": "127.0.0.1",
+	}
+	detailType := "Object Created"
+	switch ev.Name {
+	case "ObjectCreated:Put":
+		detail["reason"] = "PutObject"
+	case "ObjectCreated:Copy":
+		detail["reason"] = "CopyObject"
+	case "ObjectCreated:CompleteMultipartUpload":
+		detail["reason"] = "CompleteMultipartUpload"
+	case "ObjectRemoved:Delete":
+		detailType, detail["reason"], detail["deletion-type"] = "Object Deleted", "DeleteObject", "Permanently Deleted"
+	case "ObjectRemoved:DeleteMarkerCreated":
+		detailType, detail["reason"], detail["deletion-type"] = "Object Deleted", "DeleteObject", "Delete Marker Created"
+	}
+	if detailType == "Object Created" {
+		obj["size"], obj["etag"] = ev.Size, ev.ETag
+	}
+	b, _ := json.Marshal(detail)
+	return detailType, b
+}

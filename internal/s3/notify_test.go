@@ -1,0 +1,106 @@
+package s3_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"tenkai/internal/edge"
+	"tenkai/internal/s3"
+	"tenkai/internal/store"
+)
+
+type recorder struct {
+	mu      sync.Mutex
+	events  []string // detail-type + " " + detail
+	invokes []string // function ARN + " " + payload
+}
+
+func (r *recorder) PublishEvent(ctx context.Context, account, region, source, detailType string, detail []byte, resources []string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, source+" "+detailType+" "+string(detail))
+	return nil
+}
+
+func (r *recorder) InvokeAsync(ctx context.Context, account, region, functionARN string, payload []byte) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.invokes = append(r.invokes, functionARN+" "+string(payload))
+	return nil
+}
+
+func TestNotifications(t *testing.T) {
+	rec := &recorder{}
+	svc := s3.New(s3.Config{Store: store.NewMem(), Logger: slog.New(slog.DiscardHandler), Events: rec, Functions: rec})
+	e := edge.New(edge.Config{Logger: slog.New(slog.DiscardHandler)})
+	e.Register(svc)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	c := rawClient{t, srv}
+	c.must("PUT", "/inbox", nil, "", 200)
+	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration>
+  <LambdaFunctionConfiguration><Id>thumbs</Id>
+    <CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:thumb</CloudFunction>
+    <Event>s3:ObjectCreated:*</Event>
+    <Filter><S3Key><FilterRule><Name>prefix</Name><Value>images/</Value></FilterRule><FilterRule><Name>suffix</Name><Value>.jpg</Value></FilterRule></S3Key></Filter>
+  </LambdaFunctionConfiguration>
+  <EventBridgeConfiguration/>
+</NotificationConfiguration>`, 200)
+	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration><LambdaFunctionConfiguration><CloudFunction>x</CloudFunction><Event>s3:ObjectCreated:*</Event></LambdaFunctionConfiguration></NotificationConfiguration>`, 400)
+	c.must("PUT", "/inbox/images/cat%20one.jpg", nil, "meow", 200)
+	c.must("PUT", "/inbox/images/readme.txt", nil, "text", 200)
+	c.must("DELETE", "/inbox/images/cat%20one.jpg", nil, "", 204)
+	if err := svc.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.invokes) != 1 {
+		t.Fatalf("invokes = %v; want one for images/cat one.jpg", rec.invokes)
+	}
+	var payload struct {
+		Records []struct {
+			EventName string
+			S3        struct {
+				ConfigurationID string `json:"configurationId"`
+				Bucket          struct{ Name string }
+				Object          struct {
+					Key  string
+					Size int64
+					ETag string `json:"eTag"`
+				}
+			}
+		}
+	}
+	arn, body, _ := cutSpace(rec.invokes[0])
+	if err := json.Unmarshal([]byte(body), &payload); err != nil {
+		t.Fatal(err)
+	}
+	r := payload.Records[0]
+	if arn != "arn:aws:lambda:us-east-1:000000000000:function:thumb" || r.EventName != "ObjectCreated:Put" || r.S3.Bucket.Name != "inbox" ||
+		r.S3.Object.Key != "images/cat+one.jpg" || r.S3.Object.Size != 4 || r.S3.ConfigurationID != "thumbs" || r.S3.Object.ETag == "" {
+		t.Errorf("lambda record = %+v (arn %s)", r, arn)
+	}
+	if len(rec.events) != 3 {
+		t.Fatalf("EventBridge events = %v; want 3", rec.events)
+	}
+	want := []string{"aws.s3 Object Created", "aws.s3 Object Created", "aws.s3 Object Deleted"}
+	for i, ev := range rec.events {
+		if len(ev) < len(want[i]) || ev[:len(want[i])] != want[i] {
+			t.Errorf("event %d = %s; want %s...", i, ev, want[i])
+		}
+	}
+}
+
+func cutSpace(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
