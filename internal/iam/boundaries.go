@@ -18,7 +18,7 @@ func (s *Service) putRolePermissionsBoundary(ctx context.Context, form url.Value
 	}
 	acct := account(ctx)
 	_, err := s.updateRoleTx(ctx, name, func(tx store.Tx, r *roleRec) error {
-		if err := attachable(tx, acct, arn); err != nil {
+		if err := boundaryAttachable(tx, acct, arn); err != nil {
 			return err
 		}
 		r.Boundary = arn
@@ -38,4 +38,16 @@ func (s *Service) deleteRolePermissionsBoundary(ctx context.Context, form url.Va
 		return nil
 	})
 	return nil, err
+}
+
+// boundaryAttachable checks that arn names a managed policy usable as a
+// permissions boundary; IAM words the failure around the "scope" ARN.
+func boundaryAttachable(tx store.Tx, acct, arn string) error {
+	if _, _, _, ok := parsePolicyARN(arn); !ok {
+		return invalidInput("ARN %s is not valid.", arn)
+	}
+	if _, err := lookupPolicy(tx, acct, arn); err != nil {
+		return noSuchEntity("Scope ARN: %s does not exist or is not attachable.", arn)
+	}
+	return nil
 }

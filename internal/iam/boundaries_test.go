@@ -44,6 +44,6 @@ func TestPermissionsBoundaryAndEntities(t *testing.T) {
 	if got.Role.PermissionsBoundary.PermissionsBoundaryArn != "" {
 		t.Errorf("boundary after delete = %+v", got.Role.PermissionsBoundary)
 	}
-	f.fail("NoSuchEntity", "Policy arn:aws:iam::aws:policy/Nope does not exist or is not attachable.",
+	f.fail("NoSuchEntity", "Scope ARN: arn:aws:iam::aws:policy/Nope does not exist or is not attachable.",
 		"PutRolePermissionsBoundary", "RoleName", "bounded", "PermissionsBoundary", "arn:aws:iam::aws:policy/Nope")
 }

@@ -123,7 +123,7 @@ func (s *Service) createRole(ctx context.Context, form url.Values) (any, error) 
 			return alreadyExists("Role with name %s already exists.", name)
 		}
 		if boundary != "" {
-			if err := attachable(tx, acct, boundary); err != nil {
+			if err := boundaryAttachable(tx, acct, boundary); err != nil {
 				return err
 			}
 		}

@@ -109,7 +109,7 @@ func (s *Service) createUser(ctx context.Context, form url.Values) (any, error) 
 			return alreadyExists("User with name %s already exists.", name)
 		}
 		if boundary != "" {
-			if err := attachable(tx, acct, boundary); err != nil {
+			if err := boundaryAttachable(tx, acct, boundary); err != nil {
 				return err
 			}
 		}
@@ -447,7 +447,7 @@ func (s *Service) putUserPermissionsBoundary(ctx context.Context, form url.Value
 	}
 	acct := account(ctx)
 	_, err := s.updateUserTx(ctx, name, func(tx store.Tx, u *userRec) error {
-		if err := attachable(tx, acct, arn); err != nil {
+		if err := boundaryAttachable(tx, acct, arn); err != nil {
 			return err
 		}
 		u.Boundary = arn
