@@ -2,7 +2,7 @@
 // internal/s3/storage: buckets (create, head, delete, list, location,
 // versioning, tagging and stored subresources such as policy and CORS),
 // objects (put, get with ranges and conditions, head, delete, batch delete,
-// copy, tagging, ACLs), versions and delete markers, multipart uploads and
+// copy, tagging, ACLs, attributes), versions and delete markers, multipart uploads and
 // listings (ListObjects, ListObjectsV2, ListObjectVersions,
 // ListMultipartUploads, ListParts). Requests may address buckets by path
 // (http://127.0.0.1:4566/bucket/key) or by virtual host
@@ -10,6 +10,11 @@
 // Uploads may use the aws-chunked encoding of the SDKs, with chunk signatures
 // and trailing checksums; Content-MD5, x-amz-content-sha256 and
 // x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256} are verified.
+//
+// Buckets whose notification configuration names Lambda functions or enables
+// EventBridge get S3's event records ("s3:ObjectCreated:*",
+// "s3:ObjectRemoved:*" with prefix/suffix filters) or "Object Created" /
+// "Object Deleted" events, delivered asynchronously after the write commits.
 //
 // Object bodies live in memory without a data directory and in
 // <data dir>/s3/blobs otherwise, where each body is fsynced before the record

@@ -358,3 +358,62 @@ func (s *Service) deleteObjectTagging(w http.ResponseWriter, r *http.Request, bu
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+func (s *Service) getObjectAttributes(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	var attrs []string
+	for _, v := range r.Header.Values("x-amz-object-attributes") {
+		for _, a := range strings.Split(v, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				attrs = append(attrs, a)
+			}
+		}
+	}
+	if len(attrs) == 0 {
+		return storage.ErrInvalidRequest("x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty")
+	}
+	obj, b, err := s.eng.GetObject(bucket, key, r.URL.Query().Get("versionId"))
+	if err != nil {
+		return err
+	}
+	out := getObjectAttributesResponse{}
+	for _, a := range attrs {
+		switch a {
+		case "ETag":
+			out.ETag = strings.Trim(obj.ETag, `"`)
+		case "Checksum":
+			if obj.Checksum != "" {
+				c := &checksumXML{Type: "FULL_OBJECT"}
+				switch obj.ChecksumAlgorithm {
+				case "CRC32":
+					c.CRC32 = obj.Checksum
+				case "CRC32C":
+					c.CRC32C = obj.Checksum
+				case "CRC64NVME":
+					c.CRC64NVME = obj.Checksum
+				case "SHA1":
+					c.SHA1 = obj.Checksum
+				case "SHA256":
+					c.SHA256 = obj.Checksum
+				}
+				out.Checksum = c
+			}
+		case "ObjectParts":
+			if strings.Contains(obj.ETag, "-") {
+				out.ObjectParts = &objectPartsXML{PartsCount: len(obj.Segments), MaxParts: 1000}
+			}
+		case "StorageClass":
+			out.StorageClass = storageClass(obj.StorageClass)
+		case "ObjectSize":
+			size := obj.Size
+			out.ObjectSize = &size
+		default:
+			return storage.ErrInvalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", a)
+		}
+	}
+	w.Header().Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
+	if b.Versioning != storage.VersioningOff {
+		w.Header().Set("x-amz-version-id", obj.VersionID)
+	}
+	writeXML(w, http.StatusOK, out)
+	return nil
+}

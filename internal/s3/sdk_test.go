@@ -192,6 +192,15 @@ func TestSDKMultipartAndList(t *testing.T) {
 	if err != nil || aws.ToInt64(head.ContentLength) != 10<<20+3 || head.Metadata["stage"] != "build" {
 		t.Fatalf("HeadObject = %+v, %v", head, err)
 	}
+	attrs, err := c.GetObjectAttributes(ctx, &awss3.GetObjectAttributesInput{Bucket: bkt, Key: aws.String("big"),
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag, types.ObjectAttributesObjectParts, types.ObjectAttributesObjectSize, types.ObjectAttributesStorageClass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if "\""+aws.ToString(attrs.ETag)+"\"" != aws.ToString(comp.ETag) || aws.ToInt64(attrs.ObjectSize) != 10<<20+3 ||
+		attrs.ObjectParts == nil || aws.ToInt32(attrs.ObjectParts.TotalPartsCount) != 3 || attrs.StorageClass != types.StorageClassStandard {
+		t.Errorf("GetObjectAttributes = %+v", attrs)
+	}
 	rng, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: bkt, Key: aws.String("big"), Range: aws.String(fmt.Sprintf("bytes=%d-", 10<<20-1))})
 	if err != nil {
 		t.Fatal(err)

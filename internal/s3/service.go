@@ -264,6 +264,8 @@ func (s *Service) serveObject(w http.ResponseWriter, r *http.Request, bucket, ke
 			return op("GetObjectTagging", func() error { return s.getObjectTagging(w, r, bucket, key) })
 		case has("uploadId"):
 			return op("ListParts", func() error { return s.listParts(w, r, bucket, key) })
+		case has("attributes"):
+			return op("GetObjectAttributes", func() error { return s.getObjectAttributes(w, r, bucket, key) })
 		case !hasSubresource(q):
 			return op("GetObject", func() error { return s.getObject(w, r, bucket, key, false) })
 		}

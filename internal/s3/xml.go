@@ -242,3 +242,28 @@ type listMultipartUploadsResult struct {
 	Uploads            []uploadItem   `xml:"Upload"`
 	CommonPrefixes     []commonPrefix `xml:"CommonPrefixes"`
 }
+
+type checksumXML struct {
+	CRC32     string `xml:"ChecksumCRC32,omitempty"`
+	CRC32C    string `xml:"ChecksumCRC32C,omitempty"`
+	CRC64NVME string `xml:"ChecksumCRC64NVME,omitempty"`
+	SHA1      string `xml:"ChecksumSHA1,omitempty"`
+	SHA256    string `xml:"ChecksumSHA256,omitempty"`
+	Type      string `xml:"ChecksumType,omitempty"`
+}
+
+type objectPartsXML struct {
+	PartsCount       int  `xml:"PartsCount"`
+	PartNumberMarker int  `xml:"PartNumberMarker"`
+	MaxParts         int  `xml:"MaxParts"`
+	IsTruncated      bool `xml:"IsTruncated"`
+}
+
+type getObjectAttributesResponse struct {
+	XMLName      xml.Name        `xml:"http://s3.amazonaws.com/doc/2006-03-01/ GetObjectAttributesResponse"`
+	ETag         string          `xml:"ETag,omitempty"`
+	Checksum     *checksumXML    `xml:"Checksum,omitempty"`
+	ObjectParts  *objectPartsXML `xml:"ObjectParts,omitempty"`
+	StorageClass string          `xml:"StorageClass,omitempty"`
+	ObjectSize   *int64          `xml:"ObjectSize,omitempty"`
+}
