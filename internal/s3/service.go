@@ -198,7 +198,7 @@ func (s *Service) serveBucket(w http.ResponseWriter, r *http.Request, bucket str
 			return op("PutBucketVersioning", func() error { return s.putVersioning(w, r, bucket) })
 		case has("tagging"):
 			return op("PutBucketTagging", func() error { return s.putBucketTagging(w, r, bucket) })
-		case len(q) == 0 || has("x-id"):
+		case !hasSubresource(q):
 			return op("CreateBucket", func() error { return s.createBucket(w, r, bucket) })
 		}
 	case http.MethodGet:
