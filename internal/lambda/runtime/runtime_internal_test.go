@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -289,3 +290,18 @@ func TestErrorDoc(t *testing.T) {
 		t.Errorf("ThrottleError is not ErrTooManyRequests")
 	}
 }
+
+func TestIDs(t *testing.T) {
+	if id := newUUID(); !regexpUUID.MatchString(id) {
+		t.Errorf("newUUID() = %q; want a v4 UUID", id)
+	}
+	tr := newTraceID(time.Unix(0x5bef4de7, 0))
+	if !regexpTrace.MatchString(tr) || !strings.HasPrefix(tr, "Root=1-5bef4de7-") {
+		t.Errorf("newTraceID() = %q", tr)
+	}
+}
+
+var (
+	regexpUUID  = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	regexpTrace = regexp.MustCompile(`^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$`)
+)

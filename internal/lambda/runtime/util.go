@@ -3,7 +3,6 @@ package runtime
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -47,11 +46,36 @@ func newUUID() string {
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
 }
 
-// newTraceID returns an X-Ray trace header as Lambda passes it when the caller sent none.
+// newTraceID returns an X-Ray trace header as Lambda passes it when the caller sent none:
+// "Root=1-<8 hex seconds>-<24 hex>;Parent=<16 hex>;Sampled=0".
 func newTraceID(now time.Time) string {
-	return fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", now.Unix(), randHex(12), randHex(8))
+	var r [20]byte
+	_, _ = rand.Read(r[:])
+	var sec [4]byte
+	u := uint32(now.Unix())
+	sec[0], sec[1], sec[2], sec[3] = byte(u>>24), byte(u>>16), byte(u>>8), byte(u)
+	const prefix, mid, suffix = "Root=1-", ";Parent=", ";Sampled=0"
+	var out [len(prefix) + 8 + 1 + 24 + len(mid) + 16 + len(suffix)]byte
+	n := copy(out[:], prefix)
+	n += hex.Encode(out[n:], sec[:])
+	out[n] = '-'
+	n++
+	n += hex.Encode(out[n:], r[:12])
+	n += copy(out[n:], mid)
+	n += hex.Encode(out[n:], r[12:])
+	copy(out[n:], suffix)
+	return string(out[:])
 }
