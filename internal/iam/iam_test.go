@@ -516,15 +516,25 @@ func TestUsersAndAccessKeys(t *testing.T) {
 		t.Errorf("GetUser with alice's key = %q", me.User.UserName)
 	}
 	var keys struct {
-		AccessKeyMetadata []struct{ AccessKeyId string } `xml:"AccessKeyMetadata>member"`
+		AccessKeyMetadata []struct{ AccessKeyId, Status string } `xml:"AccessKeyMetadata>member"`
 	}
 	f.must(&keys, "ListAccessKeys")
 	if len(keys.AccessKeyMetadata) != 2 {
 		t.Errorf("ListAccessKeys = %d keys; want 2", len(keys.AccessKeyMetadata))
 	}
+	f.must(nil, "UpdateAccessKey", "AccessKeyId", keys.AccessKeyMetadata[0].AccessKeyId, "Status", "Inactive")
+	f.must(&keys, "ListAccessKeys", "UserName", "alice")
+	var statuses []string
 	for _, km := range keys.AccessKeyMetadata {
-		f.must(nil, "DeleteAccessKey", "UserName", "alice", "AccessKeyId", km.AccessKeyId)
+		statuses = append(statuses, km.Status)
 	}
+	if strings.Join(statuses, ",") != "Inactive,Active" {
+		t.Errorf("statuses after UpdateAccessKey = %v", statuses)
+	}
+	f.ctx = edge.WithMeta(context.Background(), &edge.Meta{Account: "123456789012", AccessKey: "123456789012"}) // root
+	f.must(nil, "DeleteAccessKey", "AccessKeyId", keys.AccessKeyMetadata[0].AccessKeyId)                        // owner found from the key
+	f.must(nil, "DeleteAccessKey", "UserName", "alice", "AccessKeyId", keys.AccessKeyMetadata[1].AccessKeyId)
+	f.fail("NoSuchEntity", "", "DeleteAccessKey", "UserName", "alice", "AccessKeyId", keys.AccessKeyMetadata[1].AccessKeyId)
 	if _, _, ok := f.svc.AccessKeyOwner(f.ctx, k.AccessKey.AccessKeyId); ok {
 		t.Errorf("AccessKeyOwner after delete = ok")
 	}

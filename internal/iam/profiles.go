@@ -169,9 +169,7 @@ func (s *Service) addRoleToInstanceProfile(ctx context.Context, form url.Values)
 		if err != nil {
 			return err
 		}
-		if slices.Contains(p.Roles, strings.ToLower(r.Name)) {
-			return alreadyExists("Role %s is already associated with instance profile %s.", r.Name, p.Name)
-		}
+		// A profile holds one role; adding it again hits the same quota.
 		if len(p.Roles) >= 1 {
 			return limitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")
 		}

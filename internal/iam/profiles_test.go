@@ -23,6 +23,7 @@ func TestInstanceProfiles(t *testing.T) {
 	f.fail("EntityAlreadyExists", "Instance Profile web already exists.", "CreateInstanceProfile", "InstanceProfileName", "web")
 	f.must(nil, "AddRoleToInstanceProfile", "InstanceProfileName", "web", "RoleName", "ec2")
 	f.fail("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1", "AddRoleToInstanceProfile", "InstanceProfileName", "web", "RoleName", "other")
+	f.fail("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1", "AddRoleToInstanceProfile", "InstanceProfileName", "web", "RoleName", "ec2")
 	f.must(&created, "GetInstanceProfile", "InstanceProfileName", "web")
 	if len(created.InstanceProfile.Roles) != 1 || created.InstanceProfile.Roles[0].RoleName != "ec2" {
 		t.Errorf("GetInstanceProfile roles = %+v", created.InstanceProfile.Roles)

@@ -173,14 +173,14 @@ func (s *Service) deleteRole(ctx context.Context, form url.Values) (any, error) 
 		if err != nil {
 			return err
 		}
+		if len(profilesOf(tx, acct, r.Name)) > 0 {
+			return deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+		}
 		if len(r.Attached) > 0 {
 			return deleteConflict("Cannot delete entity, must detach all policies first.")
 		}
 		if len(r.Inline) > 0 {
 			return deleteConflict("Cannot delete entity, must delete policies first.")
-		}
-		if len(profilesOf(tx, acct, r.Name)) > 0 {
-			return deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 		}
 		return tx.Bucket(rolesBucket(acct)).Delete([]byte(strings.ToLower(r.Name)))
 	})

@@ -354,10 +354,29 @@ func (s *Service) withKey(ctx context.Context, name, id string, fn func(tx store
 	return err
 }
 
+// keyUser is the user an access key request names: UserName when given,
+// else the key's owner (IAM finds it from the key id).
+func (s *Service) keyUser(ctx context.Context, c *checker, form url.Values, id string) (string, error) {
+	if !has(form, "UserName") {
+		var ref keyRef
+		_ = s.st.View(func(tx store.Tx) error {
+			getJSON(tx.Bucket(keyIndexBucket), id, &ref)
+			return nil
+		})
+		if ref.Account == account(ctx) && ref.User != "" {
+			if err := c.err(); err != nil {
+				return "", err
+			}
+			return ref.User, nil
+		}
+	}
+	return s.userName(ctx, c, form)
+}
+
 func (s *Service) deleteAccessKey(ctx context.Context, form url.Values) (any, error) {
 	var c checker
 	id := c.str(form, "AccessKeyId", "accessKeyId", true, 16, 128, nil, "")
-	name, err := s.userName(ctx, &c, form)
+	name, err := s.keyUser(ctx, &c, form, id)
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +393,7 @@ func (s *Service) updateAccessKey(ctx context.Context, form url.Values) (any, er
 	if has(form, "Status") && status != "Active" && status != "Inactive" {
 		c.add("Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", status)
 	}
-	name, err := s.userName(ctx, &c, form)
+	name, err := s.keyUser(ctx, &c, form, id)
 	if err != nil {
 		return nil, err
 	}
