@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
 // cwlEvents renders log events as the --log-events JSON argument.
@@ -311,5 +314,58 @@ func TestLogsPersistAndTail(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) != 2 || !strings.HasSuffix(lines[0], " s hello from before") || !strings.HasSuffix(lines[1], " s hello after restart") {
 		t.Errorf("tenkai logs tail =\n%s", out)
+	}
+}
+
+func TestLogsSubscriptionToLambda(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	fns := lambda.NewFromConfig(s.SDK())
+	cl := cloudwatchlogs.NewFromConfig(s.SDK())
+	_, err := fns.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("log-sink"), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &lambdatypes.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": "import base64, gzip, json\n" +
+			"def handler(event, context):\n" +
+			"    doc = json.loads(gzip.decompress(base64.b64decode(event['awslogs']['data'])))\n" +
+			"    for e in doc['logEvents']:\n" +
+			"        print('GOT', doc['logGroup'], doc['logStream'], doc['subscriptionFilters'][0], e['message'])\n"})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, fn := aws.String("/app/src"), "arn:aws:lambda:us-east-1:000000000000:function:log-sink"
+	if _, err := cl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: group}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: group, LogStreamName: aws.String("s")}); err != nil {
+		t.Fatal(err)
+	}
+	sub := &cloudwatchlogs.PutSubscriptionFilterInput{LogGroupName: group, FilterName: aws.String("errors"), FilterPattern: aws.String("ERROR"), DestinationArn: aws.String(fn)}
+	var ipe *cwltypes.InvalidParameterException
+	if _, err := cl.PutSubscriptionFilter(ctx, sub); !errors.As(err, &ipe) {
+		t.Fatalf("PutSubscriptionFilter without permission = %v; want InvalidParameterException", err)
+	}
+	if _, err := fns.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("log-sink"), StatementId: aws.String("logs"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("logs.amazonaws.com"),
+		SourceArn: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:/app/src:*")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.PutSubscriptionFilter(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UnixMilli()
+	if _, err := cl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: group, LogStreamName: aws.String("s"),
+		LogEvents: []cwltypes.InputLogEvent{cwlEvent(now, "INFO all good"), cwlEvent(now+1, "ERROR disk on fire")}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(logText(t, cl, "/aws/lambda/log-sink"), "GOT /app/src s errors ERROR disk on fire") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the subscribed function did not log the event; its log:\n%s", logText(t, cl, "/aws/lambda/log-sink"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if strings.Contains(logText(t, cl, "/aws/lambda/log-sink"), "all good") {
+		t.Errorf("an event the pattern excludes was delivered")
 	}
 }
