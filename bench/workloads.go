@@ -23,6 +23,8 @@ func workloads() []workload {
 		{group: "s3", name: "S3 GetObject 1 KiB", unit: "ops/s", setup: s3SetupObjects, op: s3Get},
 		{group: "logs", name: "Logs PutLogEvents (10 events)", unit: "ops/s", setup: logsSetup, op: logsPut},
 		{group: "events", name: "EventBridge PutEvents (10 events, 100 rules, delivery verified)", unit: "ops/s", setup: ebSetup, op: ebPut, verify: ebVerify, warmup: -1},
+		{group: "dynamodb", name: "DynamoDB Put/Get 50/50", unit: "ops/s", setup: ddbPutGetSetup, op: ddbPutGet},
+		{group: "dynamodb", name: "DynamoDB Query (100-item partition)", unit: "ops/s", setup: ddbQuerySetup, op: ddbQuery},
 	}
 }
 
