@@ -22,62 +22,69 @@ func (m *Manager) override(rt, lang string) string {
 
 // findPython picks python3.X: an override, python3.X on PATH (pyenv shims skipped: they
 // fail for versions that are not selected), pyenv's versions, else the nearest python3.
+// Candidates whose file name gives their version are tried nearest first, so only the
+// chosen one (and the broken ones before it) is run to probe it.
 func (m *Manager) findPython(l *launcher) error {
-	cands := []string{}
+	type cand struct {
+		path string
+		dist int // by the file name; unknown versions last
+	}
+	var cands []cand
+	unknown := 1 << 30
 	if p := m.override(l.runtime, langPython); p != "" {
-		cands = append(cands, p)
+		cands = append(cands, cand{p, 0})
 	} else {
-		exe := "python" + l.want
 		for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-			if strings.Contains(dir, "/.pyenv/shims") || dir == "" {
+			if dir == "" || filepath.Base(dir) == "shims" {
 				continue
 			}
-			cands = append(cands, filepath.Join(dir, exe))
+			cands = append(cands, cand{filepath.Join(dir, "python"+l.want), 0})
 		}
-		cands = append(cands, pyenvPythons(l.want)...)
-		// Anything else, nearest version first.
-		others := pyenvPythons("")
+		for _, p := range pyenvPythons("") {
+			cands = append(cands, cand{p, minorDistance(strings.TrimPrefix(filepath.Base(p), "python"), l.want)})
+		}
 		for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
 			if dir != "" {
-				others = append(others, filepath.Join(dir, "python3"))
+				cands = append(cands, cand{filepath.Join(dir, "python3"), unknown})
 			}
 		}
-		cands = append(cands, others...)
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
 	}
-	type found struct {
+	var (
 		path, ver string
 		missing   []string
-	}
-	var best *found
-	bestDist := 1 << 30
+		bestDist  = unknown + 1
+	)
 	seen := map[string]bool{}
 	for _, c := range cands {
-		if seen[c] || !isExec(c) {
+		if seen[c.path] || !isExec(c.path) {
 			continue
 		}
-		seen[c] = true
-		ver, missing, err := probePython(c)
+		seen[c.path] = true
+		if c.dist > bestDist {
+			break // a usable interpreter at least as near is already found
+		}
+		v, miss, err := probePython(c.path)
 		if err != nil {
 			continue
 		}
-		d := minorDistance(ver, l.want)
-		if d < bestDist {
-			best, bestDist = &found{c, ver, missing}, d
+		if d := minorDistance(v, l.want); d < bestDist {
+			path, ver, missing, bestDist = c.path, v, miss, d
 		}
-		if d == 0 {
+		if bestDist == 0 {
 			break
 		}
 	}
-	if best == nil {
+	if path == "" {
 		return fmt.Errorf("%w: %s needs a Python 3 interpreter: install python%s (or put it on PATH)", ErrRuntimeUnavailable, l.runtime, l.want)
 	}
-	l.interp, l.have = best.path, best.ver
-	if best.ver != l.want {
+	l.interp, l.have = path, ver
+	if ver != l.want {
 		l.warning = fmt.Sprintf("tenkai: python%s not found on this machine; running %s with Python %s (%s). Install python%s for exact behaviour.",
-			l.want, l.runtime, best.ver, best.path, l.want)
+			l.want, l.runtime, ver, path, l.want)
 	}
-	if len(best.missing) > 0 {
-		l.sdkDir = m.pythonSDKShim(best.missing)
+	if len(missing) > 0 {
+		l.sdkDir = m.pythonSDKShim(missing)
 	}
 	return nil
 }
