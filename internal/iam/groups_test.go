@@ -38,6 +38,22 @@ func TestGroups(t *testing.T) {
 	}
 	f.fail("DeleteConflict", "Cannot delete entity, must remove user from all groups first.", "DeleteUser", "UserName", "bob")
 
+	// Renaming a user keeps its memberships.
+	f.fail("EntityAlreadyExists", "User with name ann already exists.", "UpdateUser", "UserName", "bob", "NewUserName", "ann")
+	f.must(nil, "UpdateUser", "UserName", "bob", "NewUserName", "robert", "NewPath", "/ops/")
+	var renamed struct {
+		User struct{ UserName, Arn string }
+	}
+	f.must(&renamed, "GetUser", "UserName", "robert")
+	if renamed.User.Arn != "arn:aws:iam::123456789012:user/ops/robert" {
+		t.Errorf("after UpdateUser: %+v", renamed.User)
+	}
+	f.fail("NoSuchEntity", "", "GetUser", "UserName", "bob")
+	f.must(&forUser, "ListGroupsForUser", "UserName", "robert")
+	if len(forUser.Groups) != 1 {
+		t.Errorf("renamed user lost its group: %+v", forUser.Groups)
+	}
+
 	ro := "arn:aws:iam::aws:policy/ReadOnlyAccess"
 	f.must(nil, "AttachGroupPolicy", "GroupName", "devs", "PolicyArn", ro)
 	var e struct {
@@ -61,8 +77,8 @@ func TestGroups(t *testing.T) {
 	}
 	f.fail("DeleteConflict", "Cannot delete entity, must remove users from group first.", "DeleteGroup", "GroupName", "devs")
 	f.must(nil, "RemoveUserFromGroup", "GroupName", "devs", "UserName", "ann")
-	f.must(nil, "RemoveUserFromGroup", "GroupName", "devs", "UserName", "bob")
-	f.fail("NoSuchEntity", "", "RemoveUserFromGroup", "GroupName", "devs", "UserName", "bob")
+	f.must(nil, "RemoveUserFromGroup", "GroupName", "devs", "UserName", "robert")
+	f.fail("NoSuchEntity", "", "RemoveUserFromGroup", "GroupName", "devs", "UserName", "robert")
 	f.fail("DeleteConflict", "Cannot delete entity, must detach all policies first.", "DeleteGroup", "GroupName", "devs")
 	f.must(nil, "DetachGroupPolicy", "GroupName", "devs", "PolicyArn", ro)
 	f.fail("DeleteConflict", "Cannot delete entity, must delete policies first.", "DeleteGroup", "GroupName", "devs")

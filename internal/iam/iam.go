@@ -141,6 +141,17 @@ func New(cfg Config) *Service {
 		"GetServiceLinkedRoleDeletionStatus": s.getServiceLinkedRoleDeletionStatus,
 		"GetAccountSummary":                  s.getAccountSummary,
 
+		"UpdateUser":                              s.updateUser,
+		"TagInstanceProfile":                      s.tagInstanceProfile,
+		"UntagInstanceProfile":                    s.untagInstanceProfile,
+		"ListInstanceProfileTags":                 s.listInstanceProfileTags,
+		"TagOpenIDConnectProvider":                s.tagOpenIDConnectProvider,
+		"UntagOpenIDConnectProvider":              s.untagOpenIDConnectProvider,
+		"ListOpenIDConnectProviderTags":           s.listOpenIDConnectProviderTags,
+		"AddClientIDToOpenIDConnectProvider":      s.addClientIDToOpenIDConnectProvider,
+		"RemoveClientIDFromOpenIDConnectProvider": s.removeClientIDFromOpenIDConnectProvider,
+		"UpdateOpenIDConnectProviderThumbprint":   s.updateOpenIDConnectProviderThumbprint,
+
 		"CreateAccountAlias": s.createAccountAlias,
 		"DeleteAccountAlias": s.deleteAccountAlias,
 		"ListAccountAliases": s.listAccountAliases,
@@ -401,6 +412,5 @@ func parseIAMARN(arn, kind string) (acct, path, name string, ok bool) {
 	return parts[4], path, name, true
 }
 
-// form helpers
-
+// has reports whether the request carries member k, even empty.
 func has(form url.Values, k string) bool { _, ok := form[k]; return ok }

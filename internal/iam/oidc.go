@@ -70,8 +70,7 @@ func (s *Service) createOpenIDConnectProvider(ctx context.Context, form url.Valu
 	}{arn, tags}, nil
 }
 
-func (s *Service) loadOIDC(ctx context.Context, form url.Values) (string, oidcRec, error) {
-	var c checker
+func (s *Service) loadOIDC(ctx context.Context, c *checker, form url.Values) (string, oidcRec, error) {
 	arn := c.str(form, "OpenIDConnectProviderArn", "openIDConnectProviderArn", true, 20, 2048, nil, "")
 	if err := c.err(); err != nil {
 		return "", oidcRec{}, err
@@ -89,7 +88,7 @@ func (s *Service) loadOIDC(ctx context.Context, form url.Values) (string, oidcRe
 }
 
 func (s *Service) getOpenIDConnectProvider(ctx context.Context, form url.Values) (any, error) {
-	_, rec, err := s.loadOIDC(ctx, form)
+	_, rec, err := s.loadOIDC(ctx, &checker{}, form)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +102,7 @@ func (s *Service) getOpenIDConnectProvider(ctx context.Context, form url.Values)
 }
 
 func (s *Service) deleteOpenIDConnectProvider(ctx context.Context, form url.Values) (any, error) {
-	arn, _, err := s.loadOIDC(ctx, form)
+	arn, _, err := s.loadOIDC(ctx, &checker{}, form)
 	if err != nil {
 		return nil, err
 	}
@@ -127,4 +126,94 @@ func (s *Service) listOpenIDConnectProviders(ctx context.Context, _ url.Values) 
 	return struct {
 		OpenIDConnectProviderList list[entry] `xml:"OpenIDConnectProviderList"`
 	}{out}, nil
+}
+
+// updateOIDC loads a provider named by OpenIDConnectProviderArn, applies fn
+// and stores it.
+func (s *Service) updateOIDC(ctx context.Context, c *checker, form url.Values, fn func(r *oidcRec) error) error {
+	arn := c.str(form, "OpenIDConnectProviderArn", "openIDConnectProviderArn", true, 20, 2048, nil, "")
+	if err := c.err(); err != nil {
+		return err
+	}
+	return s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(oidcBucket(account(ctx)))
+		var rec oidcRec
+		if !getJSON(b, arn, &rec) {
+			return noSuchEntity("OpenIDConnect Provider not found for arn %s", arn)
+		}
+		if err := fn(&rec); err != nil {
+			return err
+		}
+		return putJSON(b, arn, rec)
+	})
+}
+
+func (s *Service) tagOpenIDConnectProvider(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	tags, err := c.tags(form, "Tags")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.updateOIDC(ctx, &c, form, func(r *oidcRec) error {
+		merged := mergeTags(r.Tags, tags)
+		if len(merged) > maxTagsPerEntity {
+			return limitExceeded("The number of tags has reached the maximum limit.")
+		}
+		r.Tags = merged
+		return nil
+	})
+}
+
+func (s *Service) untagOpenIDConnectProvider(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	keys := edge.QueryList(form, "TagKeys")
+	return nil, s.updateOIDC(ctx, &c, form, func(r *oidcRec) error {
+		r.Tags = dropTags(r.Tags, keys)
+		return nil
+	})
+}
+
+func (s *Service) listOpenIDConnectProviderTags(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	pg := c.paging(form)
+	_, rec, err := s.loadOIDC(ctx, &c, form)
+	if err != nil {
+		return nil, err
+	}
+	return tagPage(rec.Tags, pg)
+}
+
+func (s *Service) addClientIDToOpenIDConnectProvider(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	id := c.str(form, "ClientID", "clientID", true, 1, 255, nil, "")
+	return nil, s.updateOIDC(ctx, &c, form, func(r *oidcRec) error {
+		if !contains(r.ClientIDs, id) {
+			r.ClientIDs = append(r.ClientIDs, id)
+		}
+		return nil
+	})
+}
+
+func (s *Service) removeClientIDFromOpenIDConnectProvider(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	id := c.str(form, "ClientID", "clientID", true, 1, 255, nil, "")
+	return nil, s.updateOIDC(ctx, &c, form, func(r *oidcRec) error {
+		r.ClientIDs = filter(r.ClientIDs, func(x string) bool { return x != id })
+		return nil
+	})
+}
+
+func (s *Service) updateOpenIDConnectProviderThumbprint(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	thumbs := edge.QueryList(form, "ThumbprintList")
+	if !has(form, "ThumbprintList.member.1") && !has(form, "ThumbprintList") {
+		c.add("Value null at 'thumbprintList' failed to satisfy constraint: Member must not be null")
+	}
+	for i, tp := range thumbs {
+		c.check(tp, "thumbprintList."+strconv.Itoa(i+1)+".member", 40, 40, nil, "")
+	}
+	return nil, s.updateOIDC(ctx, &c, form, func(r *oidcRec) error {
+		r.Thumbprints = thumbs
+		return nil
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"tenkai/internal/edge"
 	"tenkai/internal/store"
 )
 
@@ -251,4 +252,56 @@ func (s *Service) profilePage(ctx context.Context, pg paging, pick func(tx store
 		InstanceProfiles list[xmlProfile] `xml:"InstanceProfiles"`
 		page
 	}{out, p}, nil
+}
+
+func (s *Service) tagInstanceProfile(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "InstanceProfileName", "instanceProfileName", true, 1, 128, reName, patName)
+	tags, err := c.tags(form, "Tags")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	return nil, s.updateProfileTx(ctx, name, func(_ store.Tx, p *profileRec) error {
+		merged := mergeTags(p.Tags, tags)
+		if len(merged) > maxTagsPerEntity {
+			return limitExceeded("The number of tags has reached the maximum limit.")
+		}
+		p.Tags = merged
+		return nil
+	})
+}
+
+func (s *Service) untagInstanceProfile(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "InstanceProfileName", "instanceProfileName", true, 1, 128, reName, patName)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	keys := edge.QueryList(form, "TagKeys")
+	return nil, s.updateProfileTx(ctx, name, func(_ store.Tx, p *profileRec) error {
+		p.Tags = dropTags(p.Tags, keys)
+		return nil
+	})
+}
+
+func (s *Service) listInstanceProfileTags(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "InstanceProfileName", "instanceProfileName", true, 1, 128, reName, patName)
+	pg := c.paging(form)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	var p profileRec
+	found := false
+	_ = s.st.View(func(tx store.Tx) error {
+		found = getJSON(tx.Bucket(profilesBucket(account(ctx))), strings.ToLower(name), &p)
+		return nil
+	})
+	if !found {
+		return nil, noSuchProfile(name)
+	}
+	return tagPage(p.Tags, pg)
 }

@@ -41,6 +41,15 @@ func TestInstanceProfiles(t *testing.T) {
 	}
 	f.fail("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.", "DeleteRole", "RoleName", "ec2")
 	f.fail("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.", "DeleteInstanceProfile", "InstanceProfileName", "web")
+	f.must(nil, "TagInstanceProfile", "InstanceProfileName", "web", "Tags.member.1.Key", "k", "Tags.member.1.Value", "v")
+	var tags struct {
+		Tags []struct{ Key, Value string } `xml:"Tags>member"`
+	}
+	f.must(&tags, "ListInstanceProfileTags", "InstanceProfileName", "web")
+	if len(tags.Tags) != 1 || tags.Tags[0].Value != "v" {
+		t.Errorf("ListInstanceProfileTags = %+v", tags.Tags)
+	}
+	f.must(nil, "UntagInstanceProfile", "InstanceProfileName", "web", "TagKeys.member.1", "k")
 	f.must(nil, "RemoveRoleFromInstanceProfile", "InstanceProfileName", "web", "RoleName", "ec2")
 	f.must(nil, "DeleteInstanceProfile", "InstanceProfileName", "web")
 	f.fail("NoSuchEntity", "Instance Profile web cannot be found.", "GetInstanceProfile", "InstanceProfileName", "web")

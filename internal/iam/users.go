@@ -487,3 +487,56 @@ func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, form url.Va
 	})
 	return nil, err
 }
+
+// updateUser renames a user or moves it to a new path. Group memberships and
+// access keys follow the user.
+func (s *Service) updateUser(ctx context.Context, form url.Values) (any, error) {
+	var c checker
+	name := c.str(form, "UserName", "userName", true, 1, 128, reName, patName)
+	newPath := c.str(form, "NewPath", "newPath", false, 1, 512, rePath, patPath)
+	newName := c.str(form, "NewUserName", "newUserName", false, 1, 64, reName, patName)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	acct := account(ctx)
+	return nil, s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(usersBucket(acct))
+		u, err := loadUser(tx, acct, name)
+		if err != nil {
+			return err
+		}
+		oldKey := strings.ToLower(u.Name)
+		if newName != "" && strings.ToLower(newName) != oldKey && b.Get([]byte(strings.ToLower(newName))) != nil {
+			return alreadyExists("User with name %s already exists.", newName)
+		}
+		if newPath != "" {
+			u.Path = newPath
+		}
+		if newName != "" {
+			u.Name = newName
+		}
+		u.Arn = userARN(acct, u.Path, u.Name)
+		if err := b.Delete([]byte(oldKey)); err != nil {
+			return err
+		}
+		if err := putJSON(b, strings.ToLower(u.Name), u); err != nil {
+			return err
+		}
+		for _, k := range u.Keys {
+			if err := putJSON(tx.Bucket(keyIndexBucket), k.ID, keyRef{Account: acct, User: u.Name}); err != nil {
+				return err
+			}
+		}
+		for _, g := range groupsOf(tx, acct, oldKey) {
+			for i, m := range g.Users {
+				if m == oldKey {
+					g.Users[i] = strings.ToLower(u.Name)
+				}
+			}
+			if err := putJSON(tx.Bucket(groupsBucket(acct)), strings.ToLower(g.Name), g); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
