@@ -717,3 +717,57 @@ func TestMetricFilters(t *testing.T) {
 	}
 	h.fail("TestMetricFilter", map[string]any{"filterPattern": "x", "logEventMessages": []string{}}, "InvalidParameterException", "")
 }
+
+func TestListLogGroups(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, g := range []struct {
+		name string
+		tags map[string]string
+	}{
+		{"/aws/lambda/api", map[string]string{"env": "prod"}},
+		{"/aws/lambda/worker", map[string]string{"env": "Production"}},
+		{"/app/discovery", map[string]string{"env": "dev"}},
+		{"/app/other", nil},
+	} {
+		in := map[string]any{"logGroupName": g.name}
+		if g.tags != nil {
+			in["tags"] = g.tags
+		}
+		h.ok("CreateLogGroup", in)
+	}
+	names := func(in map[string]any) string {
+		var n []string
+		for _, g := range h.ok("ListLogGroups", in)["logGroups"].([]any) {
+			n = append(n, g.(map[string]any)["logGroupName"].(string))
+		}
+		return strings.Join(n, ",")
+	}
+	tests := []struct {
+		in   map[string]any
+		want string
+	}{
+		{map[string]any{}, "/app/discovery,/app/other,/aws/lambda/api,/aws/lambda/worker"},
+		{map[string]any{"logGroupNamePattern": "^/aws/lambda|discovery"}, "/app/discovery,/aws/lambda/api,/aws/lambda/worker"},
+		{map[string]any{"logGroupNamePattern": "work"}, "/aws/lambda/worker"},
+		{map[string]any{"logGroupTags": []map[string]any{{"key": "env", "values": []string{"prod*"}}}}, "/aws/lambda/api,/aws/lambda/worker"},
+		{map[string]any{"logGroupTags": []map[string]any{{"key": "env", "values": []string{"!prod"}}}}, "/app/discovery,/aws/lambda/worker"},
+		{map[string]any{"logGroupTags": []map[string]any{{"key": "env"}}}, "/app/discovery,/aws/lambda/api,/aws/lambda/worker"},
+	}
+	for _, tc := range tests {
+		if got := names(tc.in); got != tc.want {
+			t.Errorf("ListLogGroups(%v) = %s; want %s", tc.in, got, tc.want)
+		}
+	}
+	out := h.ok("ListLogGroups", map[string]any{"limit": 3})
+	if len(out["logGroups"].([]any)) != 3 || out["nextToken"] == nil {
+		t.Fatalf("limit 3 = %v", out)
+	}
+	if got := names(map[string]any{"nextToken": out["nextToken"]}); got != "/aws/lambda/worker" {
+		t.Errorf("second page = %s", got)
+	}
+	g := h.ok("ListLogGroups", map[string]any{"logGroupNamePattern": "other"})["logGroups"].([]any)[0].(map[string]any)
+	if g["logGroupArn"] != "arn:aws:logs:us-east-1:000000000000:log-group:/app/other" || g["logGroupClass"] != "STANDARD" {
+		t.Errorf("summary = %v", g)
+	}
+	h.fail("ListLogGroups", map[string]any{"logGroupNamePattern": "ab"}, "InvalidParameterException", "")
+}

@@ -63,6 +63,7 @@ func New(cfg Config) *Service {
 	s.ops = map[string]edge.JSONHandler{
 		"CreateLogGroup":                edge.JSON(s.createLogGroup),
 		"DescribeLogGroups":             edge.JSON(s.describeLogGroups),
+		"ListLogGroups":                 edge.JSON(s.listLogGroups),
 		"DeleteLogGroup":                edge.JSON(s.deleteLogGroup),
 		"PutLogGroupDeletionProtection": edge.JSON(s.putLogGroupDeletionProtection),
 		"PutRetentionPolicy":            edge.JSON(s.putRetentionPolicy),
