@@ -47,6 +47,8 @@ exports.waits = (event, context, callback) => {
   callback(null, "answered");
 };
 exports.nested = { fn: async () => "nested" };
+exports.ctxFail = (event, context) => { context.fail(new RangeError("ctx failed")); };
+exports.ctxDone = (event, context) => { context.done(null, {done: true}); };
 exports.notfn = 5;
 exports.uncaught = (event, context, callback) => { setTimeout(() => { throw new Error("late"); }, 5); };
 exports.exit = async () => { process.exit(4); };
@@ -114,6 +116,7 @@ func TestNodeHandlers(t *testing.T) {
 		{"index.nothing", `{}`, `null`},
 		{"index.waits", `{}`, `"answered"`},
 		{"index.nested.fn", `{}`, `"nested"`},
+		{"index.ctxDone", `{}`, `{"done":true}`},
 	}
 	for _, tc := range okTests {
 		s := *spec
@@ -140,6 +143,7 @@ func TestNodeErrors(t *testing.T) {
 	tests := []struct{ handler, typ, msg string }{
 		{"index.fail", "TypeError", "bad type"},
 		{"index.cbErr", "Error", "cb failed"},
+		{"index.ctxFail", "RangeError", "ctx failed"},
 		{"index.throwString", "string", "plain"},
 		{"index.nope", "Runtime.HandlerNotFound", "index.nope is undefined or not exported"},
 		{"index.notfn", "Runtime.HandlerNotFound", "index.notfn is not a function"},
