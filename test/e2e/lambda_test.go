@@ -611,3 +611,51 @@ func TestLambdaEventBridgeTarget(t *testing.T) {
 		t.Fatalf("function log after PutEvents:\n%s", got)
 	}
 }
+
+// TestLambdaAsyncSurvivesKill queues an event, kills tenkai with SIGKILL
+// between attempts and checks the retries finish after a restart.
+func TestLambdaAsyncSurvivesKill(t *testing.T) {
+	dataDir := t.TempDir()
+	s := startServer(t, "--data-dir", dataDir, "--time-scale", "30")
+	c := lambda.NewFromConfig(s.SDK())
+	ctx := context.Background()
+	createGo(t, c, "flaky", nil)
+	_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("collector"), Runtime: types.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &types.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": pyApp})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("flaky"),
+		DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String("arn:aws:lambda:us-east-1:000000000000:function:collector")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("flaky"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"op":"fail"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	logs1 := cloudwatchlogs.NewFromConfig(s.SDK())
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logText(t, logs1, "/aws/lambda/flaky"), "failing on purpose") {
+		if time.Now().After(deadline) {
+			t.Fatal("first attempt did not run")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.Kill() // the retry is due one (scaled) minute later
+
+	s2 := startServer(t, "--data-dir", dataDir, "--time-scale", "30")
+	logs2 := cloudwatchlogs.NewFromConfig(s2.SDK())
+	deadline = time.Now().Add(90 * time.Second)
+	var collected string
+	for time.Now().Before(deadline) {
+		if collected = logText(t, logs2, "/aws/lambda/collector"); strings.Contains(collected, "RetriesExhausted") {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if !strings.Contains(collected, `"approximateInvokeCount": 3`) {
+		t.Fatalf("after the restart the collector logged:\n%s", collected)
+	}
+}
