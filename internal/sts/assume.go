@@ -110,6 +110,9 @@ func (s *Service) assumeRole(ctx context.Context, form url.Values) (any, error) 
 	var c checker
 	c.str(form, "ExternalId", "externalId", false, 2, 1224, reExternalID, patExternalID)
 	source := c.str(form, "SourceIdentity", "sourceIdentity", false, 2, 64, reSessionName, patSessionName)
+	c.str(form, "SerialNumber", "serialNumber", false, 9, 256, reSerial, patSerial)
+	c.str(form, "TokenCode", "tokenCode", false, 6, 6, reTokenCode, patTokenCode)
+	c.sessionTags(form)
 	rr, err := s.readRoleRequest(ctx, &c, form)
 	if err != nil {
 		return nil, err

@@ -204,6 +204,10 @@ func TestAssumeRoleValidation(t *testing.T) {
 		{"bad external id", []string{"RoleArn", arn, "RoleSessionName", "ok", "ExternalId", "x"}, "ValidationError",
 			"1 validation error detected: Value 'x' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2"},
 		{"bad policy", []string{"RoleArn", arn, "RoleSessionName", "ok", "Policy", "{nope"}, "MalformedPolicyDocument", ""},
+		{"bad token code", []string{"RoleArn", arn, "RoleSessionName", "ok", "SerialNumber", "arn:aws:iam::123456789012:mfa/u", "TokenCode", "12345x"}, "ValidationError",
+			`1 validation error detected: Value '12345x' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\d]*`},
+		{"bad tag", []string{"RoleArn", arn, "RoleSessionName", "ok", "Tags.member.1.Key", "a!", "Tags.member.1.Value", "v"}, "ValidationError",
+			`1 validation error detected: Value 'a!' at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,6 +21,14 @@ var (
 	reKeyID        = regexp.MustCompile(`^\w*$`)
 	rePolicy       = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
 	patPolicy      = `[\u0009\u000A\u000D\u0020-\u00FF]+`
+	reSerial       = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
+	patSerial      = `[\w+=/:,.@-]*`
+	reTokenCode    = regexp.MustCompile(`^\d*$`)
+	patTokenCode   = `[\d]*`
+	reTagKey       = regexp.MustCompile(`^[\pL\pZ\pN_.:/=+\-@]+$`)
+	patTagKey      = `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`
+	reTagValue     = regexp.MustCompile(`^[\pL\pZ\pN_.:/=+\-@]*$`)
+	patTagValue    = `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`
 	// reRoleARN is an IAM role ARN in any partition.
 	reRoleARN = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7E]*/)?([\w+=,.@-]+)$`)
 )
@@ -42,18 +50,8 @@ func (c *checker) str(form url.Values, member, field string, required bool, min,
 		}
 		return ""
 	}
-	v := vs[0]
-	n := utf8.RuneCountInString(v)
-	if re != nil && !re.MatchString(v) {
-		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", short(v), field, pattern)
-	}
-	if n < min {
-		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", short(v), field, min)
-	}
-	if max > 0 && n > max {
-		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", short(v), field, max)
-	}
-	return v
+	c.strValue(vs[0], field, min, max, re, pattern)
+	return vs[0]
 }
 
 // integer reads an optional integer member in [min, max]; 0 when absent.
@@ -74,6 +72,34 @@ func (c *checker) integer(form url.Values, member, field string, min, max int) i
 		c.add("Value '%d' at '%s' failed to satisfy constraint: Member must have value less than or equal to %d", n, field, max)
 	}
 	return n
+}
+
+// sessionTags checks session Tags (at most 50, IAM's key and value rules);
+// tenkai accepts and ignores them.
+func (c *checker) sessionTags(form url.Values) {
+	tags := edge.QueryStructList(form, "Tags")
+	if len(tags) > 50 {
+		c.add("Value '%d' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50", len(tags))
+	}
+	for i, t := range tags {
+		f := "tags." + strconv.Itoa(i+1) + ".member"
+		c.strValue(t["Key"], f+".key", 1, 128, reTagKey, patTagKey)
+		c.strValue(t["Value"], f+".value", 0, 256, reTagValue, patTagValue)
+	}
+}
+
+// strValue checks a present value's length and pattern.
+func (c *checker) strValue(v, field string, min, max int, re *regexp.Regexp, pattern string) {
+	n := utf8.RuneCountInString(v)
+	if re != nil && !re.MatchString(v) {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", short(v), field, pattern)
+	}
+	if n < min {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", short(v), field, min)
+	}
+	if max > 0 && n > max {
+		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", short(v), field, max)
+	}
 }
 
 func (c *checker) err() error {
