@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"tenkai/internal/sfn/asl"
+)
+
+// snapshot is what Checkpoint carries: enough to re-enter the top-level
+// state being run. Parallel and Map states are re-run from their input.
+type snapshot struct {
+	Version   int             `json:"v"`
+	State     string          `json:"state"`
+	Input     json.RawMessage `json:"input"`
+	ExecInput json.RawMessage `json:"execInput"`
+	Vars      json.RawMessage `json:"vars"`
+	LastID    int64           `json:"lastId"`
+	Prev      int64           `json:"prev"`
+}
+
+// checkpoint records a snapshot before a top-level state is entered.
+func (x *Execution) checkpoint(name string, input any) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.finished {
+		return
+	}
+	if _, nop := x.rec.(nopRecorder); nop {
+		return
+	}
+	s := snapshot{Version: 1, State: name, Input: encodeRaw(input), ExecInput: encodeRaw(x.input),
+		Vars: encodeRaw(x.vars.vars), LastID: x.lastID, Prev: x.top.last}
+	b, err := json.Marshal(&s)
+	if err != nil {
+		return
+	}
+	x.rec.Checkpoint(b)
+}
+
+// Resume continues an execution from a Checkpoint snapshot. History goes on
+// with the next event id; the state the snapshot names is entered again.
+func (e *Engine) Resume(ctx context.Context, sm *asl.StateMachine, info ExecutionInfo, snap []byte, rec Recorder) (*Execution, error) {
+	var s snapshot
+	if err := json.Unmarshal(snap, &s); err != nil || s.Version != 1 {
+		return nil, fmt.Errorf("resume %s: %w", info.Name, ErrBadSnapshot)
+	}
+	if _, ok := sm.States[s.State]; !ok {
+		return nil, fmt.Errorf("resume %s: state %q not in the definition: %w", info.Name, s.State, ErrBadSnapshot)
+	}
+	input, err := asl.DecodeJSON(s.Input)
+	if err != nil {
+		return nil, fmt.Errorf("resume %s: %w", info.Name, ErrBadSnapshot)
+	}
+	execIn, _ := asl.DecodeJSON(s.ExecInput)
+	vars := map[string]any{}
+	if len(s.Vars) > 0 && string(s.Vars) != "null" {
+		v, err := asl.DecodeJSON(s.Vars)
+		m, ok := v.(map[string]any)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("resume %s: %w", info.Name, ErrBadSnapshot)
+		}
+		vars = m
+	}
+	x := e.newExecution(ctx, sm, info, rec)
+	x.input = execIn
+	x.lastID = s.LastID
+	x.top.last = s.Prev
+	x.vars.vars = vars
+	x.armTimeout()
+	go x.run(s.State, input)
+	return x, nil
+}

@@ -1,0 +1,386 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"tenkai/internal/jsonata"
+	"tenkai/internal/sfn/asl"
+)
+
+// failure is a state or execution error, as Retry and Catch see it.
+type failure struct {
+	name, cause string
+}
+
+// errAbort marks a run cut short by Stop, a timeout or shutdown.
+var errAbort = &failure{name: "\x00aborted"}
+
+func fail(name, format string, args ...any) *failure {
+	return &failure{name: name, cause: fmt.Sprintf(format, args...)}
+}
+
+// scope holds workflow variables: a state machine's, or a branch's or
+// iteration's, which also sees the enclosing scope's variables read-only.
+type scope struct {
+	vars   map[string]any
+	parent *scope
+}
+
+func (s *scope) get(name string) (any, bool) {
+	for c := s; c != nil; c = c.parent {
+		if v, ok := c.vars[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// all returns every visible variable (inner scopes win).
+func (s *scope) all() map[string]any {
+	if s.parent == nil {
+		return s.vars
+	}
+	out := map[string]any{}
+	var chain []*scope
+	for c := s; c != nil; c = c.parent {
+		chain = append(chain, c)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for k, v := range chain[i].vars {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// mapItem is the $$.Map.Item of an iteration.
+type mapItem struct {
+	index int
+	value any
+}
+
+// env is what a state's expressions are evaluated in.
+type env struct {
+	x         *Execution
+	st        *asl.State
+	sc        *scope
+	entered   time.Time
+	enteredID int64
+	retry     int
+	token     string
+	item      *mapItem
+	ctxObj    map[string]any
+}
+
+func (x *Execution) newEnv(st *asl.State, sc *scope, item *mapItem) *env {
+	return &env{x: x, st: st, sc: sc, entered: x.e.clk.Now(), item: item}
+}
+
+// prefix is the start of AWS's runtime error causes.
+func (v *env) prefix() string {
+	return fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d).", v.st.Name, v.enteredID)
+}
+
+func (v *env) runtime(format string, args ...any) *failure {
+	return &failure{name: "States.Runtime", cause: v.prefix() + " " + fmt.Sprintf(format, args...)}
+}
+
+// context returns the context object ($$ / $states.context).
+func (v *env) context() map[string]any {
+	if v.ctxObj != nil {
+		return v.ctxObj
+	}
+	x := v.x
+	c := map[string]any{
+		"Execution": map[string]any{
+			"Id":           x.info.ExecutionARN,
+			"Name":         x.info.Name,
+			"StartTime":    formatTime(x.info.StartTime),
+			"Input":        x.input,
+			"RoleArn":      x.info.RoleARN,
+			"RedriveCount": int64(x.info.RedriveCount),
+		},
+		"State": map[string]any{
+			"Name":        v.st.Name,
+			"EnteredTime": formatTime(v.entered),
+			"RetryCount":  int64(v.retry),
+		},
+		"StateMachine": map[string]any{
+			"Id":   x.info.StateMachineARN,
+			"Name": x.info.StateMachineName,
+		},
+	}
+	if v.token != "" {
+		c["Task"] = map[string]any{"Token": v.token}
+	}
+	if v.item != nil {
+		c["Map"] = map[string]any{"Item": map[string]any{"Index": int64(v.item.index), "Value": v.item.value}}
+	}
+	v.ctxObj = c
+	return c
+}
+
+func (v *env) resetContext() { v.ctxObj = nil }
+
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// root returns the value a path starts from.
+func (v *env) root(p *asl.Path, input any) (any, error) {
+	switch p.Root {
+	case asl.RootContext:
+		return v.context(), nil
+	case asl.RootVar:
+		val, ok := v.sc.get(p.Var)
+		if !ok {
+			return nil, fmt.Errorf("variable $%s is not defined", p.Var)
+		}
+		return val, nil
+	}
+	return input, nil
+}
+
+// get resolves a path.
+func (v *env) get(p *asl.Path, input any) (any, error) {
+	r, err := v.root(p, input)
+	if err != nil {
+		return nil, err
+	}
+	return p.Get(r)
+}
+
+// applyPath applies InputPath or OutputPath.
+func (v *env) applyPath(op asl.OptPath, input any) (any, *failure) {
+	if !op.Set {
+		return input, nil
+	}
+	if op.Null {
+		return map[string]any{}, nil
+	}
+	if op.Path.IsRoot() {
+		return input, nil
+	}
+	out, err := v.get(op.Path, input)
+	if err != nil {
+		return nil, v.runtime("Invalid path '%s' : No results for path: %s", op.Path.Src, op.Path.Normalized())
+	}
+	return out, nil
+}
+
+// applyResultPath merges result into input per ResultPath.
+func (v *env) applyResultPath(op asl.OptPath, input, result any) (any, *failure) {
+	if !op.Set {
+		return result, nil
+	}
+	if op.Null {
+		return input, nil
+	}
+	if op.Path.IsRoot() {
+		return result, nil
+	}
+	out, err := op.Path.Set(input, result)
+	if err != nil {
+		return nil, &failure{name: "States.ResultPathMatchFailure", cause: v.prefix() + fmt.Sprintf(" Unable to apply ReferencePath %s to input '%s'", op.Path.Src, encode(input))}
+	}
+	return out, nil
+}
+
+// template evaluates a JSONPath payload template with $ = input.
+func (v *env) template(t *asl.Template, input any, field string) (any, *failure) {
+	if !t.Dynamic {
+		return t.Literal, nil
+	}
+	if t.IsArray {
+		out := make([]any, len(t.Elems))
+		for i, e := range t.Elems {
+			val, f := v.template(e, input, field)
+			if f != nil {
+				return nil, f
+			}
+			out[i] = val
+		}
+		return out, nil
+	}
+	out := make(map[string]any, len(t.Fields))
+	for _, fl := range t.Fields {
+		switch {
+		case fl.Path != nil:
+			val, err := v.get(fl.Path, input)
+			if err != nil {
+				src := input
+				if fl.Path.Root == asl.RootContext {
+					src = v.context()
+				}
+				return nil, v.runtime("The JSONPath '%s' specified for the field '%s.$' could not be found in the input '%s'", fl.Path.Src, fl.Key, encode(src))
+			}
+			out[fl.Key] = val
+		case fl.Call != nil:
+			val, err := v.call(fl.Call, input)
+			if err != nil {
+				return nil, v.intrinsicFailure(err)
+			}
+			out[fl.Key] = val
+		default:
+			val, f := v.template(fl.Val, input, field)
+			if f != nil {
+				return nil, f
+			}
+			out[fl.Key] = val
+		}
+	}
+	return out, nil
+}
+
+func (v *env) intrinsicFailure(err error) *failure {
+	var f *failure
+	if errors.As(err, &f) {
+		return f
+	}
+	return v.runtime("%v", err)
+}
+
+// Error lets *failure travel as an error through intrinsic evaluation.
+func (f *failure) Error() string { return f.name + ": " + f.cause }
+
+// states builds the $states binding of JSONata mode.
+func (v *env) states(input, result, errorOutput any, hasResult, hasError bool) map[string]any {
+	m := map[string]any{"input": input, "context": v.context()}
+	if hasResult {
+		m["result"] = result
+	}
+	if hasError {
+		m["errorOutput"] = errorOutput
+	}
+	return m
+}
+
+// jeval evaluates a JSONata-mode template.
+func (v *env) jeval(ctx context.Context, t *asl.JTemplate, states map[string]any, field string) (any, *failure) {
+	if !t.Dynamic {
+		return t.Literal, nil
+	}
+	if t.Expr != nil {
+		vars := v.sc.all()
+		b := make(map[string]any, len(vars)+1)
+		for k, val := range vars {
+			b[k] = val
+		}
+		b["states"] = states
+		out, err := t.Expr.Eval(ctx, nil, &jsonata.EvalOptions{
+			Bindings:  b,
+			Functions: v.x.e.jsonataFuncs(),
+			Now:       v.x.e.clk.Now,
+			TimeLimit: 10 * time.Second,
+		})
+		if err != nil {
+			return nil, &failure{name: "States.QueryEvaluationError", cause: v.prefix() + fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %v", t.Expr.String(), field, jerrText(err))}
+		}
+		if jsonata.IsUndefined(out) {
+			return nil, &failure{name: "States.QueryEvaluationError", cause: v.prefix() + fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", t.Expr.String(), field)}
+		}
+		return fromJSONata(out), nil
+	}
+	if t.IsArray {
+		out := make([]any, 0, len(t.Vals))
+		for _, e := range t.Vals {
+			val, f := v.jeval(ctx, e, states, field)
+			if f != nil {
+				return nil, f
+			}
+			out = append(out, val)
+		}
+		return out, nil
+	}
+	out := make(map[string]any, len(t.Keys))
+	for i, k := range t.Keys {
+		val, f := v.jeval(ctx, t.Vals[i], states, field)
+		if f != nil {
+			return nil, f
+		}
+		out[k] = val
+	}
+	return out, nil
+}
+
+func jerrText(err error) string {
+	var je *jsonata.Error
+	if errors.As(err, &je) {
+		return je.Code + ": " + je.Message
+	}
+	return err.Error()
+}
+
+// fromJSONata normalises a JSONata result to engine values (integral
+// numbers as int64).
+func fromJSONata(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int64(x)) && x < 1e18 && x > -1e18 {
+			return int64(x)
+		}
+		return x
+	case map[string]any:
+		for k, e := range x {
+			x[k] = fromJSONata(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = fromJSONata(e)
+		}
+		return x
+	case *jsonata.FunctionValue:
+		return ""
+	}
+	return v
+}
+
+// Limits on payloads and variables.
+const (
+	maxPayload  = 256 * 1024
+	maxVarSize  = 256 * 1024
+	maxAssigned = 256 * 1024
+)
+
+// assign evaluates a state's Assign (JSONPath: $ = src; JSONata: states)
+// and applies it to the scope. It returns the assignedVariables for history.
+func (v *env) assign(ctx context.Context, t *asl.Template, jt *asl.JTemplate, src any, states map[string]any) (map[string]string, *failure) {
+	var vals any
+	var f *failure
+	switch {
+	case t != nil:
+		vals, f = v.template(t, src, "Assign")
+	case jt != nil:
+		vals, f = v.jeval(ctx, jt, states, "Assign")
+	default:
+		return nil, nil
+	}
+	if f != nil {
+		return nil, f
+	}
+	m, _ := vals.(map[string]any)
+	assigned := make(map[string]string, len(m))
+	total := 0
+	for k, val := range m {
+		s := encode(val)
+		if len(s) > maxVarSize {
+			return nil, v.runtime("The variable '%s' has a size that exceeds the maximum number of bytes service limit.", k)
+		}
+		total += len(s)
+		assigned[k] = s
+	}
+	if total > maxAssigned {
+		return nil, v.runtime("The assigned variables have a total size that exceeds the maximum number of bytes service limit.")
+	}
+	v.x.mu.Lock()
+	if v.sc.vars == nil {
+		v.sc.vars = map[string]any{}
+	}
+	for k, val := range m {
+		v.sc.vars[k] = val
+	}
+	v.x.mu.Unlock()
+	return assigned, nil
+}

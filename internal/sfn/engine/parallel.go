@@ -1,0 +1,346 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"tenkai/internal/sfn/asl"
+)
+
+// stateInput computes the input Parallel and Map states hand on:
+// InputPath+Parameters in JSONPath mode, Arguments in JSONata mode.
+func (x *Execution) stateInput(ctx context.Context, v *env, input any, useParams bool) (eff, handed any, f *failure) {
+	st := v.st
+	if ata(st) {
+		if st.Arguments != nil {
+			handed, f = v.jeval(ctx, st.Arguments, v.states(input, nil, nil, false, false), "Arguments")
+			return input, handed, f
+		}
+		return input, input, nil
+	}
+	if eff, f = v.applyPath(st.InputPath, input); f != nil {
+		return nil, nil, f
+	}
+	handed = eff
+	if useParams && st.Parameters != nil {
+		handed, f = v.template(st.Parameters, eff, "Parameters")
+	}
+	return eff, handed, f
+}
+
+func (x *Execution) runParallel(ctx context.Context, v *env, input any, th *thread) (any, string, *failure) {
+	x.enter(v, th, "Parallel", input)
+	_, branchInput, f := x.stateInput(ctx, v, input, true)
+	if f != nil {
+		return nil, "", f
+	}
+	result, f := x.retrying(ctx, v, func(int) (any, *failure) { return x.parallelAttempt(ctx, v, th, branchInput) })
+	if f == nil {
+		var out any
+		var next string
+		if out, next, f = x.complete(ctx, v, th, "Parallel", input, result); f == nil {
+			return out, next, nil
+		}
+	}
+	if f == errAbort {
+		return nil, "", f
+	}
+	out, next, f, _ := x.catch(ctx, v, th, "Parallel", input, f)
+	return out, next, f
+}
+
+func (x *Execution) parallelAttempt(ctx context.Context, v *env, th *thread, input any) (any, *failure) {
+	st := v.st
+	startID := x.emit(th, "ParallelStateStarted", nil)
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]any, len(st.Branches))
+	var mu sync.Mutex
+	var first *failure
+	var wg sync.WaitGroup
+	for i, b := range st.Branches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bth := &thread{last: startID}
+			out, f := x.runMachine(bctx, b, b.StartAt, input, bth, &scope{parent: v.sc}, nil, false)
+			if f != nil {
+				mu.Lock()
+				if first == nil && f != errAbort {
+					first = f
+				}
+				mu.Unlock()
+				cancel()
+				return
+			}
+			results[i] = out
+		}()
+	}
+	wg.Wait()
+	x.joinThread(th)
+	if ctx.Err() != nil {
+		return nil, errAbort
+	}
+	if first != nil {
+		x.emit(th, "ParallelStateFailed", nil)
+		return nil, first
+	}
+	x.emit(th, "ParallelStateSucceeded", nil)
+	return results, nil
+}
+
+// joinThread continues th after concurrent branches: the next event follows
+// the latest one recorded.
+func (x *Execution) joinThread(th *thread) {
+	x.mu.Lock()
+	th.last = x.lastID
+	x.mu.Unlock()
+}
+
+// maxInlineConcurrency bounds iterations running at once when MaxConcurrency is 0.
+const maxInlineConcurrency = 40
+
+func (x *Execution) runMap(ctx context.Context, v *env, input any, th *thread) (any, string, *failure) {
+	st := v.st
+	x.enter(v, th, "Map", input)
+	eff, _, f := x.stateInput(ctx, v, input, false)
+	if f != nil {
+		return nil, "", f
+	}
+	items, f := x.mapItems(ctx, v, input, eff)
+	if f != nil {
+		out, next, f, _ := x.catch(ctx, v, th, "Map", input, f)
+		return out, next, f
+	}
+	result, f := x.retrying(ctx, v, func(int) (any, *failure) { return x.mapAttempt(ctx, v, th, input, eff, items) })
+	if f == nil {
+		var out any
+		var next string
+		if out, next, f = x.complete(ctx, v, th, "Map", input, result); f == nil {
+			return out, next, nil
+		}
+	}
+	if f == errAbort {
+		return nil, "", f
+	}
+	out, next, f, _ := x.catch(ctx, v, th, "Map", input, f)
+	_ = st
+	return out, next, f
+}
+
+// mapItems selects the items to iterate over.
+func (x *Execution) mapItems(ctx context.Context, v *env, input, eff any) ([]any, *failure) {
+	st := v.st
+	var val any = eff
+	switch {
+	case st.ItemReader != nil:
+		return x.readItems(ctx, v, eff)
+	case ata(st):
+		val = input
+		if st.Items != nil {
+			var f *failure
+			if val, f = v.jeval(ctx, st.Items, v.states(input, nil, nil, false, false), "Items"); f != nil {
+				return nil, f
+			}
+		}
+	case st.ItemsPath.Set && !st.ItemsPath.Null:
+		var err error
+		if val, err = v.get(st.ItemsPath.Path, eff); err != nil {
+			return nil, v.runtime("Invalid path '%s' : No results for path: %s", st.ItemsPath.Path.Src, st.ItemsPath.Path.Normalized())
+		}
+	}
+	arr, ok := val.([]any)
+	if !ok {
+		if ata(st) {
+			return nil, &failure{name: "States.QueryEvaluationError", cause: v.prefix() + " The Items field must evaluate to a JSON array but was " + encode(val)}
+		}
+		return nil, v.runtime("Item input '%s' is not a JSON array", encode(val))
+	}
+	return arr, nil
+}
+
+// readItems reads a distributed Map's items through Tasks.
+func (x *Execution) readItems(ctx context.Context, v *env, eff any) ([]any, *failure) {
+	reader, _ := v.st.ItemReader.(map[string]any)
+	res, _ := reader["Resource"].(string)
+	params := reader["Parameters"]
+	if params == nil {
+		params = reader["Arguments"]
+	}
+	if params != nil {
+		if ata(v.st) {
+			if jt, err := asl.CompileJSONata(params); err == nil {
+				p, f := v.jeval(ctx, jt, v.states(eff, nil, nil, false, false), "ItemReader")
+				if f != nil {
+					return nil, f
+				}
+				params = p
+			}
+		} else if t, err := asl.CompileTemplate(params); err == nil {
+			p, f := v.template(t, eff, "ItemReader")
+			if f != nil {
+				return nil, f
+			}
+			params = p
+		}
+	}
+	in := map[string]any{"Parameters": params}
+	if rc, ok := reader["ReaderConfig"]; ok {
+		in["ReaderConfig"] = rc
+	}
+	if x.e.tasks == nil {
+		return nil, fail("States.ItemReaderFailed", "No task runner is configured to read items from %s", res)
+	}
+	raw, err := x.e.tasks.Run(ctx, &TaskCall{Resource: res, Input: encodeRaw(in), Execution: x.info, StateName: v.st.Name})
+	if err != nil {
+		if te, ok := err.(*TaskError); ok {
+			return nil, fail("States.ItemReaderFailed", "%s: %s", te.Code, te.Cause)
+		}
+		return nil, fail("States.ItemReaderFailed", "%v", err)
+	}
+	var items []any
+	val, derr := asl.DecodeJSON(raw)
+	items, ok := val.([]any)
+	if derr != nil || !ok {
+		return nil, fail("States.ItemReaderFailed", "The item reader did not return a JSON array")
+	}
+	return items, nil
+}
+
+// mapLimits resolves MaxConcurrency and the tolerated failures.
+func (x *Execution) mapLimits(ctx context.Context, v *env, input, eff any, n int) (conc int, tolerated int, hasTol bool, f *failure) {
+	st := v.st
+	mc := st.MaxConcurrency
+	states := v.states(input, nil, nil, false, false)
+	if st.MaxConcurrencyPath != nil || st.JMaxConcurrency != nil {
+		if mc, f = v.seconds(ctx, 0, st.MaxConcurrencyPath, st.JMaxConcurrency, eff, states, "MaxConcurrency"); f != nil {
+			return
+		}
+	}
+	conc = int(mc)
+	if conc <= 0 || conc > maxInlineConcurrency {
+		conc = maxInlineConcurrency
+	}
+	tolerated = 0
+	if st.HasToleratedFailureCount || st.ToleratedFailureCountPath != nil {
+		hasTol = true
+		c := st.ToleratedFailureCount
+		if st.ToleratedFailureCountPath != nil {
+			val, err := v.get(st.ToleratedFailureCountPath, eff)
+			n, ok := asInt(val)
+			if err != nil || !ok || n < 0 {
+				return 0, 0, false, v.runtime("The ToleratedFailureCountPath field does not reference a non-negative integer")
+			}
+			c = n
+		}
+		tolerated = int(c)
+	}
+	if st.HasToleratedFailurePercentage || st.ToleratedFailurePercentagePath != nil {
+		pct := st.ToleratedFailurePercentage
+		if st.ToleratedFailurePercentagePath != nil {
+			val, err := v.get(st.ToleratedFailurePercentagePath, eff)
+			p, ok := asl.ToFloat(val)
+			if err != nil || !ok || p < 0 || p > 100 {
+				return 0, 0, false, v.runtime("The ToleratedFailurePercentagePath field does not reference a number between 0 and 100")
+			}
+			pct = p
+		}
+		byPct := int(pct / 100 * float64(n))
+		if !hasTol || byPct > tolerated {
+			tolerated = byPct
+		}
+		hasTol = true
+	}
+	return conc, tolerated, hasTol, nil
+}
+
+func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, eff any, items []any) (any, *failure) {
+	st := v.st
+	conc, tolerated, hasTol, f := x.mapLimits(ctx, v, input, eff, len(items))
+	if f != nil {
+		return nil, f
+	}
+	startID := x.emit(th, "MapStateStarted", &MapStateStartedEventDetails{Length: len(items)})
+	mctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]any, len(items))
+	var mu sync.Mutex
+	var first *failure
+	failures := 0
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for i, item := range items {
+		select {
+		case sem <- struct{}{}:
+		case <-mctx.Done():
+		}
+		if mctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ith := &thread{last: startID}
+			x.emit(ith, "MapIterationStarted", &MapIterationEventDetails{Name: st.Name, Index: i})
+			out, f := x.iteration(mctx, v, ith, input, eff, i, item)
+			switch {
+			case f == nil:
+				results[i] = out
+				x.emit(ith, "MapIterationSucceeded", &MapIterationEventDetails{Name: st.Name, Index: i})
+			case f == errAbort:
+				x.emit(ith, "MapIterationAborted", &MapIterationEventDetails{Name: st.Name, Index: i})
+			default:
+				x.emit(ith, "MapIterationFailed", &MapIterationEventDetails{Name: st.Name, Index: i})
+				mu.Lock()
+				failures++
+				results[i] = map[string]any{"Error": f.name, "Cause": f.cause}
+				if first == nil && (!hasTol || failures > tolerated) {
+					first = f
+					if hasTol {
+						first = &failure{name: "States.ExceedToleratedFailureThreshold", cause: "The specified tolerated failure threshold was exceeded"}
+					}
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	x.joinThread(th)
+	if ctx.Err() != nil {
+		return nil, errAbort
+	}
+	if first != nil {
+		x.emit(th, "MapStateFailed", nil)
+		return nil, first
+	}
+	x.emit(th, "MapStateSucceeded", nil)
+	return results, nil
+}
+
+// iteration runs the item processor for one item.
+func (x *Execution) iteration(ctx context.Context, v *env, th *thread, input, eff any, index int, item any) (any, *failure) {
+	st := v.st
+	iv := *v
+	iv.item = &mapItem{index: index, value: item}
+	iv.ctxObj = nil
+	in := item
+	var f *failure
+	switch {
+	case st.JItemSelector != nil:
+		in, f = iv.jeval(ctx, st.JItemSelector, iv.states(input, nil, nil, false, false), "ItemSelector")
+	case st.ItemSelector != nil:
+		in, f = iv.template(st.ItemSelector, eff, "ItemSelector")
+	case st.Parameters != nil && !ata(st):
+		in, f = iv.template(st.Parameters, eff, "Parameters")
+	}
+	if f != nil {
+		return nil, f
+	}
+	p := st.Processor
+	return x.runMachine(ctx, p, p.StartAt, in, th, &scope{parent: v.sc}, nil, false)
+}
+
+var _ = json.Valid
