@@ -232,6 +232,10 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 		m.forget(fn, e)
 		return nil, nil, ErrClosed
 	}
+	if e.why.Load() == int32(stopClosed) { // Close or Reset killed it during init
+		m.forget(fn, e)
+		return nil, nil, ErrClosed
+	}
 	// Init failed: the environment is discarded and the next invoke starts a new one.
 	if errType == "" {
 		errType = "Runtime.Unknown"
