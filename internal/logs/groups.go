@@ -242,6 +242,9 @@ func (s *Service) deleteLogGroup(ctx context.Context, in *groupNameInput) (*empt
 		if err := deleteGroupSubscriptions(tx, m.Account, m.Region, in.LogGroupName); err != nil {
 			return err
 		}
+		if err := tx.Bucket(policiesBucket(m.Account, m.Region)).Delete([]byte("r:" + in.LogGroupName)); err != nil {
+			return err
+		}
 		return tx.DeleteBucket(eventsBucket(m.Account, m.Region, in.LogGroupName))
 	})
 }

@@ -771,3 +771,35 @@ func TestListLogGroups(t *testing.T) {
 	}
 	h.fail("ListLogGroups", map[string]any{"logGroupNamePattern": "ab"}, "InvalidParameterException", "")
 }
+
+func TestResourcePolicies(t *testing.T) {
+	h := newHarness(t, nil)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`
+	out := h.ok("PutResourcePolicy", map[string]any{"policyName": "events", "policyDocument": doc})
+	rp := out["resourcePolicy"].(map[string]any)
+	if rp["policyName"] != "events" || rp["policyScope"] != "ACCOUNT" || rp["policyDocument"] != doc || out["revisionId"] != "1" {
+		t.Errorf("PutResourcePolicy = %v", out)
+	}
+	if out := h.ok("PutResourcePolicy", map[string]any{"policyName": "events", "policyDocument": doc}); out["revisionId"] != "2" {
+		t.Errorf("second put revision = %v; want 2", out["revisionId"])
+	}
+	h.fail("PutResourcePolicy", map[string]any{"policyName": "bad", "policyDocument": "{not json"}, "InvalidParameterException", "")
+	arn := "arn:aws:logs:us-east-1:000000000000:log-group:g"
+	h.fail("PutResourcePolicy", map[string]any{"resourceArn": arn, "policyDocument": doc}, "ResourceNotFoundException", "")
+	h.ok("CreateLogGroup", map[string]any{"logGroupName": "g"})
+	h.ok("PutResourcePolicy", map[string]any{"resourceArn": arn, "policyDocument": doc})
+	pols := h.ok("DescribeResourcePolicies", map[string]any{})["resourcePolicies"].([]any)
+	if len(pols) != 1 || pols[0].(map[string]any)["policyName"] != "events" {
+		t.Errorf("account policies = %v", pols)
+	}
+	pols = h.ok("DescribeResourcePolicies", map[string]any{"resourceArn": arn})["resourcePolicies"].([]any)
+	if len(pols) != 1 || pols[0].(map[string]any)["policyScope"] != "RESOURCE" || pols[0].(map[string]any)["resourceArn"] != arn {
+		t.Errorf("group policies = %v", pols)
+	}
+	h.ok("DeleteResourcePolicy", map[string]any{"policyName": "events"})
+	h.fail("DeleteResourcePolicy", map[string]any{"policyName": "events"}, "ResourceNotFoundException", "")
+	for i := range 10 {
+		h.ok("PutResourcePolicy", map[string]any{"policyName": fmt.Sprint("p", i), "policyDocument": doc})
+	}
+	h.fail("PutResourcePolicy", map[string]any{"policyName": "p10", "policyDocument": doc}, "LimitExceededException", "")
+}
