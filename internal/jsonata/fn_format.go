@@ -147,6 +147,13 @@ func fnFormatInteger(c callCtx, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return nil, &Error{Code: "D1001", Position: c.pos, Value: f, Message: formatMessage("D1001", "", f, nil)}
+	}
+	// roman numerals and letters grow linearly with the value
+	if a := math.Abs(f); (p.primary == "I" || p.primary == "i") && a > 1e9 || (p.primary == "A" || p.primary == "a") && a > 1e15 {
+		return nil, tooLarge(c.pos)
+	}
 	return formatInteger(f, p), nil
 }
 

@@ -84,6 +84,15 @@ func fnFormatNumber(c callCtx, args []any) (any, error) {
 	if value < 0 && len(pics) == 2 {
 		pic = pics[1]
 	}
+	switch {
+	case math.IsNaN(value):
+		return "NaN", nil
+	case math.IsInf(value, 0):
+		if value < 0 && len(pics) == 1 {
+			return d.minus + pic.prefix + "Infinity" + pic.suffix, nil
+		}
+		return pic.prefix + "Infinity" + pic.suffix, nil
+	}
 	adjusted := math.Abs(value)
 	if strings.Contains(pic.picture, d.percent) {
 		adjusted *= 100

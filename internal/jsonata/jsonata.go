@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 )
@@ -35,7 +36,8 @@ type Function struct {
 
 // EvalOptions tune one evaluation. The zero value is usable.
 type EvalOptions struct {
-	// Bindings are variables visible as $name, in addition to the Expr's.
+	// Bindings are variables visible as $name (the key may be given with
+	// or without the "$"), in addition to the Expr's.
 	Bindings map[string]any
 	// Functions are Go functions visible as $name.
 	Functions map[string]Function
@@ -87,6 +89,7 @@ func (e *Expr) String() string { return e.src }
 // Assign binds $name to value for every evaluation of e.
 func (e *Expr) Assign(name string, value any) {
 	v := canon(value)
+	name = strings.TrimPrefix(name, "$")
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.base == nil {
@@ -97,6 +100,7 @@ func (e *Expr) Assign(name string, value any) {
 
 // RegisterFunction makes fn callable as $name in every evaluation of e.
 func (e *Expr) RegisterFunction(name string, fn Function) error {
+	name = strings.TrimPrefix(name, "$")
 	g, err := newGoFn(name, fn)
 	if err != nil {
 		return err
@@ -149,9 +153,10 @@ func (e *Expr) Eval(ctx context.Context, input any, opts *EvalOptions) (result a
 	}
 	e.mu.RUnlock()
 	for k, v := range opts.Bindings {
-		env.bind(k, canon(v))
+		env.bind(strings.TrimPrefix(k, "$"), canon(v))
 	}
 	for k, f := range opts.Functions {
+		k = strings.TrimPrefix(k, "$")
 		g, err := newGoFn(k, f)
 		if err != nil {
 			return nil, err
@@ -397,7 +402,10 @@ func toPublic(v any, ordered, top bool) any {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil
 		}
-		return x
+		if x == 0 {
+			return 0.0 // JSON has no negative zero
+		}
+		return v
 	case callable:
 		return &FunctionValue{fn: x}
 	}
