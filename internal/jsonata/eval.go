@@ -266,10 +266,12 @@ func wildcard(input any) any {
 	return res
 }
 
-func flattenAll(a []any, out []any) []any {
+func flattenAll(a []any, out []any) []any { return flattenAllN(a, out, 0) }
+
+func flattenAllN(a []any, out []any, depth int) []any {
 	for _, it := range a {
-		if x, ok := asArray(it); ok {
-			out = flattenAll(x, out)
+		if x, ok := asArray(it); ok && depth < maxNesting {
+			out = flattenAllN(x, out, depth+1)
 		} else {
 			out = append(out, it)
 		}
@@ -282,17 +284,20 @@ func descendants(input any) any {
 		return undef
 	}
 	res := &seqv{sequence: true}
-	recurseDescendants(input, res)
+	recurseDescendants(input, res, 0)
 	if len(res.a) == 1 {
 		return res.a[0]
 	}
 	return res
 }
 
-func recurseDescendants(input any, res *seqv) {
+func recurseDescendants(input any, res *seqv, depth int) {
+	if depth > maxNesting {
+		return
+	}
 	if a, ok := asArray(input); ok {
 		for _, it := range a {
-			recurseDescendants(it, res)
+			recurseDescendants(it, res, depth+1)
 		}
 		return
 	}
@@ -300,7 +305,7 @@ func recurseDescendants(input any, res *seqv) {
 	if isObject(input) {
 		for _, k := range objKeys(input) {
 			v, _ := objGet(input, k)
-			recurseDescendants(v, res)
+			recurseDescendants(v, res, depth+1)
 		}
 	}
 }

@@ -397,13 +397,18 @@ func fnAssert(c callCtx, args []any) (any, error) {
 }
 
 // deepClone copies a value into fresh ordered objects and arrays.
-func deepClone(v any) any {
+func deepClone(v any) any { return deepCloneN(v, 0) }
+
+func deepCloneN(v any, depth int) any {
+	if depth > maxNesting {
+		return v
+	}
 	switch x := v.(type) {
 	case *seqv, []any:
 		a, _ := asArray(v)
 		out := make([]any, len(a))
 		for i, it := range a {
-			out[i] = deepClone(it)
+			out[i] = deepCloneN(it, depth+1)
 		}
 		return &seqv{a: out}
 	case *Object, map[string]any:
@@ -414,7 +419,7 @@ func deepClone(v any) any {
 			if it == undef {
 				continue
 			}
-			o.Set(k, deepClone(it))
+			o.Set(k, deepCloneN(it, depth+1))
 		}
 		return o
 	}

@@ -331,7 +331,12 @@ func norm(v any) (any, bool) {
 }
 
 // toPublic converts an evaluator value to caller data.
-func toPublic(v any, ordered, top bool) any {
+func toPublic(v any, ordered, top bool) any { return toPublicN(v, ordered, top, 0) }
+
+func toPublicN(v any, ordered, top bool, depth int) any {
+	if depth > maxNesting {
+		return nil
+	}
 	switch x := v.(type) {
 	case undefinedT:
 		if top {
@@ -341,13 +346,13 @@ func toPublic(v any, ordered, top bool) any {
 	case *seqv:
 		out := make([]any, len(x.a))
 		for i, it := range x.a {
-			out[i] = toPublic(it, ordered, false)
+			out[i] = toPublicN(it, ordered, false, depth+1)
 		}
 		return out
 	case []any:
 		var out []any
 		for i, it := range x {
-			p := toPublic(it, ordered, false)
+			p := toPublicN(it, ordered, false, depth+1)
 			if out == nil && !samePublic(p, it) {
 				out = append([]any(nil), x...)
 			}
@@ -367,7 +372,7 @@ func toPublic(v any, ordered, top bool) any {
 				if it == undef {
 					continue
 				}
-				o.Set(k, toPublic(it, ordered, false))
+				o.Set(k, toPublicN(it, ordered, false, depth+1))
 			}
 			return o
 		}
@@ -377,13 +382,13 @@ func toPublic(v any, ordered, top bool) any {
 			if it == undef {
 				continue
 			}
-			m[k] = toPublic(it, ordered, false)
+			m[k] = toPublicN(it, ordered, false, depth+1)
 		}
 		return m
 	case map[string]any:
 		var out map[string]any
 		for k, it := range x {
-			p := toPublic(it, ordered, false)
+			p := toPublicN(it, ordered, false, depth+1)
 			if out == nil && !samePublic(p, it) {
 				out = make(map[string]any, len(x))
 				for k2, v2 := range x {

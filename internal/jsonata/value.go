@@ -358,8 +358,17 @@ func truthy(v any) bool {
 	return b
 }
 
+// maxNesting bounds recursion over values, so a value an expression nested
+// absurdly deep cannot overflow the goroutine stack.
+const maxNesting = 100000
+
 // deepEqual compares two JSON values structurally.
-func deepEqual(a, b any) bool {
+func deepEqual(a, b any) bool { return deepEqualN(a, b, 0) }
+
+func deepEqualN(a, b any, depth int) bool {
+	if depth > maxNesting {
+		return false
+	}
 	switch x := a.(type) {
 	case float64:
 		y, ok := b.(float64)
@@ -381,7 +390,7 @@ func deepEqual(a, b any) bool {
 			return false
 		}
 		for i := range xa {
-			if !deepEqual(xa[i], ya[i]) {
+			if !deepEqualN(xa[i], ya[i], depth+1) {
 				return false
 			}
 		}
@@ -393,7 +402,7 @@ func deepEqual(a, b any) bool {
 		for _, k := range objKeys(a) {
 			av, _ := objGet(a, k)
 			bv, ok := objGet(b, k)
-			if !ok || !deepEqual(av, bv) {
+			if !ok || !deepEqualN(av, bv, depth+1) {
 				return false
 			}
 		}
@@ -482,6 +491,9 @@ func stringify(v any, pretty bool) (string, error) {
 }
 
 func writeJSON(b *strings.Builder, v any, pretty bool, indent int, round bool) error {
+	if indent > maxNesting {
+		return &Error{Code: "U1001", Position: -1, Message: "Resource limit exceeded: value nested too deeply"}
+	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
