@@ -701,7 +701,7 @@ var choiceOps = map[string]string{
 	"StringLessThanEquals": "string", "StringGreaterThanEquals": "string", "StringMatches": "string",
 	"NumericEquals": "number", "NumericLessThan": "number", "NumericGreaterThan": "number",
 	"NumericLessThanEquals": "number", "NumericGreaterThanEquals": "number",
-	"BooleanEquals": "bool",
+	"BooleanEquals":   "bool",
 	"TimestampEquals": "timestamp", "TimestampLessThan": "timestamp", "TimestampGreaterThan": "timestamp",
 	"TimestampLessThanEquals": "timestamp", "TimestampGreaterThanEquals": "timestamp",
 	"IsNull": "bool", "IsPresent": "bool", "IsNumeric": "bool", "IsString": "bool", "IsBoolean": "bool", "IsTimestamp": "bool",

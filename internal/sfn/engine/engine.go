@@ -139,7 +139,7 @@ type Engine struct {
 	random func() float64
 	fnState
 
-	mu       sync.Mutex           // guards tokens and finished
+	mu       sync.Mutex            // guards tokens and finished
 	tokens   map[string]*tokenWait // tokens waiting for SendTask*
 	finished map[string]error      // tokens that timed out or completed, for the right SendTask* error
 	order    []string              // finished tokens, oldest first (bounded)

@@ -20,15 +20,15 @@ type Execution struct {
 	cancel context.CancelFunc
 	input  any // execution input, for $$.Execution.Input
 
-	mu        sync.Mutex // guards lastID, finished, result; serialises rec calls
-	lastID    int64
-	finished  bool
-	result    Result
-	done      chan struct{}
-	timeout   clock.Timer
-	vars      *scope // top-level variables
-	top       *thread
-	snapState string // top-level state being run, for checkpoints
+	mu       sync.Mutex // guards lastID, finished, result; serialises rec calls
+	lastID   int64
+	finished bool
+	result   Result
+	done     chan struct{}
+	timeout  clock.Timer
+	vars     *scope // top-level variables
+	top      *thread
+	test     *testMode // set by TestState
 }
 
 // thread tracks the last event of one line of execution (the top level, a
@@ -274,15 +274,18 @@ func (x *Execution) runPass(ctx context.Context, v *env, input any, th *thread) 
 	if f != nil {
 		return nil, "", f
 	}
+	x.note(func(d *InspectionData) *string { return &d.AfterInputPath }, eff)
 	result := eff
 	if st.Parameters != nil {
 		if result, f = v.template(st.Parameters, eff, "Parameters"); f != nil {
 			return nil, "", f
 		}
+		x.note(func(d *InspectionData) *string { return &d.AfterParameters }, result)
 	}
 	if st.HasResult {
 		result = st.Result
 	}
+	x.note(func(d *InspectionData) *string { return &d.Result }, result)
 	assigned, f := v.assign(ctx, st.Assign, nil, result, nil)
 	if f != nil {
 		return nil, "", f
@@ -291,6 +294,7 @@ func (x *Execution) runPass(ctx context.Context, v *env, input any, th *thread) 
 	if f != nil {
 		return nil, "", f
 	}
+	x.note(func(d *InspectionData) *string { return &d.AfterResultPath }, out)
 	if out, f = v.applyPath(st.OutputPath, out); f != nil {
 		return nil, "", f
 	}
@@ -441,6 +445,9 @@ func (x *Execution) runWait(ctx context.Context, v *env, input any, th *thread) 
 			return nil, "", v.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s", st.TimestampPath.Src)
 		}
 		until = t
+	}
+	if x.test != nil {
+		until = now
 	}
 	if err := clock.Sleep(ctx, x.e.clk, until.Sub(now)); err != nil {
 		return nil, "", errAbort

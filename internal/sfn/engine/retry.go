@@ -54,6 +54,10 @@ func (x *Execution) retrying(ctx context.Context, v *env, attempt func(retry int
 		if counts[i] >= r.MaxAttempts {
 			return nil, f
 		}
+		if x.test != nil {
+			x.test.retriable = true
+			return nil, f
+		}
 		d := float64(r.IntervalSeconds) * math.Pow(r.BackoffRate, float64(counts[i]))
 		if r.MaxDelaySeconds > 0 && d > float64(r.MaxDelaySeconds) {
 			d = float64(r.MaxDelaySeconds)
@@ -78,8 +82,11 @@ func (x *Execution) catch(ctx context.Context, v *env, th *thread, typ string, i
 			break
 		}
 	}
-	if c == nil {
+	if c == nil || x.test != nil && x.test.retriable {
 		return nil, "", f, false
+	}
+	if x.test != nil {
+		x.test.caught = true
 	}
 	errOut := map[string]any{"Error": f.name, "Cause": f.cause}
 	var out any

@@ -57,6 +57,7 @@ func (x *Execution) runTask(ctx context.Context, v *env, input any, th *thread) 
 		if eff, f = v.applyPath(st.InputPath, input); f != nil {
 			return nil, "", f
 		}
+		x.note(func(d *InspectionData) *string { return &d.AfterInputPath }, eff)
 	}
 	result, f := x.retrying(ctx, v, func(int) (any, *failure) { return x.taskAttempt(ctx, v, th, input, eff) })
 	if f == nil {
@@ -97,6 +98,7 @@ func (x *Execution) complete(ctx context.Context, v *env, th *thread, typ string
 		if result, f = v.template(st.ResultSelector, result, "ResultSelector"); f != nil {
 			return nil, "", f
 		}
+		x.note(func(d *InspectionData) *string { return &d.AfterResultSelector }, result)
 	}
 	if assigned, f = v.assign(ctx, st.Assign, nil, result, nil); f != nil {
 		return nil, "", f
@@ -105,6 +107,7 @@ func (x *Execution) complete(ctx context.Context, v *env, th *thread, typ string
 	if f != nil {
 		return nil, "", f
 	}
+	x.note(func(d *InspectionData) *string { return &d.AfterResultPath }, out)
 	if out, f = v.applyPath(st.OutputPath, out); f != nil {
 		return nil, "", f
 	}
@@ -154,11 +157,13 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 			if params, f = v.jeval(ctx, st.Arguments, states, "Arguments"); f != nil {
 				return nil, f
 			}
+			x.note(func(d *InspectionData) *string { return &d.AfterArguments }, params)
 		}
 	} else if st.Parameters != nil {
 		if params, f = v.template(st.Parameters, eff, "Parameters"); f != nil {
 			return nil, f
 		}
+		x.note(func(d *InspectionData) *string { return &d.AfterParameters }, params)
 	}
 	timeout, f := v.seconds(ctx, st.TimeoutSeconds, st.TimeoutSecondsPath, st.JTimeoutSeconds, eff, states, "TimeoutSeconds")
 	if f != nil {
@@ -204,9 +209,10 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 		defer t.Stop()
 	}
 	var w *tokenWait
+	var expired atomic.Bool // the token timed out (task or heartbeat)
 	if wait {
 		w = x.e.register(v.token)
-		defer x.e.unregister(v.token, &timedOut)
+		defer x.e.unregister(v.token, &expired)
 	}
 	call := &TaskCall{Resource: st.Resource, Input: paramsJSON, TaskToken: v.token, Credentials: credsJSON,
 		Execution: x.info, StateName: st.Name, Timeout: time.Duration(timeout) * time.Second,
@@ -243,6 +249,7 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 		return nil, errAbort
 	}
 	if timedOut.Load() || errors.Is(err, errHeartbeat) {
+		expired.Store(true)
 		name := "States.Timeout"
 		if errors.Is(err, errHeartbeat) && !timedOut.Load() {
 			name = "States.HeartbeatTimeout"
@@ -269,6 +276,7 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 		x.taskEvent(th, kind, "Failed", rtype, res, f.name, f.cause)
 		return nil, f
 	}
+	x.note(func(d *InspectionData) *string { return &d.Result }, out)
 	s := encode(out)
 	switch kind {
 	case kindLambda:

@@ -10,7 +10,7 @@ import (
 // tokenWait is a task waiting for SendTaskSuccess/Failure/Heartbeat.
 type tokenWait struct {
 	ch   chan tokenResult // buffered 1
-	beat chan struct{}   // buffered 1
+	beat chan struct{}    // buffered 1
 }
 
 type tokenResult struct {
