@@ -20,5 +20,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# The Lambda Node.js runtimes ship the AWS SDK for JavaScript v3; tenkai puts
+# this directory on NODE_PATH for Node.js functions (tenkai serve --node-sdk-dir).
+node_sdk="${XDG_CACHE_HOME:-$HOME/.cache}/tenkai/node-sdk"
+node_clients="@aws-sdk/client-codepipeline @aws-sdk/client-lambda @aws-sdk/client-s3 @aws-sdk/client-dynamodb @aws-sdk/lib-dynamodb @aws-sdk/client-eventbridge @aws-sdk/client-sfn @aws-sdk/client-codedeploy @aws-sdk/client-cloudwatch-logs @aws-sdk/client-sts"
+missing_node=0
+for c in $node_clients; do [ -d "$node_sdk/node_modules/$c" ] || missing_node=1; done
+if [ "$missing_node" = 1 ]; then
+  echo "setup: installing the AWS SDK for JavaScript v3 into $node_sdk"
+  mkdir -p "$node_sdk"
+  (cd "$node_sdk" && npm install --no-audit --no-fund --silent $node_clients)
+fi
+
 go version
 aws --version 2>&1 | head -1

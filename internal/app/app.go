@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -33,6 +35,11 @@ type Config struct {
 	Logger    *slog.Logger // nil means slog.Default()
 	Clock     clock.Clock  // nil means the wall clock
 	Version   string
+	// NodeSDKDir holds node_modules/@aws-sdk/* for Node.js functions, as the
+	// Lambda Node runtimes ship the SDK; "" looks in ~/.cache/tenkai/node-sdk.
+	NodeSDKDir string
+	// Interpreters maps Lambda runtimes to interpreter paths, overriding discovery.
+	Interpreters map[string]string
 }
 
 // App is a built tenkai server.
@@ -177,4 +184,21 @@ func (a *App) Reset(ctx context.Context) error {
 func (a *App) register(s edge.Service) {
 	a.services = append(a.services, s)
 	a.Edge.Register(s)
+}
+
+// nodeSDKDir returns the configured Node.js SDK directory, or the default one
+// when it holds the SDK, or "".
+func (a *App) nodeSDKDir() string {
+	if a.cfg.NodeSDKDir != "" {
+		return a.cfg.NodeSDKDir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(base, "tenkai", "node-sdk")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@aws-sdk")); err != nil {
+		return ""
+	}
+	return dir
 }

@@ -81,6 +81,7 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 	var cfg app.Config
 	var logLevel string
 	var timeScale float64
+	var interpreters map[string]string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the AWS APIs on one port",
@@ -92,6 +93,7 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
 			cfg.Version = version()
+			cfg.Interpreters = interpreters
 			if timeScale != 1 {
 				if timeScale <= 0 {
 					return fmt.Errorf("--time-scale must be positive")
@@ -107,6 +109,8 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&cfg.DataDir, "data-dir", env("DATA_DIR", ""), "directory that keeps state across restarts; empty keeps it in memory (TENKAI_DATA_DIR)")
 	f.StringVar(&logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (TENKAI_LOG_LEVEL)")
 	f.StringVar(&cfg.AccountID, "account-id", env("ACCOUNT_ID", "000000000000"), "account of unsigned requests and unknown keys (TENKAI_ACCOUNT_ID)")
+	f.StringVar(&cfg.NodeSDKDir, "node-sdk-dir", env("NODE_SDK_DIR", ""), "directory whose node_modules has @aws-sdk/* for Node.js functions; default ~/.cache/tenkai/node-sdk (TENKAI_NODE_SDK_DIR)")
+	f.StringToStringVar(&interpreters, "interpreter", parseInterpreters(env("INTERPRETERS", "")), "runtime=path overrides of function interpreters, e.g. python3.12=/usr/bin/python3 (TENKAI_INTERPRETERS, comma-separated)")
 	scale, _ := strconv.ParseFloat(env("TIME_SCALE", "1"), 64)
 	f.Float64Var(&timeScale, "time-scale", scale, "run timers this many times faster than real time (TENKAI_TIME_SCALE)")
 	return cmd
@@ -144,3 +148,14 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 
 // trimEndpoint normalises an endpoint URL given on the command line.
 func trimEndpoint(s string) string { return strings.TrimRight(s, "/") }
+
+// parseInterpreters reads "runtime=path,runtime=path".
+func parseInterpreters(s string) map[string]string {
+	m := map[string]string{}
+	for _, kv := range strings.Split(s, ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && k != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
