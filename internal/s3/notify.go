@@ -27,16 +27,23 @@ type FunctionInvoker interface {
 // configuration tenkai delivers: Lambda functions and EventBridge. Topic and
 // queue configurations are stored but not delivered.
 type notificationConfiguration struct {
-	Lambda []struct {
-		ID       string   `xml:"Id"`
-		Function string   `xml:"CloudFunction"`
-		Events   []string `xml:"Event"`
-		Rules    []struct {
-			Name  string `xml:"Name"`
-			Value string `xml:"Value"`
-		} `xml:"Filter>S3Key>FilterRule"`
-	} `xml:"LambdaFunctionConfiguration"`
-	EventBridge *struct{} `xml:"EventBridgeConfiguration"`
+	// The SDKs send LambdaFunctionConfigurations as CloudFunctionConfiguration
+	// elements; the documentation shows LambdaFunctionConfiguration. Both count.
+	Lambda      []lambdaConfiguration `xml:"CloudFunctionConfiguration"`
+	LambdaAlias []lambdaConfiguration `xml:"LambdaFunctionConfiguration"`
+	EventBridge *struct{}             `xml:"EventBridgeConfiguration"`
+}
+
+type lambdaConfiguration struct {
+	ID       string       `xml:"Id"`
+	Function string       `xml:"CloudFunction"`
+	Events   []string     `xml:"Event"`
+	Rules    []filterRule `xml:"Filter>S3Key>FilterRule"`
+}
+
+type filterRule struct {
+	Name  string `xml:"Name"`
+	Value string `xml:"Value"`
 }
 
 var notificationEvents = map[string]bool{
@@ -57,6 +64,8 @@ func parseNotification(doc []byte) (*notificationConfiguration, error) {
 	if err := xml.Unmarshal(doc, &c); err != nil {
 		return nil, storage.ErrMalformedXML()
 	}
+	c.Lambda = append(c.Lambda, c.LambdaAlias...)
+	c.LambdaAlias = nil
 	for _, l := range c.Lambda {
 		if !strings.HasPrefix(l.Function, "arn:") || len(l.Events) == 0 {
 			return nil, storage.ErrInvalidArgument("Unable to validate the following destination configurations", "CloudFunction", l.Function)
@@ -169,10 +178,7 @@ func matchesEvent(patterns []string, name string) bool {
 	return false
 }
 
-func matchesRules(rules []struct {
-	Name  string `xml:"Name"`
-	Value string `xml:"Value"`
-}, key string) bool {
+func matchesRules(rules []filterRule, key string) bool {
 	for _, r := range rules {
 		switch strings.ToLower(r.Name) {
 		case "prefix":

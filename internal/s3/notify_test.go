@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -43,11 +44,13 @@ func TestNotifications(t *testing.T) {
 	c := rawClient{t, srv}
 	c.must("PUT", "/inbox", nil, "", 200)
 	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration>
-  <LambdaFunctionConfiguration><Id>thumbs</Id>
+  <CloudFunctionConfiguration><Id>thumbs</Id>
     <CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:thumb</CloudFunction>
     <Event>s3:ObjectCreated:*</Event>
     <Filter><S3Key><FilterRule><Name>prefix</Name><Value>images/</Value></FilterRule><FilterRule><Name>suffix</Name><Value>.jpg</Value></FilterRule></S3Key></Filter>
-  </LambdaFunctionConfiguration>
+  </CloudFunctionConfiguration>
+  <LambdaFunctionConfiguration><Id>docs</Id><CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:docs</CloudFunction>
+    <Event>s3:ObjectRemoved:*</Event></LambdaFunctionConfiguration>
   <EventBridgeConfiguration/>
 </NotificationConfiguration>`, 200)
 	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration><LambdaFunctionConfiguration><CloudFunction>x</CloudFunction><Event>s3:ObjectCreated:*</Event></LambdaFunctionConfiguration></NotificationConfiguration>`, 400)
@@ -59,8 +62,8 @@ func TestNotifications(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	if len(rec.invokes) != 1 {
-		t.Fatalf("invokes = %v; want one for images/cat one.jpg", rec.invokes)
+	if len(rec.invokes) != 2 || !strings.HasPrefix(rec.invokes[1], "arn:aws:lambda:us-east-1:000000000000:function:docs ") {
+		t.Fatalf("invokes = %v; want one for the upload of images/cat one.jpg and one for its removal", rec.invokes)
 	}
 	var payload struct {
 		Records []struct {

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -378,5 +380,51 @@ func TestS3EventBridge(t *testing.T) {
 	})
 	if len(msgs) != 1 || !strings.Contains(msgs[0], `"key":"orders/1.json"`) || !strings.Contains(msgs[0], `"source":"aws.s3"`) {
 		t.Errorf("logged events = %v", msgs)
+	}
+}
+
+// TestS3LambdaNotification runs a function for each matching upload, with
+// S3's event record.
+func TestS3LambdaNotification(t *testing.T) {
+	ctx := context.Background()
+	s := startServer(t)
+	c := s3Client(s)
+	fns := lambda.NewFromConfig(s.SDK())
+	logsC := cloudwatchlogs.NewFromConfig(s.SDK())
+	if _, err := fns.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("on-upload"), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code: &lambdatypes.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": pyApp})},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("uploads")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("uploads"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
+			Id: aws.String("csv"), LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:on-upload"),
+			Events: []s3types.Event{"s3:ObjectCreated:*"},
+			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
+				{Name: s3types.FilterRuleNameSuffix, Value: aws.String(".csv")}}}},
+		}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("uploads")})
+	if err != nil || len(got.LambdaFunctionConfigurations) != 1 || aws.ToString(got.LambdaFunctionConfigurations[0].Id) != "csv" {
+		t.Fatalf("GetBucketNotificationConfiguration = %+v, %v", got, err)
+	}
+	for _, k := range []string{"data/skip.txt", "data/a b.csv"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String(k), Body: strings.NewReader("x,y")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var text string
+	waitFor(t, 30*time.Second, "the function's log of the S3 event", func() bool {
+		text = logText(t, logsC, "/aws/lambda/on-upload")
+		return strings.Contains(text, `"key": "data/a+b.csv"`)
+	})
+	if !strings.Contains(text, `"eventName": "ObjectCreated:Put"`) || !strings.Contains(text, `"name": "uploads"`) || strings.Contains(text, "skip.txt") {
+		t.Errorf("function log:\n%s", text)
 	}
 }
