@@ -17,7 +17,9 @@ func FuzzOperations(f *testing.F) {
 	ops := []string{"CreateLogGroup", "DescribeLogGroups", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy",
 		"CreateLogStream", "DeleteLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents",
 		"TagResource", "UntagResource", "ListTagsForResource", "TagLogGroup", "UntagLogGroup", "ListTagsLogGroup",
-		"PutMetricFilter", "DescribeMetricFilters", "DeleteMetricFilter", "TestMetricFilter", "PutLogGroupDeletionProtection"}
+		"PutMetricFilter", "DescribeMetricFilters", "DeleteMetricFilter", "TestMetricFilter", "PutLogGroupDeletionProtection",
+		"ListLogGroups", "PutSubscriptionFilter", "DescribeSubscriptionFilters", "PutResourcePolicy", "DescribeResourcePolicies",
+		"StartQuery", "GetQueryResults", "DescribeQueries", "GetLogRecord"}
 	for i, body := range []string{
 		`{"logGroupName":"g","logStreamName":"s","logEvents":[{"timestamp":1772366400000,"message":"x"}]}`,
 		`{"logGroupName":"g","logStreamName":"s","nextToken":"f/0000000000000000000000000000000000000001"}`,
@@ -26,6 +28,8 @@ func FuzzOperations(f *testing.F) {
 		`{"resourceArn":"arn:aws:logs:us-east-1:000000000000:log-group:g","tags":{"a":"b"},"tagKeys":["a"]}`,
 		`{"filterPattern":"[a, ..., b = 4*]","logEventMessages":["x y 404"],"limit":0}`,
 		`{"logGroupName":"g","startTime":-5,"endTime":9223372036854775807,"limit":10000}`,
+		`{"logGroupName":"g","startTime":0,"endTime":9999999999,"queryString":"stats count(*) by bin(1h)"}`,
+		`{"logRecordPointer":"3030303030303030303030303000757300670000000001000001","queryId":"x"}`,
 	} {
 		f.Add(uint8(i), body)
 	}

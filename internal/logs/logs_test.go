@@ -803,3 +803,82 @@ func TestResourcePolicies(t *testing.T) {
 	}
 	h.fail("PutResourcePolicy", map[string]any{"policyName": "p10", "policyDocument": doc}, "LimitExceededException", "")
 }
+
+func TestInsightsQueries(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	base := t0.Add(-10 * time.Minute)
+	if err := h.svc.Append(ctx, "000000000000", "us-east-1", "/app/api", "web", []logs.Event{
+		{Time: base, Message: `{"level":"INFO","path":"/a","ms":12}`},
+		{Time: base.Add(time.Second), Message: `{"level":"ERROR","path":"/b","ms":250,"user":{"id":7}}`},
+		{Time: base.Add(2 * time.Second), Message: "plain ERROR text"},
+		{Time: base.Add(-time.Hour), Message: "ERROR outside the window"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	start := func(q string, extra map[string]any) string {
+		in := map[string]any{"logGroupName": "/app/api", "startTime": base.Add(-time.Minute).Unix(), "endTime": t0.Unix(), "queryString": q}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return h.ok("StartQuery", in)["queryId"].(string)
+	}
+	results := func(id string) (string, map[string]any) {
+		out := h.ok("GetQueryResults", map[string]any{"queryId": id})
+		if out["status"] != "Complete" {
+			t.Fatalf("status = %v", out["status"])
+		}
+		var rows []string
+		for _, r := range out["results"].([]any) {
+			var cells []string
+			for _, f := range r.([]any) {
+				fm := f.(map[string]any)
+				if fm["field"] != "@ptr" {
+					cells = append(cells, fmt.Sprint(fm["field"], "=", fm["value"]))
+				}
+			}
+			rows = append(rows, strings.Join(cells, " "))
+		}
+		return strings.Join(rows, "; "), out["statistics"].(map[string]any)
+	}
+	got, stats := results(start(`fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc`, nil))
+	want := "@timestamp=2026-03-01 11:50:02.000 @message=plain ERROR text; @timestamp=2026-03-01 11:50:01.000 @message={\"level\":\"ERROR\",\"path\":\"/b\",\"ms\":250,\"user\":{\"id\":7}}"
+	if got != want {
+		t.Errorf("like query =\n %s\nwant\n %s", got, want)
+	}
+	if stats["recordsMatched"] != float64(2) || stats["recordsScanned"] != float64(3) {
+		t.Errorf("statistics = %v; want matched 2, scanned 3", stats)
+	}
+	if got, _ := results(start(`stats count(*) as n, avg(ms) by level | sort level`, nil)); got != "level=ERROR n=1 avg(ms)=250; level=INFO n=1 avg(ms)=12; n=1" {
+		t.Errorf("stats query = %s", got)
+	}
+	if got, _ := results(start(`fields user.id, @logStream, @log | filter ispresent(user.id)`, nil)); got != "user.id=7 @logStream=web @log=000000000000:/app/api" {
+		t.Errorf("JSON field query = %s", got)
+	}
+	if got, _ := results(start(`fields @message`, map[string]any{"limit": 1})); got != "@message=plain ERROR text" {
+		t.Errorf("limit 1 = %s", got)
+	}
+	// @ptr leads to the record.
+	out := h.ok("GetQueryResults", map[string]any{"queryId": start(`fields @message | filter path = "/a"`, nil)})
+	row := out["results"].([]any)[0].([]any)
+	ptr := row[len(row)-1].(map[string]any)
+	if ptr["field"] != "@ptr" {
+		t.Fatalf("last field = %v; want @ptr", ptr)
+	}
+	rec := h.ok("GetLogRecord", map[string]any{"logRecordPointer": ptr["value"]})["logRecord"].(map[string]any)
+	if rec["@message"] != `{"level":"INFO","path":"/a","ms":12}` || rec["@logStream"] != "web" {
+		t.Errorf("GetLogRecord = %v", rec)
+	}
+	qs := h.ok("DescribeQueries", map[string]any{"logGroupName": "/app/api"})["queries"].([]any)
+	if len(qs) != 5 {
+		t.Errorf("DescribeQueries lists %d queries; want 5", len(qs))
+	}
+
+	status, body := h.call("StartQuery", map[string]any{"logGroupName": "/app/api", "startTime": 0, "endTime": 1, "queryString": "fields | nope"})
+	if status != 400 || body["__type"] != "MalformedQueryException" || body["queryCompileError"] == nil {
+		t.Errorf("malformed query = %d %v", status, body)
+	}
+	h.fail("StartQuery", map[string]any{"logGroupName": "/nope", "startTime": 0, "endTime": 1, "queryString": "fields @message"}, "ResourceNotFoundException", "")
+	h.fail("StartQuery", map[string]any{"startTime": 0, "endTime": 1, "queryString": "fields @message"}, "InvalidParameterException", "")
+	h.fail("GetQueryResults", map[string]any{"queryId": "nope"}, "ResourceNotFoundException", "")
+}

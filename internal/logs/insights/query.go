@@ -590,9 +590,20 @@ func parseDuration(s string) (time.Duration, error) {
 	return time.Duration(n) * u, nil
 }
 
+// Result is what a query gives: its rows and how many records passed its
+// filters (recordsMatched).
+type Result struct {
+	Rows    [][]Field
+	Matched int
+}
+
 // Run evaluates the query over the records and returns the result rows.
-func (q *Query) Run(records []Record) [][]Field {
+func (q *Query) Run(records []Record) [][]Field { return q.Execute(records).Rows }
+
+// Execute evaluates the query over the records.
+func (q *Query) Execute(records []Record) Result {
 	rows := records
+	matched := -1
 	display := []string{"@timestamp", "@message"}
 	aggregated := false
 	sorted := false
@@ -663,6 +674,9 @@ func (q *Query) Run(records []Record) [][]Field {
 			})
 			sorted = true
 		case limitCmd:
+			if matched < 0 {
+				matched = len(rows)
+			}
 			if !sorted && !aggregated {
 				sortByTime(rows)
 				sorted = true
@@ -686,6 +700,9 @@ func (q *Query) Run(records []Record) [][]Field {
 			}
 			rows = kept
 		case statsCmd:
+			if !aggregated {
+				matched = len(rows)
+			}
 			rows, display = runStats(c, rows)
 			aggregated = true
 		}
@@ -695,6 +712,9 @@ func (q *Query) Run(records []Record) [][]Field {
 	}
 	if len(rows) > MaxLimit {
 		rows = rows[:MaxLimit]
+	}
+	if matched < 0 {
+		matched = len(rows)
 	}
 	out := make([][]Field, 0, len(rows))
 	for _, r := range rows {
@@ -709,7 +729,7 @@ func (q *Query) Run(records []Record) [][]Field {
 		}
 		out = append(out, row)
 	}
-	return out
+	return Result{Rows: out, Matched: matched}
 }
 
 // sortByTime is Insights' default order: newest first.
