@@ -111,8 +111,14 @@ func (s *Service) serveConfig(w http.ResponseWriter, r *http.Request, bucket, na
 			}
 		}
 		if name == "notification" {
-			if _, err := parseNotification(doc); err != nil {
+			nc, err := parseNotification(doc)
+			if err != nil {
 				return err
+			}
+			if s.n != nil {
+				if err := s.n.checkDestinations(r.Context(), b, nc); err != nil {
+					return err
+				}
 			}
 		}
 		if err := s.eng.SetBucketConfig(b.Name, name, doc); err != nil {

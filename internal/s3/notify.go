@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -21,6 +22,42 @@ type EventPublisher interface {
 // Event), as S3 does for a bucket's LambdaFunctionConfigurations.
 type FunctionInvoker interface {
 	InvokeAsync(ctx context.Context, account, region, functionARN string, payload []byte) error
+}
+
+// invokeChecker is implemented by function invokers that can tell whether a
+// function's resource policy lets a service principal invoke it.
+type invokeChecker interface {
+	AllowsInvoke(ctx context.Context, account, region, functionARN, principal, sourceARN string) bool
+}
+
+// checkDestinations does what S3 does when a notification configuration is
+// put: every function must exist and allow s3.amazonaws.com to invoke it for
+// this bucket.
+func (n *notifier) checkDestinations(ctx context.Context, b *storage.Bucket, c *notificationConfiguration) error {
+	ic, ok := n.functions.(invokeChecker)
+	if !ok {
+		return nil
+	}
+	var bad []string
+	for _, l := range c.Lambda {
+		region := b.Region
+		if parts := strings.Split(l.Function, ":"); len(parts) > 3 && parts[3] != "" {
+			region = parts[3]
+		}
+		if !ic.AllowsInvoke(ctx, b.Account, region, l.Function, "s3.amazonaws.com", "arn:aws:s3:::"+b.Name) {
+			bad = append(bad, l.Function)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	e := storage.ErrInvalidRequest("Unable to validate the following destination configurations")
+	e.Code = "InvalidArgument"
+	for i, fn := range bad {
+		e = e.With(fmt.Sprintf("ArgumentName%d", i+1), fn).
+			With(fmt.Sprintf("ArgumentValue%d", i+1), "Not authorized to invoke function ["+fn+"]")
+	}
+	return e
 }
 
 // notificationConfiguration is the part of a bucket's notification

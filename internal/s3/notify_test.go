@@ -34,6 +34,10 @@ func (r *recorder) InvokeAsync(ctx context.Context, account, region, functionARN
 	return nil
 }
 
+func (r *recorder) AllowsInvoke(ctx context.Context, account, region, functionARN, principal, sourceARN string) bool {
+	return principal == "s3.amazonaws.com" && !strings.HasSuffix(functionARN, ":denied")
+}
+
 func TestNotifications(t *testing.T) {
 	rec := &recorder{}
 	svc := s3.New(s3.Config{Store: store.NewMem(), Logger: slog.New(slog.DiscardHandler), Events: rec, Functions: rec})
@@ -54,6 +58,10 @@ func TestNotifications(t *testing.T) {
   <EventBridgeConfiguration/>
 </NotificationConfiguration>`, 200)
 	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration><LambdaFunctionConfiguration><CloudFunction>x</CloudFunction><Event>s3:ObjectCreated:*</Event></LambdaFunctionConfiguration></NotificationConfiguration>`, 400)
+	_, b := c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration><CloudFunctionConfiguration><CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:denied</CloudFunction><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration></NotificationConfiguration>`, 400)
+	if !strings.Contains(b, "Unable to validate the following destination configurations") || !strings.Contains(b, "<ArgumentName1>arn:aws:lambda:us-east-1:000000000000:function:denied</ArgumentName1>") {
+		t.Errorf("denied destination: %s", b)
+	}
 	c.must("PUT", "/inbox/images/cat%20one.jpg", nil, "meow", 200)
 	c.must("PUT", "/inbox/images/readme.txt", nil, "text", 200)
 	c.must("DELETE", "/inbox/images/cat%20one.jpg", nil, "", 204)

@@ -400,14 +400,25 @@ func TestS3LambdaNotification(t *testing.T) {
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("uploads")}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("uploads"),
-		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
-			Id: aws.String("csv"), LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:on-upload"),
-			Events: []s3types.Event{"s3:ObjectCreated:*"},
-			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
-				{Name: s3types.FilterRuleNameSuffix, Value: aws.String(".csv")}}}},
-		}}}})
-	if err != nil {
+	notify := func() error {
+		_, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("uploads"),
+			NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
+				Id: aws.String("csv"), LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:on-upload"),
+				Events: []s3types.Event{"s3:ObjectCreated:*"},
+				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
+					{Name: s3types.FilterRuleNameSuffix, Value: aws.String(".csv")}}}},
+			}}}})
+		return err
+	}
+	// S3 checks that it may invoke the function, as AWS does.
+	if err := notify(); err == nil || !strings.Contains(err.Error(), "Unable to validate the following destination configurations") {
+		t.Fatalf("notification without permission: %v; want InvalidArgument", err)
+	}
+	if _, err := fns.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("on-upload"), StatementId: aws.String("s3"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"), SourceArn: aws.String("arn:aws:s3:::uploads")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := notify(); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("uploads")})
