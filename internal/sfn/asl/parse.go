@@ -178,10 +178,8 @@ func (p *parser) checkGraph(m *Machine, loc string) {
 	missing := func(target, at string) {
 		p.errs.add("MISSING_TRANSITION_TARGET", at, "Missing 'Next' target: %s", target)
 	}
-	if m.StartAt != "" {
-		if _, ok := m.States[m.StartAt]; !ok {
-			missing(m.StartAt, loc+"/StartAt")
-		}
+	if _, ok := m.States[m.StartAt]; !ok && len(m.States) > 0 {
+		missing(m.StartAt, loc+"/StartAt")
 	}
 	terminal := false
 	for _, name := range m.Order {
@@ -214,28 +212,16 @@ func (p *parser) checkGraph(m *Machine, loc string) {
 	if len(m.Order) > 0 && !terminal {
 		p.errs.add("MISSING_END_STATE", loc+"/States", "Workflow has no terminal state")
 	}
-	// Reachability from StartAt.
-	if _, ok := m.States[m.StartAt]; !ok {
-		return
-	}
+	// AWS reports a state as not reachable when no transition names it
+	// (even if the states naming it are unreachable themselves).
 	seen := map[string]bool{m.StartAt: true}
-	queue := []string{m.StartAt}
-	for len(queue) > 0 {
-		st := m.States[queue[0]]
-		queue = queue[1:]
-		var next []string
-		next = append(next, st.Next, st.Default)
+	for _, st := range m.States {
+		seen[st.Next], seen[st.Default] = true, true
 		for _, r := range st.Choices {
-			next = append(next, r.Next)
+			seen[r.Next] = true
 		}
 		for _, c := range st.Catch {
-			next = append(next, c.Next)
-		}
-		for _, n := range next {
-			if _, ok := m.States[n]; ok && !seen[n] {
-				seen[n] = true
-				queue = append(queue, n)
-			}
+			seen[c.Next] = true
 		}
 	}
 	for _, name := range m.Order {
