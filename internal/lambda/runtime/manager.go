@@ -46,6 +46,8 @@ type Manager struct {
 	launch onceMap[*launcher] // launcher per runtime name
 	boot   onceMap[string]    // extracted bootstrap path per language
 
+	sweepOnce sync.Once // removes work dirs that killed tenkai processes left
+
 	logOnce   sync.Once
 	logMu     sync.RWMutex  // guards logClosed and sends on logCh
 	logClosed bool          // set by Close

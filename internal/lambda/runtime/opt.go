@@ -3,11 +3,15 @@ package runtime
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 )
 
 // optDir returns the merged /opt equivalent for spec's layers, made once per Key and
@@ -24,6 +28,7 @@ func (m *Manager) optDir(spec *Spec) (string, error) {
 		name = "empty"
 	}
 	return m.opts.get(name, func() (string, error) {
+		m.sweepOnce.Do(m.sweepStale)
 		dst := filepath.Join(m.workDir, "opt", name)
 		if isDir(dst) {
 			return dst, nil
@@ -102,4 +107,22 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// sweepStale removes the default work dirs of tenkai processes that are gone (killed
+// before Close could clean up). Only dirs named exactly tenkai-lambda-<pid> are touched.
+func (m *Manager) sweepStale() {
+	if !m.ownDir {
+		return
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "tenkai-lambda-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "tenkai-lambda-"))
+		if err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			_ = os.RemoveAll(d)
+		}
+	}
 }

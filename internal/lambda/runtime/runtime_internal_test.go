@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -305,3 +307,26 @@ var (
 	regexpUUID  = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	regexpTrace = regexp.MustCompile(`^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$`)
 )
+
+func TestSweepStale(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dead := exec.Command("true")
+	_ = dead.Run()
+	stale := filepath.Join(tmp, "tenkai-lambda-"+strconv.Itoa(dead.Process.Pid))
+	live := filepath.Join(tmp, "tenkai-lambda-1")
+	other := filepath.Join(tmp, "tenkai-lambda-code-7")
+	for _, d := range []string{stale, live, other} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := New(Config{})
+	m.sweepStale()
+	if isDir(stale) {
+		t.Errorf("stale dir %s kept", stale)
+	}
+	if !isDir(live) || !isDir(other) {
+		t.Errorf("sweep removed a live or foreign dir")
+	}
+}
