@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"tenkai/internal/s3"
 )
 
 type rawClient struct {
@@ -286,5 +288,46 @@ func TestListParams(t *testing.T) {
 	_, b = c.must("GET", "/lp-b?uploads&max-uploads=2", nil, "", 200)
 	if strings.Count(b, "<Upload>") != 2 || !strings.Contains(b, "<IsTruncated>true</IsTruncated>") || !strings.Contains(b, "<NextKeyMarker>x/2</NextKeyMarker>") {
 		t.Errorf("ListMultipartUploads page: %s", b)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	_, srv := newServer(t, false)
+	c := rawClient{t, srv}
+	c.must("PUT", "/site", nil, "", 200)
+	pre := map[string]string{"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "Content-Type, X-Amz-Meta-Id"}
+	_, b := c.must("OPTIONS", "/site/upload.png", pre, "", 403)
+	if !strings.Contains(b, "CORS is not enabled for this bucket") {
+		t.Errorf("preflight without configuration: %s", b)
+	}
+	c.must("PUT", "/site?cors", nil, `<CORSConfiguration><CORSRule><AllowedOrigin>http://localhost:*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>content-type</AllowedHeader><AllowedHeader>x-amz-meta-*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>300</MaxAgeSeconds></CORSRule></CORSConfiguration>`, 200)
+	h, _ := c.must("OPTIONS", "/site/upload.png", pre, "", 200)
+	if h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" || h.Get("Access-Control-Allow-Methods") != "PUT, GET" ||
+		h.Get("Access-Control-Allow-Headers") != "content-type, x-amz-meta-id" || h.Get("Access-Control-Max-Age") != "300" {
+		t.Errorf("preflight headers: %v", h)
+	}
+	pre["Origin"] = "https://evil.example"
+	c.must("OPTIONS", "/site/upload.png", pre, "", 403)
+	pre["Origin"], pre["Access-Control-Request-Method"] = "http://localhost:3000", "DELETE"
+	c.must("OPTIONS", "/site/upload.png", pre, "", 403)
+	h, _ = c.must("PUT", "/site/upload.png", map[string]string{"Origin": "http://localhost:3000"}, "png", 200)
+	if h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" || h.Get("Access-Control-Expose-Headers") != "ETag" {
+		t.Errorf("actual request CORS headers: %v", h)
+	}
+}
+
+func TestWildcardMatch(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*", "http://a", true}, {"http://*.example.com", "http://x.example.com", true},
+		{"http://*.example.com", "https://x.example.com", false}, {"http://a", "http://a", true},
+		{"http://a*", "http://", false}, {"x-amz-*", "x-amz-meta", true},
+	}
+	for _, tc := range tests {
+		if got := s3.S3Wildcard(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("wildcardMatch(%q, %q) = %v; want %v", tc.pattern, tc.s, got, tc.want)
+		}
 	}
 }

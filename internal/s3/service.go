@@ -164,6 +164,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	bucket, key := locate(r)
 	q := r.URL.Query()
 	var err error
+	if r.Method == http.MethodOptions && bucket != "" {
+		if err := s.preflight(w, r, bucket); err != nil {
+			s.writeError(w, r, err)
+		}
+		return
+	}
+	s.setCORSHeaders(w, r, bucket)
 	switch {
 	case bucket == "":
 		err = s.serveService(w, r)
