@@ -101,6 +101,7 @@ type ThrottleError struct {
 	Reason string
 }
 
+// Error names the Reason.
 func (e *ThrottleError) Error() string { return "runtime: too many requests: " + e.Reason }
 
 // Unwrap makes errors.Is(err, ErrTooManyRequests) hold.
