@@ -172,6 +172,23 @@ func TestLogsCLI(t *testing.T) {
 		t.Errorf("test-metric-filter = %+v", tm)
 	}
 
+	var sq struct {
+		QueryID string `json:"queryId"`
+	}
+	s.MustCLI(t, "logs", "start-query", "--log-group-name", "/app/web", "--start-time", fmt.Sprint(now/1000-60), "--end-time", fmt.Sprint(now/1000+60),
+		"--query-string", "stats count(*) as n by @logStream | sort @logStream").JSON(t, &sq)
+	var qr struct {
+		Status  string `json:"status"`
+		Results [][]struct {
+			Field string `json:"field"`
+			Value string `json:"value"`
+		} `json:"results"`
+	}
+	s.MustCLI(t, "logs", "get-query-results", "--query-id", sq.QueryID).JSON(t, &qr)
+	if qr.Status != "Complete" || len(qr.Results) != 2 || qr.Results[0][0].Value != "i-1" || qr.Results[0][1].Field != "n" || qr.Results[0][1].Value != "3" {
+		t.Errorf("get-query-results = %+v", qr)
+	}
+
 	s.FailCLI(t, "ResourceNotFoundException", "logs", "get-log-events", "--log-group-name", "/nope", "--log-stream-name", "x")
 	s.MustCLI(t, "logs", "delete-log-stream", "--log-group-name", "/app/web", "--log-stream-name", "i-2")
 	s.MustCLI(t, "logs", "delete-log-group", "--log-group-name", "/app/web")
