@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"tenkai/internal/sfn/asl"
 )
@@ -21,21 +22,37 @@ type snapshot struct {
 }
 
 // checkpoint records a snapshot before a top-level state is entered.
-func (x *Execution) checkpoint(name string, input any) {
+func (x *Execution) checkpoint(name string, input any, th *thread) {
+	if _, nop := x.rec.(nopRecorder); nop {
+		return
+	}
+	in := th.out
+	if !th.outOK {
+		in = encode(input)
+	}
+	if x.execInJSON == "" {
+		x.execInJSON = encode(x.input)
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.finished {
 		return
 	}
-	if _, nop := x.rec.(nopRecorder); nop {
-		return
-	}
-	s := snapshot{Version: 1, State: name, Input: encodeRaw(input), ExecInput: encodeRaw(x.input),
-		Vars: encodeRaw(x.vars.vars), LastID: x.lastID, Prev: x.top.last}
-	b, err := json.Marshal(&s)
-	if err != nil {
-		return
-	}
+	// Built by hand: this runs on every transition.
+	b := make([]byte, 0, 64+len(in)+len(x.execInJSON))
+	b = append(b, `{"v":1,"state":`...)
+	b = appendString(b, name)
+	b = append(b, `,"input":`...)
+	b = append(b, in...)
+	b = append(b, `,"execInput":`...)
+	b = append(b, x.execInJSON...)
+	b = append(b, `,"vars":`...)
+	b = appendJSON(b, x.vars.vars)
+	b = append(b, `,"lastId":`...)
+	b = strconv.AppendInt(b, x.lastID, 10)
+	b = append(b, `,"prev":`...)
+	b = strconv.AppendInt(b, x.top.last, 10)
+	b = append(b, '}')
 	x.rec.Checkpoint(b)
 }
 

@@ -20,20 +20,36 @@ type Execution struct {
 	cancel context.CancelFunc
 	input  any // execution input, for $$.Execution.Input
 
-	mu       sync.Mutex // guards lastID, finished, result; serialises rec calls
-	lastID   int64
-	finished bool
-	result   Result
-	done     chan struct{}
-	timeout  clock.Timer
-	vars     *scope // top-level variables
-	top      *thread
-	test     *testMode // set by TestState
+	mu         sync.Mutex // guards lastID, finished, result; serialises rec calls
+	lastID     int64
+	finished   bool
+	result     Result
+	done       chan struct{}
+	timeout    clock.Timer
+	vars       *scope // top-level variables
+	top        *thread
+	test       *testMode // set by TestState
+	execInJSON string    // the execution input encoded, for checkpoints
 }
 
 // thread tracks the last event of one line of execution (the top level, a
 // branch or an iteration), which is the next event's previousEventId.
-type thread struct{ last int64 }
+type thread struct {
+	last int64
+	// out is the JSON of the last Exited event's output, which is the next
+	// state's input: reused so a value is encoded once per transition.
+	out   string
+	outOK bool
+}
+
+// inputJSON returns input's JSON, reusing the previous output's encoding.
+func (th *thread) inputJSON(input any) string {
+	if th.outOK {
+		th.outOK = false
+		return th.out
+	}
+	return encode(input)
+}
 
 func (e *Engine) newExecution(ctx context.Context, sm *asl.StateMachine, info ExecutionInfo, rec Recorder) *Execution {
 	if rec == nil {
@@ -191,7 +207,7 @@ func (x *Execution) runMachine(ctx context.Context, m *asl.Machine, name string,
 			return nil, fail("States.Runtime", "State '%s' does not exist", name)
 		}
 		if top {
-			x.checkpoint(name, input)
+			x.checkpoint(name, input, th)
 		}
 		out, next, f := x.runState(ctx, st, input, th, sc, item)
 		if f != nil {
@@ -228,7 +244,7 @@ func (x *Execution) runState(ctx context.Context, st *asl.State, input any, th *
 }
 
 func (x *Execution) enter(v *env, th *thread, typ string, input any) {
-	v.enteredID = x.emit(th, typ+"StateEntered", &StateEnteredEventDetails{Name: v.st.Name, Input: encode(input), InputDetails: &DataDetails{}})
+	v.enteredID = x.emit(th, typ+"StateEntered", &StateEnteredEventDetails{Name: v.st.Name, Input: th.inputJSON(input), InputDetails: &DataDetails{}})
 }
 
 // exit checks the output size, records the Exited event and returns the transition.
@@ -243,6 +259,7 @@ func (x *Execution) exit(v *env, th *thread, typ string, output any, assigned ma
 		d.AssignedVariablesDetails = &DataDetails{}
 	}
 	x.emit(th, typ+"StateExited", d)
+	th.out, th.outOK = s, true
 	if v.st.End {
 		next = ""
 	}
