@@ -1,6 +1,12 @@
-// Package logs is tenkai's CloudWatch Logs: log groups, log streams, events,
-// retention, tags, GetLogEvents and FilterLogEvents over awsJson1_1, and a Go
-// API other services use to write their logs.
+// Package logs is tenkai's CloudWatch Logs over awsJson1_1: log groups and
+// streams, PutLogEvents, GetLogEvents and FilterLogEvents (with the filter
+// pattern language of package filter), retention enforced on the clock,
+// tags, deletion protection, metric filters (kept and testable, no metrics
+// emitted), subscription filters delivering to Lambda, resource policies
+// (kept, not enforced) and Logs Insights queries (package insights).
+//
+// Other services write logs with Append, which creates the group and the
+// stream as Lambda's logging does.
 package logs
 
 import (

@@ -12,6 +12,7 @@ type Error struct {
 	Reason string
 }
 
+// Error returns the reason and the position in the query.
 func (e *Error) Error() string { return fmt.Sprintf("%s at position %d", e.Reason, e.Pos) }
 
 type tokKind int
