@@ -238,6 +238,9 @@ func (s *Service) serveBucket(w http.ResponseWriter, r *http.Request, bucket str
 		if has("delete") {
 			return op("DeleteObjects", func() error { return s.deleteObjects(w, r, bucket) })
 		}
+		if isFormPost(r) && !hasSubresource(q) {
+			return s.postObject(w, r, bucket)
+		}
 	default:
 		return storage.ErrMethodNotAllowed(r.Method, "BUCKET")
 	}

@@ -153,3 +153,20 @@ func ErrInvalidRange(requested string, size int64) *Error {
 	return newErr(416, "InvalidRange", "The requested range is not satisfiable").
 		With("RangeRequested", requested).With("ActualObjectSize", strconv.FormatInt(size, 10))
 }
+
+// ErrMalformedPOST is S3's answer to a form upload it cannot parse.
+func ErrMalformedPOST() *Error {
+	return newErr(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.")
+}
+
+// ErrInvalidPolicy is S3's answer to a POST policy it cannot read.
+func ErrInvalidPolicy(msg string) *Error { return newErr(400, "InvalidPolicyDocument", msg) }
+
+// ErrPostTooLarge is EntityTooLarge for a form upload beyond its policy's range.
+func ErrPostTooLarge(size, max int64) *Error { return errEntityTooLarge(size, max) }
+
+// ErrPostTooSmall is EntityTooSmall for a form upload below its policy's range.
+func ErrPostTooSmall(size, min int64) *Error {
+	return newErr(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size").
+		With("ProposedSize", strconv.FormatInt(size, 10)).With("MinSizeAllowed", strconv.FormatInt(min, 10))
+}
