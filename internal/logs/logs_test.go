@@ -882,3 +882,31 @@ func TestInsightsQueries(t *testing.T) {
 	h.fail("StartQuery", map[string]any{"startTime": 0, "endTime": 1, "queryString": "fields @message"}, "InvalidParameterException", "")
 	h.fail("GetQueryResults", map[string]any{"queryId": "nope"}, "ResourceNotFoundException", "")
 }
+
+func TestInsightsLambdaFields(t *testing.T) {
+	h := newHarness(t, nil)
+	if err := h.svc.Append(context.Background(), "000000000000", "us-east-1", "/aws/lambda/fn", "s", []logs.Event{
+		{Time: t0.Add(-3 * time.Second), Message: "START RequestId: r1 Version: $LATEST\n"},
+		{Time: t0.Add(-2 * time.Second), Message: "END RequestId: r1\n"},
+		{Time: t0.Add(-time.Second), Message: "REPORT RequestId: r1\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tInit Duration: 45.67 ms\t\n"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := h.ok("StartQuery", map[string]any{"logGroupName": "/aws/lambda/fn", "startTime": t0.Add(-time.Minute).Unix(), "endTime": t0.Unix(),
+		"queryString": `filter @type = "REPORT" | fields @requestId, @duration, @billedDuration, @initDuration, @memorySize, @maxMemoryUsed`})["queryId"]
+	rows := h.ok("GetQueryResults", map[string]any{"queryId": id})["results"].([]any)
+	if len(rows) != 1 {
+		t.Fatalf("rows = %v; want the REPORT line", rows)
+	}
+	var cells []string
+	for _, f := range rows[0].([]any) {
+		fm := f.(map[string]any)
+		if fm["field"] != "@ptr" {
+			cells = append(cells, fmt.Sprint(fm["field"], "=", fm["value"]))
+		}
+	}
+	want := "@requestId=r1 @duration=1.23 @billedDuration=2 @initDuration=45.67 @memorySize=128000000 @maxMemoryUsed=20000000"
+	if got := strings.Join(cells, " "); got != want {
+		t.Errorf("REPORT fields = %s; want %s", got, want)
+	}
+}

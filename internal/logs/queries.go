@@ -182,6 +182,7 @@ func (s *Service) queryRecords(groups []queryGroup, from, to, now int64) ([]insi
 					r := insights.Record{"@timestamp": insights.Time(e.pos.TS), "@message": e.msg, "@logStream": stream,
 						"@log": logName, "@ingestionTime": insights.Time(e.ingest), "@ptr": recordPointer(qg, k)}
 					flattenJSON(r, e.msg)
+					lambdaFields(r, e.msg)
 					records = append(records, r)
 					return len(records) < maxQueryRecords
 				})
@@ -228,6 +229,50 @@ func flattenJSON(r insights.Record, msg string) {
 		}
 	}
 	walk("", doc, 0)
+}
+
+// lambdaFields adds the fields Insights discovers in Lambda's platform lines:
+// @type for START, END and REPORT, @requestId, and from REPORT @duration,
+// @billedDuration, @initDuration (milliseconds), @memorySize and
+// @maxMemoryUsed (bytes, MB counted as 1,000,000 as Insights does).
+func lambdaFields(r insights.Record, msg string) {
+	kind, rest, ok := strings.Cut(msg, " RequestId: ")
+	if !ok || (kind != "START" && kind != "END" && kind != "REPORT") {
+		return
+	}
+	r["@type"] = kind
+	id, rest, _ := strings.Cut(rest, "\t")
+	id, _, _ = strings.Cut(id, " ")
+	r["@requestId"] = strings.TrimSpace(id)
+	if kind != "REPORT" {
+		return
+	}
+	for _, part := range strings.Split(rest, "\t") {
+		name, val, ok := strings.Cut(part, ": ")
+		if !ok {
+			continue
+		}
+		num, unit, _ := strings.Cut(strings.TrimSpace(val), " ")
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			continue
+		}
+		if unit == "MB" {
+			f *= 1e6
+		}
+		switch name {
+		case "Duration":
+			r["@duration"] = f
+		case "Billed Duration":
+			r["@billedDuration"] = f
+		case "Init Duration":
+			r["@initDuration"] = f
+		case "Memory Size":
+			r["@memorySize"] = f
+		case "Max Memory Used":
+			r["@maxMemoryUsed"] = f
+		}
+	}
 }
 
 // recordPointer is the @ptr of an event: hex of account, region, group and
