@@ -206,3 +206,19 @@ func TestTestState(t *testing.T) {
 		t.Fatal("invalid state accepted")
 	}
 }
+
+func TestJSONataMapAndParallel(t *testing.T) {
+	s := newSetup(nil)
+	res, _ := s.run(t, `{"QueryLanguage":"JSONata","StartAt":"M","States":{
+		"M":{"Type":"Map","Items":"{% $states.input.xs %}","MaxConcurrency":2,
+			"ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},
+			"ItemProcessor":{"StartAt":"D","States":{"D":{"Type":"Pass","Output":"{% $states.input.v * 10 + $states.input.i %}","End":true}}},
+			"Output":"{% $sum($states.result) %}","Next":"P"},
+		"P":{"Type":"Parallel","Arguments":{"n":"{% $states.input %}"},"Branches":[
+			{"StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input.n + 1 %}","End":true}}},
+			{"StartAt":"B","States":{"B":{"Type":"Wait","Seconds":"{% 0 %}","Output":"{% $states.input.n * 2 %}","End":true}}}],"End":true}}}`,
+		`{"xs":[1,2,3]}`)
+	if res.Status != "SUCCEEDED" || string(res.Output) != `[64,126]` {
+		t.Fatalf("result = %+v", res)
+	}
+}
