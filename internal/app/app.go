@@ -21,6 +21,7 @@ import (
 	"tenkai/internal/lambda"
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
+	"tenkai/internal/sfn"
 	"tenkai/internal/store"
 	"tenkai/internal/webhooks"
 )
@@ -57,6 +58,7 @@ type App struct {
 	lambda   *lambda.Service // Lambda, which EventBridge, Step Functions and API Gateway invoke
 
 	dynamodb *dynamodb.Service // DynamoDB, which Step Functions' integrations call
+	sfn      *sfn.Service      // Step Functions, which EventBridge rules target
 
 	ln       net.Listener
 	srv      *http.Server

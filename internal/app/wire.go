@@ -10,6 +10,7 @@ import (
 	"tenkai/internal/lambda/runtime"
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
+	"tenkai/internal/sfn"
 	"tenkai/internal/sts"
 	"tenkai/internal/webhooks"
 )
@@ -30,10 +31,12 @@ func (a *App) wire() error {
 		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir})
 	a.register(a.lambda)
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
-	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Durable: a.cfg.DataDir != ""})
+	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(a.dynamodb)
+	a.sfn = sfn.New(sfn.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: sfnFunctions{a}, Events: sfnEvents{a}, APIs: sfnAPIs{a}, Logs: sfnLogs{a.logs}})
+	a.register(a.sfn)
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())
 	a.webhooks = webhooks.New(webhooks.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.Edge.HandleAdmin("/_tenkai/webhooks/", http.HandlerFunc(a.webhooks.Receive))
