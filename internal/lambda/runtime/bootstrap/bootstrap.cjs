@@ -18,6 +18,37 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const handlerString = process.env._HANDLER || '';
 
+// ES module imports do not search NODE_PATH, but Lambda's Node.js runtimes let
+// `import ... from "@aws-sdk/..."` find the SDK they ship, and layers'
+// nodejs/node_modules. A resolve hook retries a failed bare specifier from each
+// NODE_PATH directory named node_modules.
+(function registerNodePathResolver() {
+  const mod = require('module');
+  const dirs = (process.env.NODE_PATH || '').split(path.delimiter)
+    .filter((d) => d && path.basename(d) === 'node_modules')
+    .map((d) => pathToFileURL(path.join(path.dirname(d), '__tenkai_resolve__.mjs')).href);
+  if (typeof mod.register !== 'function' || dirs.length === 0) return;
+  const hooks = `
+const parents = ${JSON.stringify(dirs)};
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (err) {
+    const bare = !specifier.startsWith('.') && !specifier.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(specifier);
+    if (!bare || !err || err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    for (const parentURL of parents) {
+      try { return await next(specifier, { ...context, parentURL }); } catch (e) { /* next directory */ }
+    }
+    throw err;
+  }
+}`;
+  try {
+    mod.register('data:text/javascript,' + encodeURIComponent(hooks));
+  } catch (e) {
+    // Older Node.js without loader hooks: ESM imports of the SDK stay unavailable.
+  }
+})();
+
 let currentId; // request id for log lines; undefined during init, as in Lambda
 let invokeDone = null; // finishes the current invocation once
 
