@@ -174,7 +174,9 @@ func TestDynamoDBCLI(t *testing.T) {
 		`[{"Update":{"TableName":"orders","Key":{"pk":{"S":"c1"},"sk":{"N":"1"}},"UpdateExpression":"SET note = :n","ExpressionAttributeValues":{":n":{"S":"tx"}}}},
 		  {"Delete":{"TableName":"orders","Key":{"pk":{"S":"c1"},"sk":{"N":"2"}}}}]`)
 
-	var ex struct{ Items []map[string]map[string]string }
+	var ex struct {
+		Items []map[string]map[string]string
+	}
 	s.MustCLI(t, "dynamodb", "execute-statement", "--statement", `SELECT note, amount FROM "orders" WHERE pk = ? AND sk = ?`,
 		"--parameters", `[{"S":"c1"},{"N":"1"}]`).JSON(t, &ex)
 	if len(ex.Items) != 1 || ex.Items[0]["note"]["S"] != "tx" {
@@ -207,7 +209,9 @@ func TestDynamoDBCLI(t *testing.T) {
 
 	// TTL, tags, listing, deletion.
 	s.MustCLI(t, "dynamodb", "update-time-to-live", "--table-name", "orders", "--time-to-live-specification", "Enabled=true,AttributeName=expires")
-	var ttl struct{ TimeToLiveDescription struct{ TimeToLiveStatus, AttributeName string } }
+	var ttl struct {
+		TimeToLiveDescription struct{ TimeToLiveStatus, AttributeName string }
+	}
 	s.MustCLI(t, "dynamodb", "describe-time-to-live", "--table-name", "orders").JSON(t, &ttl)
 	if ttl.TimeToLiveDescription.TimeToLiveStatus != "ENABLED" || ttl.TimeToLiveDescription.AttributeName != "expires" {
 		t.Errorf("describe-time-to-live = %+v", ttl)
@@ -418,7 +422,7 @@ func TestDynamoDBTTL(t *testing.T) {
 		}
 	}
 	put("past", now-10)
-	put("soon", now+3600)      // one hour of server time: about 3.6 s here
+	put("soon", now+3600)       // one hour of server time: about 3.6 s here
 	put("later", now+400*86400) // stays
 	deadline := time.Now().Add(20 * time.Second)
 	for {
