@@ -62,6 +62,7 @@ func TestRun(t *testing.T) {
 		{`stats count(*) as calls, avg(ms), max(ms), min(path) by level | sort calls desc, level`, `level=INFO calls=2 avg(ms)=21 max(ms)=30 min(path)=/a; level=ERROR calls=1 avg(ms)=250 max(ms)=250 min(path)=/b; level=WARN calls=1 avg(ms)=90 max(ms)=90 min(path)=/c; calls=1`},
 		{`stats count(*) by bin(1m) as minute | sort minute`, `minute=2026-03-01 12:00:00.000 count(*)=2; minute=2026-03-01 12:01:00.000 count(*)=1; minute=2026-03-01 12:02:00.000 count(*)=1; minute=2026-03-01 12:03:00.000 count(*)=1`},
 		{`stats sum(ms) as total, count_distinct(path) as paths`, `total=382 paths=3`},
+		{`stats pct(ms, 50), pct(ms, 99) as p99, stddev(ms) as sd, earliest(path) as first, latest(path) as last`, `pct(ms, 50)=30 p99=250 sd=108.2636 first=/a last=/c`},
 		{`parse @message "job * done in * user=*" as job, took, user | filter ispresent(job) | fields job, took, user`, `job=42 took=3s user=alice`},
 		{`parse @message /user=(?<who>\w+)/ | filter ispresent(who) | display who`, `who=alice`},
 		{`fields ms * 2 as double, ms % 7 as rem | filter level = "WARN"`, `double=180 rem=6`},
@@ -96,7 +97,7 @@ func TestPtrOnEventRows(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, q := range []string{
 		"", "fields", "filter", "bogus x", "fields a |", "filter a = ", "limit 0", "limit x", "limit 10001",
-		"stats nope(x)", "stats sum(*)", "stats count(*) by", "sort", `filter "unterminated`, "filter a like /x",
+		"stats nope(x)", "stats sum(*)", "stats pct(ms)", "stats pct(ms, 101)", "stats count(*) by", "sort", `filter "unterminated`, "filter a like /x",
 		`parse @message "a * b" as`, `parse @message "a * b" as x, y`, "parse @message /(no names)/",
 		"fields bin(x)", "fields strlen()", "filter (a = 1", "filter a in [1, 2", "fields a ~ b",
 		strings.Repeat("(", 500) + "a" + strings.Repeat(")", 500),

@@ -58,8 +58,9 @@ type parseCmd struct {
 }
 
 type agg struct {
-	fn   string // count, count_distinct, sum, avg, min, max
+	fn   string // count, count_distinct, sum, avg, min, max, pct, stddev, earliest, latest
 	arg  expr   // nil for count(*)
+	pct  float64
 	name string
 }
 
@@ -272,14 +273,15 @@ func (p *parser) parseCmd() (command, error) {
 	return nil, &Error{pat.pos, "expected a quoted glob or a /regular expression/"}
 }
 
-var aggregates = map[string]bool{"count": true, "count_distinct": true, "sum": true, "avg": true, "min": true, "max": true}
+var aggregates = map[string]bool{"count": true, "count_distinct": true, "sum": true, "avg": true, "min": true, "max": true,
+	"pct": true, "stddev": true, "earliest": true, "latest": true}
 
 func (p *parser) stats() (command, error) {
 	var c statsCmd
 	for {
 		fn := p.next()
 		if fn.kind != tIdent || !aggregates[strings.ToLower(fn.text)] || !p.isOp("(") {
-			return nil, &Error{fn.pos, fmt.Sprintf("expected an aggregate function (count, count_distinct, sum, avg, min, max), found %q", fn.text)}
+			return nil, &Error{fn.pos, fmt.Sprintf("expected an aggregate function (count, count_distinct, sum, avg, min, max, pct, stddev, earliest, latest), found %q", fn.text)}
 		}
 		p.i++
 		a := agg{fn: strings.ToLower(fn.text)}
@@ -295,6 +297,19 @@ func (p *parser) stats() (command, error) {
 			}
 			a.arg = e
 		}
+		pctText := ""
+		if a.fn == "pct" {
+			if !p.isOp(",") {
+				return nil, p.errf("pct takes a field and a percentile")
+			}
+			p.i++
+			n := p.next()
+			f, err := strconv.ParseFloat(n.text, 64)
+			if n.kind != tNumber || err != nil || f < 0 || f > 100 {
+				return nil, &Error{n.pos, "the percentile must be a number from 0 to 100"}
+			}
+			a.pct, pctText = f, ", "+n.text
+		}
 		if !p.isOp(")") {
 			return nil, p.errf("expected )")
 		}
@@ -302,7 +317,7 @@ func (p *parser) stats() (command, error) {
 		if a.arg == nil {
 			a.name = a.fn + "(*)"
 		} else {
-			a.name = a.fn + "(" + a.arg.String() + ")"
+			a.name = a.fn + "(" + a.arg.String() + pctText + ")"
 		}
 		if p.isWord("as") {
 			p.i++
@@ -748,6 +763,11 @@ func runStats(c statsCmd, rows []Record) ([]Record, []string) {
 		sum      []float64
 		min, max []any
 		distinct []map[string]bool
+		values   [][]float64 // pct, stddev
+		first    []any       // earliest: value at the smallest @timestamp
+		last     []any       // latest
+		firstTS  []float64
+		lastTS   []float64
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -764,7 +784,9 @@ func runStats(c statsCmd, rows []Record) ([]Record, []string) {
 		g := groups[key.String()]
 		if g == nil {
 			g = &group{rec: Record{}, count: make([]float64, len(c.aggs)), sum: make([]float64, len(c.aggs)),
-				min: make([]any, len(c.aggs)), max: make([]any, len(c.aggs)), distinct: make([]map[string]bool, len(c.aggs))}
+				min: make([]any, len(c.aggs)), max: make([]any, len(c.aggs)), distinct: make([]map[string]bool, len(c.aggs)),
+				values: make([][]float64, len(c.aggs)), first: make([]any, len(c.aggs)), last: make([]any, len(c.aggs)),
+				firstTS: make([]float64, len(c.aggs)), lastTS: make([]float64, len(c.aggs))}
 			for i, b := range c.by {
 				if byVals[i] != nil {
 					g.rec[b.name] = byVals[i]
@@ -801,6 +823,18 @@ func runStats(c statsCmd, rows []Record) ([]Record, []string) {
 					g.distinct[i] = map[string]bool{}
 				}
 				g.distinct[i][toString(v)] = true
+			case "pct", "stddev":
+				if f, ok := toNumber(v); ok {
+					g.values[i] = append(g.values[i], f)
+				}
+			case "earliest", "latest":
+				ts, _ := toNumber(r["@timestamp"])
+				if g.first[i] == nil || ts < g.firstTS[i] {
+					g.first[i], g.firstTS[i] = v, ts
+				}
+				if g.last[i] == nil || ts >= g.lastTS[i] {
+					g.last[i], g.lastTS[i] = v, ts
+				}
 			}
 		}
 	}
@@ -823,6 +857,30 @@ func runStats(c statsCmd, rows []Record) ([]Record, []string) {
 				g.rec[a.name] = g.min[i]
 			case "max":
 				g.rec[a.name] = g.max[i]
+			case "pct":
+				if vs := g.values[i]; len(vs) > 0 {
+					sort.Float64s(vs)
+					// Nearest rank, as a percentile of a sample usually is.
+					k := int(math.Ceil(a.pct/100*float64(len(vs)))) - 1
+					g.rec[a.name] = vs[min(max(k, 0), len(vs)-1)]
+				}
+			case "stddev":
+				if vs := g.values[i]; len(vs) > 1 {
+					mean := 0.0
+					for _, v := range vs {
+						mean += v
+					}
+					mean /= float64(len(vs))
+					ss := 0.0
+					for _, v := range vs {
+						ss += (v - mean) * (v - mean)
+					}
+					g.rec[a.name] = roundAvg(math.Sqrt(ss / float64(len(vs)-1)))
+				}
+			case "earliest":
+				g.rec[a.name] = g.first[i]
+			case "latest":
+				g.rec[a.name] = g.last[i]
 			}
 		}
 		out = append(out, g.rec)
