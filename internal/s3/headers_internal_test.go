@@ -1,10 +1,14 @@
 package s3
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"tenkai/internal/s3/storage"
 )
 
 func TestBucketFromHost(t *testing.T) {
@@ -193,4 +197,61 @@ func FuzzTagsHeader(f *testing.F) {
 			seen[tg.Key] = true
 		}
 	})
+}
+
+func FuzzCheckPolicy(f *testing.F) {
+	f.Add(`{"expiration":"2999-01-01T00:00:00Z","conditions":[{"bucket":"b"},["starts-with","$key","u/"],["content-length-range",1,10]]}`, "u/x")
+	f.Add(`{"expiration":"x","conditions":[]}`, "k")
+	f.Add(`{"conditions":[["eq"]]}`, "")
+	f.Fuzz(func(t *testing.T, doc, key string) {
+		fields := map[string]string{"bucket": "b", "key": key, "policy": base64.StdEncoding.EncodeToString([]byte(doc))}
+		min, max, err := checkPolicy(fields, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err == nil && min > max && max >= 0 && min < 0 {
+			t.Fatalf("checkPolicy(%q) = %d..%d", doc, min, max)
+		}
+	})
+}
+
+func FuzzParseNotification(f *testing.F) {
+	f.Add(`<NotificationConfiguration><CloudFunctionConfiguration><CloudFunction>arn:aws:lambda:us-east-1:1:function:f</CloudFunction><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration><EventBridgeConfiguration/></NotificationConfiguration>`)
+	f.Add(`<NotificationConfiguration/>`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		c, err := parseNotification([]byte(doc))
+		if err != nil {
+			return
+		}
+		for _, l := range c.Lambda {
+			if len(l.Events) == 0 || !strings.HasPrefix(l.Function, "arn:") {
+				t.Fatalf("accepted a function configuration without events or ARN: %q", doc)
+			}
+		}
+	})
+}
+
+func TestCheckPolicy(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	enc := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name, doc string
+		wantErr   string
+		min, max  int64
+	}{
+		{"range", `{"expiration":"2026-02-01T00:00:00Z","conditions":[["content-length-range",5,"100"]]}`, "", 5, 100},
+		{"expired", `{"expiration":"2025-12-31T23:59:59Z","conditions":[]}`, "AccessDenied", 0, 0},
+		{"eq map", `{"expiration":"2026-02-01T00:00:00Z","conditions":[{"key":"k"}]}`, "", 0, 5 << 30},
+		{"eq map fails", `{"expiration":"2026-02-01T00:00:00Z","conditions":[{"key":"z"}]}`, "AccessDenied", 0, 0},
+		{"starts-with", `{"expiration":"2026-02-01T00:00:00Z","conditions":[["starts-with","$key",""]]}`, "", 0, 5 << 30},
+		{"unknown op", `{"expiration":"2026-02-01T00:00:00Z","conditions":[["gt","$key","a"]]}`, "InvalidPolicyDocument", 0, 0},
+		{"no expiration", `{"conditions":[]}`, "InvalidPolicyDocument", 0, 0},
+	}
+	for _, tc := range tests {
+		min, max, err := checkPolicy(map[string]string{"key": "k", "policy": enc(tc.doc)}, now)
+		got := ""
+		if err != nil {
+			got = err.(*storage.Error).Code
+		}
+		if got != tc.wantErr || err == nil && (min != tc.min || max != tc.max) {
+			t.Errorf("%s: checkPolicy = %d..%d, %q; want %d..%d, %q", tc.name, min, max, got, tc.min, tc.max, tc.wantErr)
+		}
+	}
 }
