@@ -247,7 +247,7 @@ var stateFields = map[string]map[string]byte{
 	TypeParallel: {"Next": 'B', "End": 'B', "InputPath": 'P', "OutputPath": 'P', "ResultPath": 'P', "Parameters": 'P',
 		"ResultSelector": 'P', "Arguments": 'A', "Output": 'A', "Assign": 'B', "Branches": 'B', "Retry": 'B', "Catch": 'B'},
 	TypeMap: {"Next": 'B', "End": 'B', "InputPath": 'P', "OutputPath": 'P', "ResultPath": 'P', "Parameters": 'P',
-		"ResultSelector": 'P', "Arguments": 'A', "Output": 'A', "Assign": 'B', "Retry": 'B', "Catch": 'B',
+		"ResultSelector": 'P', "Output": 'A', "Assign": 'B', "Retry": 'B', "Catch": 'B',
 		"ItemsPath": 'P', "Items": 'A', "ItemSelector": 'B', "ItemProcessor": 'B', "Iterator": 'B', "MaxConcurrency": 'B',
 		"MaxConcurrencyPath": 'P', "ItemReader": 'B', "ItemBatcher": 'B', "ResultWriter": 'B', "Label": 'B',
 		"ToleratedFailurePercentage": 'B', "ToleratedFailurePercentagePath": 'P', "ToleratedFailureCount": 'B',

@@ -56,9 +56,22 @@ func (x *Execution) checkpoint(name string, input any, th *thread) {
 	x.rec.Checkpoint(b)
 }
 
+// Redrive restarts a failed, aborted or timed-out execution from a
+// Checkpoint snapshot (RedriveExecution): it records ExecutionRedriven with
+// info.RedriveCount (the new count) after lastEventID, the id of the last
+// event of the history so far, and re-enters the state the snapshot names.
+func (e *Engine) Redrive(ctx context.Context, sm *asl.StateMachine, info ExecutionInfo, snap []byte, lastEventID int64, rec Recorder) (*Execution, error) {
+	return e.resume(ctx, sm, info, snap, rec, lastEventID)
+}
+
 // Resume continues an execution from a Checkpoint snapshot. History goes on
 // with the next event id; the state the snapshot names is entered again.
 func (e *Engine) Resume(ctx context.Context, sm *asl.StateMachine, info ExecutionInfo, snap []byte, rec Recorder) (*Execution, error) {
+	return e.resume(ctx, sm, info, snap, rec, -1)
+}
+
+// resume restarts from snap; lastEventID >= 0 makes it a redrive.
+func (e *Engine) resume(ctx context.Context, sm *asl.StateMachine, info ExecutionInfo, snap []byte, rec Recorder, lastEventID int64) (*Execution, error) {
 	var s snapshot
 	if err := json.Unmarshal(snap, &s); err != nil || s.Version != 1 {
 		return nil, fmt.Errorf("resume %s: %w", info.Name, ErrBadSnapshot)
@@ -85,6 +98,10 @@ func (e *Engine) Resume(ctx context.Context, sm *asl.StateMachine, info Executio
 	x.lastID = s.LastID
 	x.top.last = s.Prev
 	x.vars.vars = vars
+	if lastEventID >= 0 {
+		x.lastID, x.top.last = lastEventID, lastEventID
+		x.emit(x.top, "ExecutionRedriven", &ExecutionRedrivenEventDetails{RedriveCount: info.RedriveCount})
+	}
 	x.armTimeout()
 	go x.run(s.State, input)
 	return x, nil

@@ -116,6 +116,11 @@ type MapIterationEventDetails struct {
 	Index int    `json:"index"`
 }
 
+// ExecutionRedrivenEventDetails is the ExecutionRedriven member.
+type ExecutionRedrivenEventDetails struct {
+	RedriveCount int `json:"redriveCount"`
+}
+
 // Detail member names, by event type.
 var detailsKeys = map[string]string{
 	"ExecutionStarted":        "executionStartedEventDetails",
@@ -123,6 +128,7 @@ var detailsKeys = map[string]string{
 	"ExecutionFailed":         "executionFailedEventDetails",
 	"ExecutionAborted":        "executionAbortedEventDetails",
 	"ExecutionTimedOut":       "executionTimedOutEventDetails",
+	"ExecutionRedriven":       "executionRedrivenEventDetails",
 	"TaskScheduled":           "taskScheduledEventDetails",
 	"TaskStarted":             "taskStartedEventDetails",
 	"TaskSubmitted":           "taskSubmittedEventDetails",

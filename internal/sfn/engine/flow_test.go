@@ -277,3 +277,39 @@ func TestDataLimitExceeded(t *testing.T) {
 		t.Fatalf("result = %+v", res)
 	}
 }
+
+func TestRedrive(t *testing.T) {
+	calls := 0
+	s := newSetup(func(c *engine.TaskCall, n int) (string, error) {
+		calls++
+		if calls == 1 {
+			return "", &engine.TaskError{Code: "Flaky", Cause: "first"}
+		}
+		return `{"ok":1}`, nil
+	})
+	def := mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`)
+	res, rec := s.run(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`, `{}`)
+	if res.Status != "FAILED" {
+		t.Fatalf("first run = %+v", res)
+	}
+	last := rec.snaps[len(rec.snaps)-1]
+	rec2 := newRecorder()
+	ri := info
+	ri.RedriveCount = 1
+	if _, err := s.eng.Redrive(context.Background(), def, ri, last, int64(len(rec.events)), rec2); err != nil {
+		t.Fatal(err)
+	}
+	res = rec2.wait(t)
+	if res.Status != "SUCCEEDED" {
+		t.Fatalf("redrive = %+v", res)
+	}
+	if got := rec2.types(); !strings.HasPrefix(got, "ExecutionRedriven,TaskStateEntered") {
+		t.Fatalf("types = %s", got)
+	}
+	if got := rec2.details(t, "ExecutionRedriven"); got != `{"redriveCount":1}` {
+		t.Fatalf("redriven = %s", got)
+	}
+	if first := rec2.events[0]; first.ID != int64(len(rec.events)+1) || first.PreviousEventID != int64(len(rec.events)) {
+		t.Fatalf("redriven event %d<%d after %d events", first.ID, first.PreviousEventID, len(rec.events))
+	}
+}
