@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tenkai/internal/edge"
 	"tenkai/internal/s3/chunked"
 	"tenkai/internal/s3/storage"
 )
@@ -133,6 +135,13 @@ func metaFrom(h http.Header) (storage.Meta, error) {
 		}
 		m.ChecksumAlgorithm = strings.ToUpper(a)
 	}
+	switch sse := h.Get("x-amz-server-side-encryption"); sse {
+	case "", "AES256":
+	case "aws:kms", "aws:kms:dsse":
+		m.SSE, m.KMSKeyID = sse, h.Get("x-amz-server-side-encryption-aws-kms-key-id")
+	default:
+		return m, storage.ErrInvalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", sse)
+	}
 	tags, err := tagsHeader(h.Get("x-amz-tagging"))
 	if err != nil {
 		return m, err
@@ -193,7 +202,30 @@ func setObjectHeaders(h http.Header, o *storage.Object, versioned bool) {
 		h.Set("x-amz-tagging-count", strconv.Itoa(len(o.Tags)))
 	}
 	h.Set("Accept-Ranges", "bytes")
-	h.Set("x-amz-server-side-encryption", "AES256")
+	setSSE(h, o.Meta)
+}
+
+// setSSE reports an object's server-side encryption; S3 encrypts every
+// object, with SSE-S3 (AES256) unless the writer asked for KMS.
+func setSSE(h http.Header, m storage.Meta) {
+	if m.SSE == "" {
+		h.Set("x-amz-server-side-encryption", "AES256")
+		return
+	}
+	h.Set("x-amz-server-side-encryption", m.SSE)
+	if m.KMSKeyID != "" {
+		h.Set("x-amz-server-side-encryption-aws-kms-key-id", m.KMSKeyID)
+	}
+}
+
+// kmsDefaults names the account's aws/s3 key for KMS writes that name none.
+func kmsDefaults(r *http.Request, m *storage.Meta) {
+	if strings.HasPrefix(m.SSE, "aws:kms") && m.KMSKeyID == "" {
+		meta := edge.MetaFrom(r.Context())
+		sum := sha256.Sum256([]byte("aws/s3/" + meta.Account + "/" + meta.Region))
+		x := hex.EncodeToString(sum[:16])
+		m.KMSKeyID = "arn:aws:kms:" + meta.Region + ":" + meta.Account + ":key/" + x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+	}
 }
 
 // responseOverrides applies the response-* query parameters of GetObject.

@@ -117,6 +117,16 @@ func TestHTTPBehaviour(t *testing.T) {
 		t.Errorf("after REPLACE copy: %v", h)
 	}
 
+	// Server-side encryption is reported as requested.
+	h, _ = c.must("PUT", "/web/kms.txt", map[string]string{"x-amz-server-side-encryption": "aws:kms"}, "secret", 200)
+	if h.Get("x-amz-server-side-encryption") != "aws:kms" || !strings.HasPrefix(h.Get("x-amz-server-side-encryption-aws-kms-key-id"), "arn:aws:kms:us-east-1:000000000000:key/") {
+		t.Errorf("PUT with SSE-KMS: %v", h)
+	}
+	if h, _ = c.must("HEAD", "/web/kms.txt", nil, "", 200); h.Get("x-amz-server-side-encryption") != "aws:kms" {
+		t.Errorf("HEAD of SSE-KMS object: %v", h)
+	}
+	c.must("PUT", "/web/kms.txt", map[string]string{"x-amz-server-side-encryption": "rot13"}, "secret", 400)
+
 	// Conditional writes.
 	c.must("PUT", "/web/a.txt", map[string]string{"If-None-Match": "*"}, "x", 412)
 	c.must("PUT", "/web/new.txt", map[string]string{"If-None-Match": "*"}, "x", 200)

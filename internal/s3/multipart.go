@@ -14,6 +14,7 @@ func (s *Service) createUpload(w http.ResponseWriter, r *http.Request, bucket, k
 	if err != nil {
 		return err
 	}
+	kmsDefaults(r, &meta)
 	u, err := s.eng.CreateUpload(bucket, key, meta)
 	if err != nil {
 		return err
@@ -21,7 +22,7 @@ func (s *Service) createUpload(w http.ResponseWriter, r *http.Request, bucket, k
 	if meta.ChecksumAlgorithm != "" {
 		w.Header().Set("x-amz-checksum-algorithm", meta.ChecksumAlgorithm)
 	}
-	w.Header().Set("x-amz-server-side-encryption", "AES256")
+	setSSE(w.Header(), meta)
 	writeXML(w, http.StatusOK, initiateMultipartUploadResult{Bucket: bucket, Key: key, UploadID: u.ID})
 	return nil
 }
@@ -52,7 +53,9 @@ func (s *Service) uploadPart(w http.ResponseWriter, r *http.Request, bucket, key
 	if p.Checksum != "" {
 		w.Header().Set("x-amz-checksum-"+strings.ToLower(in.Checksum.Algorithm), p.Checksum)
 	}
-	w.Header().Set("x-amz-server-side-encryption", "AES256")
+	if u, err := s.eng.Upload(bucket, key, r.URL.Query().Get("uploadId")); err == nil {
+		setSSE(w.Header(), u.Meta)
+	}
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -138,7 +141,7 @@ func (s *Service) completeUpload(w http.ResponseWriter, r *http.Request, bucket,
 	if s.versioned(bucket) {
 		w.Header().Set("x-amz-version-id", obj.VersionID)
 	}
-	w.Header().Set("x-amz-server-side-encryption", "AES256")
+	setSSE(w.Header(), obj.Meta)
 	host := edge.MetaFrom(r.Context()).Host
 	writeXML(w, http.StatusOK, completeMultipartUploadResult{
 		Location: "http://" + host + "/" + bucket + "/" + key, Bucket: bucket, Key: key, ETag: obj.ETag})

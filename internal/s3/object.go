@@ -32,6 +32,7 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucket, key 
 	if err != nil {
 		return err
 	}
+	kmsDefaults(r, &meta)
 	obj, err := s.eng.PutObject(bucket, key, in, meta)
 	if err != nil {
 		return err
@@ -45,7 +46,7 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucket, key 
 	if s.versioned(bucket) {
 		h.Set("x-amz-version-id", obj.VersionID)
 	}
-	h.Set("x-amz-server-side-encryption", "AES256")
+	setSSE(h, obj.Meta)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -296,6 +297,9 @@ func (s *Service) copyObject(w http.ResponseWriter, r *http.Request, bucket, key
 	if wr := newMeta.WebsiteRedirect; wr != "" {
 		meta.WebsiteRedirect = wr
 	}
+	// The copy is encrypted as the request says, not as the source was.
+	meta.SSE, meta.KMSKeyID = newMeta.SSE, newMeta.KMSKeyID
+	kmsDefaults(r, &meta)
 	if srcBucket == bucket && srcKey == key && directive != "REPLACE" && r.Header.Get("x-amz-storage-class") == "" &&
 		r.Header.Get("x-amz-website-redirect-location") == "" && r.Header.Get("x-amz-server-side-encryption") == "" {
 		return storage.ErrInvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -311,7 +315,7 @@ func (s *Service) copyObject(w http.ResponseWriter, r *http.Request, bucket, key
 	if s.versioned(bucket) {
 		h.Set("x-amz-version-id", obj.VersionID)
 	}
-	h.Set("x-amz-server-side-encryption", "AES256")
+	setSSE(h, obj.Meta)
 	writeXML(w, http.StatusOK, copyObjectResult{LastModified: isoTime(obj.LastModified), ETag: obj.ETag})
 	return nil
 }

@@ -78,7 +78,8 @@ func (s *Service) storePost(w http.ResponseWriter, r *http.Request, bucket, key 
 		switch {
 		case k == "content-type", k == "cache-control", k == "content-disposition", k == "content-encoding",
 			k == "content-language", k == "expires", strings.HasPrefix(k, "x-amz-meta-"), k == "x-amz-storage-class",
-			k == "x-amz-website-redirect-location":
+			k == "x-amz-website-redirect-location", k == "x-amz-server-side-encryption",
+			k == "x-amz-server-side-encryption-aws-kms-key-id":
 			h.Set(k, v)
 		}
 	}
@@ -86,6 +87,7 @@ func (s *Service) storePost(w http.ResponseWriter, r *http.Request, bucket, key 
 	if err != nil {
 		return err
 	}
+	kmsDefaults(r, &meta)
 	if t := fields["tagging"]; t != "" {
 		var tg taggingIn
 		if xml.Unmarshal([]byte(t), &tg) != nil {

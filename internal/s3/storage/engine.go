@@ -83,7 +83,9 @@ type Meta struct {
 	StorageClass       string            `json:"sc,omitempty"`
 	Metadata           map[string]string `json:"md,omitempty"` // x-amz-meta-* by lower-case name without the prefix
 	Tags               []Tag             `json:"tags,omitempty"`
-	ChecksumAlgorithm  string            `json:"ca,omitempty"` // for multipart uploads: the algorithm parts use
+	ChecksumAlgorithm  string            `json:"ca,omitempty"`  // for multipart uploads: the algorithm parts use
+	SSE                string            `json:"sse,omitempty"` // x-amz-server-side-encryption; "" means AES256
+	KMSKeyID           string            `json:"kms,omitempty"` // with aws:kms
 }
 
 // Object is one version of an object (or a delete marker).
