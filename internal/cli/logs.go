@@ -209,7 +209,11 @@ func formatEvent(e tailEvent, format string) string {
 	if format == "short" {
 		return t.Format("2006-01-02T15:04:05") + " " + msg + "\n"
 	}
-	return t.Format("2006-01-02T15:04:05.000000-07:00") + " " + e.LogStreamName + " " + msg + "\n"
+	layout := "2006-01-02T15:04:05.000000-07:00"
+	if e.Timestamp%1000 == 0 {
+		layout = "2006-01-02T15:04:05-07:00" // Python's isoformat drops a zero fraction
+	}
+	return t.Format(layout) + " " + e.LogStreamName + " " + msg + "\n"
 }
 
 // logsClient calls the CloudWatch Logs API of a tenkai endpoint. It sends a

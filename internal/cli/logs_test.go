@@ -83,8 +83,8 @@ func TestLogsTail(t *testing.T) {
 	if err := Run(context.Background(), []string{"logs", "tail", "app", "--endpoint", ep}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	want := now.Add(-2*time.Minute).Format("2006-01-02T15:04:05.000000-07:00") + " s2 first\n" +
-		now.Add(-time.Minute).Format("2006-01-02T15:04:05.000000-07:00") + " s1 second\n"
+	want := formatEvent(tailEvent{"s2", now.Add(-2 * time.Minute).UnixMilli(), "first", ""}, "detailed") +
+		formatEvent(tailEvent{"s1", now.Add(-time.Minute).UnixMilli(), "second", ""}, "detailed")
 	if out.String() != want {
 		t.Errorf("tail =\n%s\nwant\n%s", out.String(), want)
 	}
@@ -155,6 +155,24 @@ func waitFor(t *testing.T, out *syncBuffer, s string) {
 			t.Fatalf("timed out waiting for %q; output:\n%s", s, out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestFormatEvent(t *testing.T) {
+	ts := time.Date(2026, 3, 1, 12, 0, 5, 0, time.UTC).UnixMilli()
+	tests := []struct {
+		e      tailEvent
+		format string
+		want   string
+	}{
+		{tailEvent{"s", ts + 123, "hello\n", "1"}, "detailed", "2026-03-01T12:00:05.123000+00:00 s hello\n"},
+		{tailEvent{"s", ts, "whole second", "2"}, "detailed", "2026-03-01T12:00:05+00:00 s whole second\n"},
+		{tailEvent{"s", ts + 123, "short", "3"}, "short", "2026-03-01T12:00:05 short\n"},
+	}
+	for _, tc := range tests {
+		if got := formatEvent(tc.e, tc.format); got != tc.want {
+			t.Errorf("formatEvent(%v, %s) = %q; want %q", tc.e, tc.format, got, tc.want)
+		}
 	}
 }
 
