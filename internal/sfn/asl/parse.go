@@ -518,7 +518,7 @@ func (p *parser) task(st *State, o *object, loc string) {
 	} else if s, ok := p.str(rv, loc+"/Resource"); ok {
 		st.Resource = s
 		if !strings.HasPrefix(s, "arn:") {
-			p.errs.add("INVALID_RESOURCE", loc+"/Resource", "Resource must be a valid ARN")
+			p.errs.add("INVALID_RESOURCE", loc+"/Resource", "Invalid resource: %s", s)
 		}
 	}
 	st.TimeoutSeconds, st.JTimeoutSeconds, _ = p.intOrJ(st, o, "TimeoutSeconds", loc, false)
