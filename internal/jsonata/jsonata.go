@@ -60,17 +60,22 @@ type EvalOptions struct {
 const CodeInternal = "U1000"
 
 // Compile parses an expression. Syntax errors are *Error with an S0xxx code.
-func Compile(expr string) (_ *Expr, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &Error{Code: CodeInternal, Position: -1, Message: fmt.Sprintf("internal error: %v", r)}
-		}
-	}()
-	root, err := parse(expr)
+func Compile(expr string) (*Expr, error) {
+	root, err := safeParse(expr)
 	if err != nil {
 		return nil, err
 	}
 	return &Expr{src: expr, root: root}, nil
+}
+
+// safeParse is parse with a defect in the parser reported as an error.
+func safeParse(expr string) (root *node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			root, err = nil, &Error{Code: CodeInternal, Position: -1, Message: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
+	return parse(expr)
 }
 
 // MustCompile is Compile that panics on error, for package-level

@@ -271,3 +271,22 @@ func TestResourceCaps(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalAllocs(t *testing.T) {
+	e := jsonata.MustCompile("$states.input.x")
+	opts := &jsonata.EvalOptions{Bindings: map[string]any{"states": map[string]any{"input": map[string]any{"x": "v"}}}}
+	ctx := context.Background()
+	first := testing.AllocsPerRun(100, func() {
+		if _, err := e.Eval(ctx, nil, opts); err != nil {
+			t.Fatal(err)
+		}
+	})
+	later := testing.AllocsPerRun(1000, func() {
+		if _, err := e.Eval(ctx, nil, opts); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if first > 2 || later > first {
+		t.Errorf("allocs per Eval = %v then %v; want at most 2 and no growth", first, later)
+	}
+}
