@@ -536,6 +536,11 @@ func (p *parser) task(st *State, o *object, loc string) {
 	}
 	if v, ok := o.get("Credentials"); ok {
 		st.Credentials = plain(v)
+		if st.QueryLanguage == JSONata {
+			st.JCredentials = p.jtemplate(v, loc+"/Credentials")
+		} else {
+			st.CredentialsTemplate = p.payload(v, loc+"/Credentials", "Credentials")
+		}
 	}
 	p.retryCatch(st, o, loc)
 }

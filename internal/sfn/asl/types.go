@@ -89,7 +89,9 @@ type State struct {
 	HeartbeatSeconds     int64
 	HeartbeatSecondsPath *Path
 	JHeartbeatSeconds    *JTemplate
-	Credentials          any
+	Credentials          any        // as written
+	CredentialsTemplate  *Template  // JSONPath mode
+	JCredentials         *JTemplate // JSONata mode
 
 	// Choice.
 	Choices []*Rule

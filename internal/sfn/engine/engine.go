@@ -164,21 +164,21 @@ func New(cfg Config) *Engine {
 	return e
 }
 
-// Start runs an execution in its own goroutine. rec receives every history
-// event in order. ctx bounds the whole run (cancelling it stops the run
+// Start records ExecutionStarted and runs the execution in its own
+// goroutine. rec receives every history event in order. ctx bounds the whole run (cancelling it stops the run
 // without a final event, as on shutdown).
 func (e *Engine) Start(ctx context.Context, sm *asl.StateMachine, info ExecutionInfo, input json.RawMessage, rec Recorder) *Execution {
 	x := e.newExecution(ctx, sm, info, rec)
 	in, err := decodeInput(input)
-	go func() {
-		if err != nil {
-			x.start(nil, input)
-			x.finish(Result{Status: StatusFailed, Error: "States.Runtime", Cause: "Invalid execution input: " + err.Error()}, nil)
-			return
-		}
-		x.start(in, input)
-		x.run(sm.StartAt, in)
-	}()
+	if err != nil {
+		x.start(nil, input)
+		x.finish(Result{Status: StatusFailed, Error: "States.Runtime", Cause: "Invalid execution input: " + err.Error()},
+			&ErrorDetails{Error: "States.Runtime", Cause: "Invalid execution input: " + err.Error()})
+		return x
+	}
+	// ExecutionStarted is recorded before Start returns, as StartExecution does.
+	x.start(in, input)
+	go x.run(sm.StartAt, in)
 	return x
 }
 

@@ -270,3 +270,24 @@ func TestParameterPathFailure(t *testing.T) {
 		t.Fatalf("result = %+v", res)
 	}
 }
+
+func TestCredentialsEvaluated(t *testing.T) {
+	s := newSetup(func(c *engine.TaskCall, n int) (string, error) { return `{}`, nil })
+	_, rec := s.run(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Credentials":{"RoleArn.$":"$.role"},"End":true}}}`, `{"role":"arn:aws:iam::1:role/x"}`)
+	if got := string(s.tasks.call(0).Credentials); got != `{"RoleArn":"arn:aws:iam::1:role/x"}` {
+		t.Fatalf("credentials = %s", got)
+	}
+	if got := rec.details(t, "TaskScheduled"); !strings.Contains(got, `"taskCredentials":{"roleArn":"arn:aws:iam::1:role/x"}`) {
+		t.Fatalf("scheduled = %s", got)
+	}
+}
+
+func TestInvalidInputFails(t *testing.T) {
+	s := newSetup(nil)
+	rec := newRecorder()
+	s.eng.Start(context.Background(), mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`), info, json.RawMessage(`{bad`), rec)
+	if res := rec.wait(t); res.Status != "FAILED" || res.Error != "States.Runtime" {
+		t.Fatalf("result = %+v", res)
+	}
+}

@@ -180,8 +180,18 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 	var creds *TaskCredentials
 	var credsJSON json.RawMessage
 	if st.Credentials != nil {
-		credsJSON = encodeRaw(st.Credentials)
-		if m, ok := st.Credentials.(map[string]any); ok {
+		cv := st.Credentials
+		switch {
+		case st.CredentialsTemplate != nil:
+			cv, f = v.template(st.CredentialsTemplate, eff, "Credentials")
+		case st.JCredentials != nil:
+			cv, f = v.jeval(ctx, st.JCredentials, states, "Credentials")
+		}
+		if f != nil {
+			return nil, f
+		}
+		credsJSON = encodeRaw(cv)
+		if m, ok := cv.(map[string]any); ok {
 			if r, ok := m["RoleArn"].(string); ok {
 				creds = &TaskCredentials{RoleArn: r}
 			}
