@@ -82,6 +82,26 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// The user guide's example of ascending sort order.
+func TestSortOrder(t *testing.T) {
+	want := []string{"!:", "#", "*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "A9876fghj", "a12345hfh", "0", "01", "1", "2", "3"}
+	var recs []insights.Record
+	for i := len(want) - 1; i >= 0; i-- {
+		recs = append(recs, insights.Record{"v": want[i]})
+	}
+	q, err := insights.Parse("sort v asc | display v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range q.Run(recs) {
+		got = append(got, row[0].Value)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("sort v asc =\n %q\nwant\n %q", got, want)
+	}
+}
+
 func TestPtrOnEventRows(t *testing.T) {
 	q, _ := insights.Parse(`fields @message | limit 1`)
 	rows := q.Run(records())

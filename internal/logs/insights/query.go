@@ -680,8 +680,7 @@ func (q *Query) Execute(records []Record) Result {
 						}
 						continue
 					}
-					cmp, _ := compare(a, b)
-					if cmp != 0 {
+					if cmp := sortCompare(a, b); cmp != 0 {
 						return (cmp < 0) != k.desc
 					}
 				}
