@@ -1,9 +1,11 @@
 package dynamodb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"tenkai/internal/clock"
@@ -154,39 +156,65 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 	}
 	now := new(big.Float).SetInt64(s.clk.Now().Unix())
 	oldest := new(big.Float).SetInt64(s.clk.Now().Unix() - ttlHorizon)
+	expired := func(it attr.Item, attrName string) bool {
+		n := it[attrName].Num()
+		if n == "" {
+			return false
+		}
+		f, ok := new(big.Float).SetString(n)
+		return ok && f.Cmp(now) <= 0 && f.Cmp(oldest) >= 0
+	}
 	for _, tg := range targets {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		t := newTable(tg.sc, tg.meta)
-		err := s.st.Update(func(tx store.Tx) error {
-			type exp struct {
-				k  []byte
-				it attr.Item
-			}
-			var expired []exp
-			var ferr error
+		// Find candidates in a read transaction, so writers are not held
+		// up by the scan; delete them in one write transaction, checking
+		// each again in case it changed in between.
+		var keys [][]byte
+		var ferr error
+		needle := []byte(strconv.Quote(t.meta.TTLAttribute))
+		if strings.ContainsFunc(t.meta.TTLAttribute, func(r rune) bool { return r < ' ' || r > '~' || r == '"' || r == '\\' }) {
+			needle = nil // JSON may escape it differently: always decode
+		}
+		err := s.st.View(func(tx store.Tx) error {
 			tx.Bucket(t.bucket).Scan(nil, nil, false, func(k, v []byte) bool {
+				if needle != nil && !bytes.Contains(v, needle) {
+					return true // cheap skip: the attribute is absent
+				}
 				it, err := decodeStored(v)
 				if err != nil {
 					ferr = err
 					return false
 				}
-				n := it[t.meta.TTLAttribute].Num()
-				if n == "" {
-					return true
-				}
-				f, ok := new(big.Float).SetString(n)
-				if ok && f.Cmp(now) <= 0 && f.Cmp(oldest) >= 0 {
-					expired = append(expired, exp{append([]byte(nil), k...), it})
+				if expired(it, t.meta.TTLAttribute) {
+					keys = append(keys, append([]byte(nil), k...))
 				}
 				return true
 			})
-			if ferr != nil {
-				return ferr
+			return ferr
+		})
+		if err != nil || len(keys) == 0 {
+			if err != nil {
+				return err
 			}
-			for _, e := range expired {
-				if err := t.write(tx, e.k, e.it, nil, nil); err != nil {
+			continue
+		}
+		err = s.st.Update(func(tx store.Tx) error {
+			if m, err := getMeta(tx, t.sc, t.meta.Name); err != nil || m == nil || m.ID != t.meta.ID || !m.TTLEnabled {
+				return err // the table changed; the next round sees it anew
+			}
+			b := tx.Bucket(t.bucket)
+			for _, k := range keys {
+				it, err := decodeStored(b.Get(k))
+				if err != nil {
+					return err
+				}
+				if it == nil || !expired(it, t.meta.TTLAttribute) {
+					continue
+				}
+				if err := t.write(tx, k, it, nil, nil); err != nil {
 					return err
 				}
 			}
