@@ -179,6 +179,7 @@ func (s *Service) Close(ctx context.Context) error {
 func (s *Service) Reset(ctx context.Context) error {
 	s.mu.Lock()
 	s.tables = map[string]*table{}
+	s.gen++
 	s.mu.Unlock()
 	s.tokMu.Lock()
 	s.tokens = map[string]idempotentTok{}

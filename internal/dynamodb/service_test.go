@@ -482,3 +482,42 @@ func TestScopes(t *testing.T) {
 		t.Fatal("table visible from another account")
 	}
 }
+
+func TestLegacyParameters(t *testing.T) {
+	s := setupOrders(t)
+	putN(t, s, "p", 6)
+	out := call(t, s, "Query", `{"TableName":"orders","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"p"}]},"sk":{"ComparisonOperator":"GE","AttributeValueList":[{"N":"2"}]}},
+	  "QueryFilter":{"odd":{"ComparisonOperator":"EQ","AttributeValueList":[{"BOOL":true}]}},"AttributesToGet":["sk"]}`)
+	if got := jsonOf(out["Items"]); got != `[{"sk":{"N":"3"}},{"sk":{"N":"5"}}]` {
+		t.Errorf("legacy Query = %s", got)
+	}
+	out = call(t, s, "Scan", `{"TableName":"orders","ScanFilter":{"sk":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"},{"N":"2"}]}},"Select":"COUNT"}`)
+	if out["Count"] != 2.0 {
+		t.Errorf("legacy Scan count = %v", out["Count"])
+	}
+	call(t, s, "UpdateItem", `{"TableName":"orders","Key":{"pk":{"S":"p"},"sk":{"N":"1"}},"AttributeUpdates":{"n":{"Action":"ADD","Value":{"N":"5"}}},"Expected":{"odd":{"Value":{"BOOL":true}}}}`)
+	fail(t, s, "UpdateItem", `{"TableName":"orders","Key":{"pk":{"S":"p"},"sk":{"N":"1"}},"AttributeUpdates":{"n":{"Action":"ADD","Value":{"N":"5"}}},"Expected":{"odd":{"Exists":false}}}`,
+		"ConditionalCheckFailedException", "The conditional request failed")
+	fail(t, s, "UpdateItem", `{"TableName":"orders","Key":{"pk":{"S":"p"},"sk":{"N":"1"}},"AttributeUpdates":{"n":{"Action":"ADD","Value":{"N":"5"}}},"ConditionExpression":"attribute_exists(pk)"}`,
+		"ValidationException", "Can not use both expression and non-expression parameters in the same request")
+	out = call(t, s, "GetItem", `{"TableName":"orders","Key":{"pk":{"S":"p"},"sk":{"N":"1"}},"AttributesToGet":["n"]}`)
+	if got := jsonOf(out["Item"]); got != `{"n":{"N":"5"}}` {
+		t.Errorf("after legacy update = %s", got)
+	}
+}
+
+func TestReset(t *testing.T) {
+	st := store.NewMem()
+	s := dynamodb.New(dynamodb.Config{Store: st})
+	call(t, s, "CreateTable", ordersTable)
+	call(t, s, "DescribeTable", `{"TableName":"orders"}`) // cached now
+	// The app resets the store, then each service's memory.
+	if err := st.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fail(t, s, "DescribeTable", `{"TableName":"orders"}`, "ResourceNotFoundException", "Requested resource not found")
+	call(t, s, "CreateTable", ordersTable)
+}
