@@ -166,13 +166,12 @@ func (s *Service) filterLogEvents(ctx context.Context, in *filterLogEventsInput)
 		eb := tx.Bucket(eventsBucket(account, region, group))
 		best := &bestHeap{}
 		more := false
+		// searchedLogStreams stays empty: AWS stopped filling it in May 2020.
 		for _, st := range streams {
 			names[st.ID] = st.name
-			complete := scanFiltered(eb, st.ID, lo, hi, cursor, pat, best, limit)
-			if !complete {
+			if !scanFiltered(eb, st.ID, lo, hi, cursor, pat, best, limit) {
 				more = true
 			}
-			out.SearchedLogStreams = append(out.SearchedLogStreams, searchedLogStream{LogStreamName: st.name, SearchedCompletely: complete})
 		}
 		evs := best.events
 		sort.Slice(evs, func(i, j int) bool { return eventLess(evs[i], evs[j]) })
