@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// runExample runs examples/NAME/run.sh against s and returns its output; the
+// script itself checks every step and exits non-zero on the first failure.
+func runExample(t *testing.T, s *Server, name string) string {
+	t.Helper()
+	script, err := filepath.Abs(filepath.Join("..", "..", "examples", name, "run.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd.Env = awsEnv("TENKAI_ENDPOINT="+s.URL, "GOFLAGS=-buildvcs=false", "GOCACHE="+goEnv(t, "GOCACHE"), "GOPATH="+goEnv(t, "GOPATH"), "GOMODCACHE="+goEnv(t, "GOMODCACHE"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("examples/%s/run.sh: %v\n%s", name, err, out)
+	}
+	return string(out)
+}
+
+func goEnv(t *testing.T, key string) string {
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", key, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestExample02SelfInvokingFunction(t *testing.T) {
+	s := startServer(t)
+	out := runExample(t, s, "02-self-invoking-function")
+	if !strings.Contains(out, "seed 001 proved") {
+		t.Fatalf("example did not finish:\n%s", out)
+	}
+	// What the example left behind: nine runs in the function's log, three per way.
+	txt := logText(t, cloudwatchlogs.NewFromConfig(s.SDK()), "/aws/lambda/self-invoker")
+	for _, via := range []string{"sdk", "eventbridge", "stepfunctions"} {
+		for _, i := range []string{"0", "1", "2"} {
+			if !strings.Contains(txt, "run i="+i+" n=3 via="+via) {
+				t.Errorf("log lacks run i=%s via %s", i, via)
+			}
+		}
+	}
+	if strings.Contains(txt, "run i=3") {
+		t.Errorf("the function ran past its condition:\n%s", txt)
+	}
+	execs, err := sfn.NewFromConfig(s.SDK()).ListExecutions(context.Background(), &sfn.ListExecutionsInput{
+		StateMachineArn: aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:self-loop"),
+		StatusFilter:    sfntypes.ExecutionStatusSucceeded,
+	})
+	if err != nil || len(execs.Executions) != 1 {
+		t.Errorf("succeeded executions = %v, %v; want 1", execs, err)
+	}
+}
