@@ -313,3 +313,15 @@ func TestRedrive(t *testing.T) {
 		t.Fatalf("redriven event %d<%d after %d events", first.ID, first.PreviousEventID, len(rec.events))
 	}
 }
+
+func TestMapItemBatcher(t *testing.T) {
+	s := newSetup(nil)
+	res, _ := s.run(t, `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"MaxConcurrency":1,
+		"ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"k.$":"$.k"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},
+		"ItemsPath":"$.xs"}}}`, `{"xs":[1,2,3],"k":"v"}`)
+	want := `[{"BatchInput":{"k":"v"},"Items":[1,2]},{"BatchInput":{"k":"v"},"Items":[3]}]`
+	if res.Status != "SUCCEEDED" || string(res.Output) != want {
+		t.Fatalf("result = %+v; want %s", res, want)
+	}
+}

@@ -257,6 +257,14 @@ func (x *Execution) mapLimits(ctx context.Context, v *env, input, eff any, n int
 
 func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, eff any, items []any) (any, *failure) {
 	st := v.st
+	selected := false
+	if st.ItemBatcher != nil {
+		var f *failure
+		if items, f = x.batch(ctx, v, input, eff, items); f != nil {
+			return nil, f
+		}
+		selected = true
+	}
 	conc, tolerated, hasTol, f := x.mapLimits(ctx, v, input, eff, len(items))
 	if f != nil {
 		return nil, f
@@ -284,7 +292,7 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 			defer func() { <-sem }()
 			ith := &thread{last: startID}
 			x.emit(ith, "MapIterationStarted", &MapIterationEventDetails{Name: st.Name, Index: i})
-			out, f := x.iteration(mctx, v, ith, input, eff, i, item)
+			out, f := x.iteration(mctx, v, ith, input, eff, i, item, selected)
 			switch {
 			case f == nil:
 				results[i] = out
@@ -321,7 +329,20 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 }
 
 // iteration runs the item processor for one item.
-func (x *Execution) iteration(ctx context.Context, v *env, th *thread, input, eff any, index int, item any) (any, *failure) {
+func (x *Execution) iteration(ctx context.Context, v *env, th *thread, input, eff any, index int, item any, selected bool) (any, *failure) {
+	in, f := item, (*failure)(nil)
+	if !selected {
+		in, f = x.selectItem(ctx, v, input, eff, index, item)
+	}
+	if f != nil {
+		return nil, f
+	}
+	p := v.st.Processor
+	return x.runMachine(ctx, p, p.StartAt, in, th, &scope{parent: v.sc}, nil, false)
+}
+
+// selectItem applies ItemSelector (or the legacy Parameters) to one item.
+func (x *Execution) selectItem(ctx context.Context, v *env, input, eff any, index int, item any) (any, *failure) {
 	st := v.st
 	iv := *v
 	iv.item = &mapItem{index: index, value: item}
@@ -336,11 +357,56 @@ func (x *Execution) iteration(ctx context.Context, v *env, th *thread, input, ef
 	case st.Parameters != nil && !ata(st):
 		in, f = iv.template(st.Parameters, eff, "Parameters")
 	}
-	if f != nil {
-		return nil, f
+	return in, f
+}
+
+// batch groups selected items as ItemBatcher asks: each batch is
+// {"Items": [...]} plus "BatchInput" when given.
+func (x *Execution) batch(ctx context.Context, v *env, input, eff any, items []any) ([]any, *failure) {
+	cfg, _ := v.st.ItemBatcher.(map[string]any)
+	size := int64(0)
+	if n, ok := asInt(cfg["MaxItemsPerBatch"]); ok {
+		size = n
 	}
-	p := st.Processor
-	return x.runMachine(ctx, p, p.StartAt, in, th, &scope{parent: v.sc}, nil, false)
+	if p, ok := cfg["MaxItemsPerBatchPath"].(string); ok {
+		if pth, err := asl.CompilePath(p); err == nil {
+			val, err := v.get(pth, eff)
+			n, ok := asInt(val)
+			if err != nil || !ok || n <= 0 {
+				return nil, v.runtime("The MaxItemsPerBatchPath field does not reference a positive integer: %s", p)
+			}
+			size = n
+		}
+	}
+	if size <= 0 {
+		size = int64(len(items))
+	}
+	batchInput, hasBI := cfg["BatchInput"]
+	if hasBI {
+		if t, err := asl.CompileTemplate(batchInput); err == nil && !ata(v.st) {
+			var f *failure
+			if batchInput, f = v.template(t, eff, "BatchInput"); f != nil {
+				return nil, f
+			}
+		}
+	}
+	var out []any
+	for i := 0; i < len(items); i += int(size) {
+		var sel []any
+		for j := i; j < len(items) && j < i+int(size); j++ {
+			s, f := x.selectItem(ctx, v, input, eff, j, items[j])
+			if f != nil {
+				return nil, f
+			}
+			sel = append(sel, s)
+		}
+		b := map[string]any{"Items": sel}
+		if hasBI {
+			b["BatchInput"] = batchInput
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 var _ = json.Valid
