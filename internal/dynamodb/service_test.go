@@ -521,3 +521,11 @@ func TestReset(t *testing.T) {
 	fail(t, s, "DescribeTable", `{"TableName":"orders"}`, "ResourceNotFoundException", "Requested resource not found")
 	call(t, s, "CreateTable", ordersTable)
 }
+
+func TestItemCollectionMetrics(t *testing.T) {
+	s := setupOrders(t)
+	out := call(t, s, "PutItem", `{"TableName":"orders","Item":{"pk":{"S":"a"},"sk":{"N":"1"}},"ReturnItemCollectionMetrics":"SIZE"}`)
+	if got := jsonOf(out["ItemCollectionMetrics"]); got != `{"ItemCollectionKey":{"pk":{"S":"a"}},"SizeEstimateRangeGB":[0,1]}` {
+		t.Errorf("ItemCollectionMetrics = %s", got)
+	}
+}
