@@ -38,8 +38,10 @@ type execution struct {
 	TraceHeader  string        `json:"traceHeader,omitempty"`
 }
 
-func executionsBucket(account, region string) string { return "sfn/executions/" + account + "/" + region }
-func historyBucket(execARN string) string             { return "sfn/history/" + execARN }
+func executionsBucket(account, region string) string {
+	return "sfn/executions/" + account + "/" + region
+}
+func historyBucket(execARN string) string { return "sfn/history/" + execARN }
 
 const (
 	checkpointsBucket = "sfn/checkpoints" // execution ARN → engine snapshot
