@@ -94,6 +94,10 @@ func (v *env) context() map[string]any {
 		return v.ctxObj
 	}
 	x := v.x
+	if x.testCtx != nil {
+		v.ctxObj = x.testCtx
+		return v.ctxObj
+	}
 	c := map[string]any{
 		"Execution": map[string]any{
 			"Id":           x.info.ExecutionARN,

@@ -28,8 +28,9 @@ type Execution struct {
 	timeout    clock.Timer
 	vars       *scope // top-level variables
 	top        *thread
-	test       *testMode // set by TestState
-	execInJSON string    // the execution input encoded, for checkpoints
+	test       *testMode      // set by TestState
+	execInJSON string         // the execution input encoded, for checkpoints
+	testCtx    map[string]any // TestState's context object, if given
 }
 
 // thread tracks the last event of one line of execution (the top level, a

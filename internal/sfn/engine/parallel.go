@@ -35,7 +35,12 @@ func (x *Execution) runParallel(ctx context.Context, v *env, input any, th *thre
 	if f != nil {
 		return nil, "", f
 	}
-	result, f := x.retrying(ctx, v, func(int) (any, *failure) { return x.parallelAttempt(ctx, v, th, branchInput) })
+	result, f := x.retrying(ctx, v, func(int) (any, *failure) {
+		if mv, mf, ok := x.test.mock(); ok {
+			return mv, mf
+		}
+		return x.parallelAttempt(ctx, v, th, branchInput)
+	})
 	if f == nil {
 		var out any
 		var next string
@@ -113,7 +118,16 @@ func (x *Execution) runMap(ctx context.Context, v *env, input any, th *thread) (
 		out, next, f, _ := x.catch(ctx, v, th, "Map", input, f)
 		return out, next, f
 	}
-	result, f := x.retrying(ctx, v, func(int) (any, *failure) { return x.mapAttempt(ctx, v, th, input, eff, items) })
+	x.note(func(d *InspectionData) *string { return &d.AfterItemsPath }, items)
+	result, f := x.retrying(ctx, v, func(int) (any, *failure) {
+		if x.test != nil {
+			x.inspectMap(ctx, v, input, eff, items)
+		}
+		if mv, mf, ok := x.test.mock(); ok {
+			return mv, mf
+		}
+		return x.mapAttempt(ctx, v, th, input, eff, items)
+	})
 	if f == nil {
 		var out any
 		var next string
@@ -160,8 +174,52 @@ func (x *Execution) mapItems(ctx context.Context, v *env, input, eff any) ([]any
 	return arr, nil
 }
 
+// inspectMap fills TestState's Map inspection data.
+func (x *Execution) inspectMap(ctx context.Context, v *env, input, eff any, items []any) {
+	sel := make([]any, 0, len(items))
+	for i, it := range items {
+		s, f := x.selectItem(ctx, v, input, eff, i, it)
+		if f != nil {
+			return
+		}
+		sel = append(sel, s)
+	}
+	if v.st.ItemSelector != nil || v.st.JItemSelector != nil || v.st.Parameters != nil && !ata(v.st) {
+		x.test.insp.AfterItemSelector = encode(sel)
+	}
+	if v.st.ItemBatcher != nil {
+		if b, f := x.batch(ctx, v, input, eff, items); f == nil {
+			x.test.insp.AfterItemBatcher = encode(b)
+		}
+	}
+	conc, tol, hasTol, f := x.mapLimits(ctx, v, input, eff, len(items))
+	if f != nil {
+		return
+	}
+	if v.st.MaxConcurrency > 0 || v.st.MaxConcurrencyPath != nil || v.st.JMaxConcurrency != nil {
+		x.test.insp.MaxConcurrency = &conc
+	}
+	if hasTol {
+		if v.st.HasToleratedFailurePercentage || v.st.ToleratedFailurePercentagePath != nil {
+			p := v.st.ToleratedFailurePercentage
+			x.test.insp.ToleratedFailurePercentage = &p
+		}
+		if v.st.HasToleratedFailureCount || v.st.ToleratedFailureCountPath != nil {
+			x.test.insp.ToleratedFailureCount = &tol
+		}
+	}
+}
+
 // readItems reads a distributed Map's items through Tasks.
 func (x *Execution) readItems(ctx context.Context, v *env, eff any) ([]any, *failure) {
+	if x.test != nil && len(x.test.opts.Config.MapItemReaderData) > 0 {
+		val, err := asl.DecodeJSON(x.test.opts.Config.MapItemReaderData)
+		items, ok := val.([]any)
+		if err != nil || !ok {
+			return nil, fail("States.ItemReaderFailed", "The mapItemReaderData is not a JSON array")
+		}
+		return items, nil
+	}
 	reader, _ := v.st.ItemReader.(map[string]any)
 	res, _ := reader["Resource"].(string)
 	params := reader["Parameters"]

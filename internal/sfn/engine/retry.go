@@ -51,10 +51,21 @@ func (x *Execution) retrying(ctx context.Context, v *env, attempt func(retry int
 			return nil, f
 		}
 		r := v.st.Retry[i]
-		if counts[i] >= r.MaxAttempts {
+		if counts[i] >= r.MaxAttempts && x.test == nil {
 			return nil, f
 		}
 		if x.test != nil {
+			n := int64(x.test.opts.Config.RetrierRetryCount)
+			if n >= r.MaxAttempts {
+				return nil, f // exhausted: catchers apply
+			}
+			d := float64(r.IntervalSeconds) * math.Pow(r.BackoffRate, float64(n))
+			if r.MaxDelaySeconds > 0 && d > float64(r.MaxDelaySeconds) {
+				d = float64(r.MaxDelaySeconds)
+			}
+			ri, bo := i, int(d)
+			ed := x.test.errorDetails()
+			ed.RetryIndex, ed.RetryBackoffIntervalSeconds = &ri, &bo
 			x.test.retriable = true
 			return nil, f
 		}
@@ -76,9 +87,10 @@ func (x *Execution) retrying(ctx context.Context, v *env, attempt func(retry int
 // error, records the Exited event and returns the catcher's Next.
 func (x *Execution) catch(ctx context.Context, v *env, th *thread, typ string, input any, f *failure) (any, string, *failure, bool) {
 	var c *asl.Catcher
-	for _, cc := range v.st.Catch {
+	ci := -1
+	for i, cc := range v.st.Catch {
 		if matches(cc.ErrorEquals, f.name) {
-			c = cc
+			c, ci = cc, i
 			break
 		}
 	}
@@ -87,6 +99,7 @@ func (x *Execution) catch(ctx context.Context, v *env, th *thread, typ string, i
 	}
 	if x.test != nil {
 		x.test.caught = true
+		x.test.errorDetails().CatchIndex = &ci
 	}
 	errOut := map[string]any{"Error": f.name, "Cause": f.cause}
 	var out any

@@ -234,7 +234,14 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 	}
 	var raw json.RawMessage
 	var err error
-	if x.e.tasks == nil {
+	if mv, mf, ok := x.test.mock(); ok {
+		if mf != nil {
+			err = &TaskError{Code: mf.name, Cause: mf.cause}
+		} else {
+			raw = encodeRaw(mv)
+		}
+		wait = false
+	} else if x.e.tasks == nil {
 		err = &TaskError{Code: "States.TaskFailed", Cause: "No task runner is configured"}
 	} else {
 		raw, err = x.e.tasks.Run(tctx, call)
