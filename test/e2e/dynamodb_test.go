@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -503,5 +505,71 @@ print(table.get_item(Key={"deployment_id": "d-ABCXYZ123"})["Item"]["attempt"])
 	}
 	if strings.TrimSpace(string(out)) != "2" {
 		t.Errorf("boto3 script printed %q; want 2", out)
+	}
+}
+
+// ddbRecord exercises attributevalue's mapping of Go types.
+type ddbRecord struct {
+	PK      string             `dynamodbav:"pk"`
+	Count   int64              `dynamodbav:"count"`
+	Ratio   float64            `dynamodbav:"ratio"`
+	Big     string             `dynamodbav:"big"`
+	OK      bool               `dynamodbav:"ok"`
+	Tags    []string           `dynamodbav:"tags,stringset"`
+	Scores  []int              `dynamodbav:"scores,numberset"`
+	List    []any              `dynamodbav:"list"`
+	Meta    map[string]string  `dynamodbav:"meta"`
+	Blob    []byte             `dynamodbav:"blob"`
+	Nested  struct{ A, B int } `dynamodbav:"nested"`
+	Nothing *string            `dynamodbav:"nothing"`
+	Skipped string             `dynamodbav:"-"`
+}
+
+// TestDynamoDBAttributeValue round-trips Go values through attributevalue,
+// PutItem, GetItem and Query.
+func TestDynamoDBAttributeValue(t *testing.T) {
+	s := startServer(t)
+	c := ddbClient(s)
+	ctx := context.Background()
+	ddbCreateSimple(t, c, "records", false)
+	in := ddbRecord{PK: "r1", Count: -42, Ratio: 0.125, Big: "12345678901234567890123456789012345678", OK: true,
+		Tags: []string{"x", "y"}, Scores: []int{3, 1, 2}, List: []any{"s", 1.5, true, nil, map[string]any{"k": "v"}},
+		Meta: map[string]string{"a": "1"}, Blob: []byte{0, 255, 7}, Nothing: nil, Skipped: "gone"}
+	in.Nested.A, in.Nested.B = 1, 2
+	av, err := attributevalue.MarshalMap(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("records"), Item: av}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("records"), Key: map[string]ddbtypes.AttributeValue{"pk": av["pk"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got ddbRecord
+	if err := attributevalue.UnmarshalMap(out.Item, &got); err != nil {
+		t.Fatal(err)
+	}
+	in.Skipped = ""
+	// Sets come back in any order.
+	slices.Sort(got.Tags)
+	slices.Sort(got.Scores)
+	slices.Sort(in.Scores)
+	if !reflect.DeepEqual(got, in) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, in)
+	}
+	q, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("records"), KeyConditionExpression: aws.String("pk = :p"),
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":p": av["pk"]}, ProjectionExpression: aws.String("nested.B, #l[4].k"),
+		ExpressionAttributeNames: map[string]string{"#l": "list"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part []map[string]any
+	if err := attributevalue.UnmarshalListOfMaps(q.Items, &part); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(part) != "[map[list:[map[k:v]] nested:map[B:2]]]" {
+		t.Errorf("projected query = %v", part)
 	}
 }
