@@ -402,27 +402,11 @@ func (s *Service) applyUpdate(tx store.Tx, p *preparedKeyed, res *writeResult) e
 	if p.ex.cond != nil && !p.ex.cond.Eval(old) {
 		return conditionFailed(old, p.in.ReturnValuesOnConditionCheckFailure)
 	}
-	var nw attr.Item
-	var changed []expr.Path
-	if p.ex.upd != nil {
-		r, err := p.ex.upd.Apply(old)
-		if err != nil {
-			return err
-		}
-		nw, changed = r.Item, r.Changed
-	} else {
-		nw = old.Clone()
-	}
-	for k, v := range p.in.Key {
-		nw[k] = v
-	}
-	size := attr.ItemSize(nw)
-	if size > attr.MaxItemSize {
-		return validation("Item size to update has exceeded the maximum allowed size")
-	}
-	if err := p.t.checkIndexKeys(nw); err != nil {
+	nw, changed, err := updatedItem(p, old)
+	if err != nil {
 		return err
 	}
+	size := attr.ItemSize(nw)
 	if storedSize(raw) > size {
 		size = storedSize(raw)
 	}

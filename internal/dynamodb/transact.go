@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tenkai/internal/dynamodb/attr"
+	"tenkai/internal/dynamodb/expr"
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
 )
@@ -171,7 +172,7 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 			case "Put":
 				news[i] = a.put.item
 			case "Update":
-				nw, err := s.updatedItem(a.kp, old)
+				nw, _, err := updatedItem(a.kp, old)
 				if err != nil {
 					var ee *edge.Error
 					if errors.As(apiError(err), &ee) && ee.Code == "ValidationException" {
@@ -242,16 +243,17 @@ func (a *transactAction) condition() interface{ Eval(attr.Item) bool } {
 	return a.kp.ex.cond
 }
 
-// updatedItem computes the item an update produces from old, with the
-// checks UpdateItem makes.
-func (s *Service) updatedItem(p *preparedKeyed, old attr.Item) (attr.Item, error) {
+// updatedItem computes the item an update produces from old (nil when
+// absent) and the paths it wrote, with the checks UpdateItem makes.
+func updatedItem(p *preparedKeyed, old attr.Item) (attr.Item, []expr.Path, error) {
 	var nw attr.Item
+	var changed []expr.Path
 	if p.ex.upd != nil {
 		r, err := p.ex.upd.Apply(old)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		nw = r.Item
+		nw, changed = r.Item, r.Changed
 	} else {
 		nw = old.Clone()
 	}
@@ -259,12 +261,12 @@ func (s *Service) updatedItem(p *preparedKeyed, old attr.Item) (attr.Item, error
 		nw[k] = v
 	}
 	if attr.ItemSize(nw) > attr.MaxItemSize {
-		return nil, validation("Item size to update has exceeded the maximum allowed size")
+		return nil, nil, validation("Item size to update has exceeded the maximum allowed size")
 	}
 	if err := p.t.checkIndexKeys(nw); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return nw, nil
+	return nw, changed, nil
 }
 
 type transactGetInput struct {
