@@ -237,7 +237,7 @@ func (s *Service) runStatement(sc scope, in *statementInput, single bool) (*stmt
 	res.items, res.n, res.lek = r.items, r.count, r.lek
 	res.cap = &consumed{table: t.meta.Name, read: true, units: readUnits(r.bytes, in.ConsistentRead)}
 	if r.lek != nil {
-		k, err := p.startKey(r.lek)
+		k, err := p.startKey(r.lek, kindScan)
 		if err != nil {
 			return nil, err
 		}

@@ -130,8 +130,11 @@ func (s *Service) planRead(sc scope, in *readInput, kind exprKind) (*readPlan, e
 
 // startKey turns ExclusiveStartKey into a storage key of the table or index
 // being read.
-func (p *readPlan) startKey(esk attr.Item) ([]byte, error) {
+func (p *readPlan) startKey(esk attr.Item, kind exprKind) ([]byte, error) {
 	bad := func() error {
+		if kind == kindQuery {
+			return validation("The provided starting key is invalid")
+		}
 		return validation("The provided starting key is invalid: The provided key element does not match the schema")
 	}
 	tk := p.t.keyItem(esk)
@@ -339,12 +342,20 @@ func (s *Service) query(ctx context.Context, sc scope, body []byte) (json.RawMes
 	}
 	reverse := in.ScanIndexForward != nil && !*in.ScanIndexForward
 	if in.ExclusiveStartKey != nil {
-		esk, err := p.startKey(in.ExclusiveStartKey)
+		esk, err := p.startKey(in.ExclusiveStartKey, kindQuery)
 		if err != nil {
 			return nil, err
 		}
 		if !bytes.HasPrefix(esk, prefix) {
-			return nil, validation("The provided starting key is invalid: The provided key element does not match the schema")
+			return nil, validation("The provided starting key is outside query boundaries based on provided condition")
+		}
+		if rk := p.t.rng; p.ix != nil {
+			rk = p.ix.rng
+			if rk != "" && !kc.Range.Match(in.ExclusiveStartKey[rk]) {
+				return nil, validation("The provided starting key does not match the range key predicate")
+			}
+		} else if rk != "" && !kc.Range.Match(in.ExclusiveStartKey[rk]) {
+			return nil, validation("The provided starting key does not match the range key predicate")
 		}
 		if reverse {
 			if bytes.Compare(esk, to) < 0 {
@@ -399,18 +410,21 @@ func (s *Service) scan(ctx context.Context, sc scope, body []byte) (json.RawMess
 	if err != nil {
 		return nil, err
 	}
-	var from []byte
-	if in.ExclusiveStartKey != nil {
-		esk, err := p.startKey(in.ExclusiveStartKey)
-		if err != nil {
-			return nil, err
-		}
-		from = append(esk, 0)
-	}
 	var inSeg func([]byte) bool
 	if in.TotalSegments != nil && *in.TotalSegments > 1 {
 		seg, total := uint32(*in.Segment), uint32(*in.TotalSegments)
 		inSeg = func(k []byte) bool { return segmentOf(k, total) == seg }
+	}
+	var from []byte
+	if in.ExclusiveStartKey != nil {
+		esk, err := p.startKey(in.ExclusiveStartKey, kindScan)
+		if err != nil {
+			return nil, err
+		}
+		if inSeg != nil && !inSeg(esk) {
+			return nil, validation("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", *in.TotalSegments, *in.Segment)
+		}
+		from = append(esk, 0)
 	}
 	var r *readResult
 	err = s.st.View(func(tx store.Tx) error {

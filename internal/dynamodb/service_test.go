@@ -529,3 +529,17 @@ func TestItemCollectionMetrics(t *testing.T) {
 		t.Errorf("ItemCollectionMetrics = %s", got)
 	}
 }
+
+func TestExclusiveStartKeyErrors(t *testing.T) {
+	s := setupOrders(t)
+	putN(t, s, "p", 3)
+	q := `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk > :z","ExpressionAttributeValues":{":p":{"S":"p"},":z":{"N":"0"}},"ExclusiveStartKey":%s}`
+	fail(t, s, "Query", fmt.Sprintf(q, `{"pk":{"S":"p"}}`), "ValidationException", "The provided starting key is invalid")
+	fail(t, s, "Query", fmt.Sprintf(q, `{"pk":{"S":"x"},"sk":{"N":"1"}}`), "ValidationException", "The provided starting key is outside query boundaries based on provided condition")
+	fail(t, s, "Query", fmt.Sprintf(q, `{"pk":{"S":"p"},"sk":{"N":"0"}}`), "ValidationException", "The provided starting key does not match the range key predicate")
+	fail(t, s, "Scan", `{"TableName":"orders","ExclusiveStartKey":{"pk":{"S":"p"}}}`, "ValidationException", "The provided starting key is invalid: The provided key element does not match the schema")
+	out := call(t, s, "Query", fmt.Sprintf(q, `{"pk":{"S":"p"},"sk":{"N":"1"}}`))
+	if got := items(out, "sk"); fmt.Sprint(got) != "[2]" {
+		t.Errorf("Query after sk 1 = %v; want [2]", got)
+	}
+}
