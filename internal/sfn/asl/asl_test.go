@@ -61,7 +61,7 @@ func TestValidateMessages(t *testing.T) {
 		{"reserved variable", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"states":1},"End":true}}}`,
 			`SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved at /States/A/Assign`},
 		{"bad jsonata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $x + %}","End":true}}}`,
-			"SCHEMA_VALIDATION_FAILED: The JSONata expression '$x +'"},
+			`Invalid State Machine Definition: 'INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/A/Output'`},
 		{"bad intrinsic", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"States.Nope(1)"},"End":true}}}`,
 			`SCHEMA_VALIDATION_FAILED: The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call at /States/A/Parameters`},
 		{"wait needs one field", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"SecondsPath":"$.s","End":true}}}`,

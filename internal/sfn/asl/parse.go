@@ -56,7 +56,8 @@ func ParseState(name string, def []byte, queryLanguage string) (*State, error) {
 }
 
 type parser struct {
-	errs *diagList
+	errs     *diagList
+	stateLoc string // location of the state being parsed
 }
 
 var topFields = map[string]bool{"Comment": true, "StartAt": true, "States": true, "TimeoutSeconds": true, "Version": true, "QueryLanguage": true}
@@ -257,6 +258,9 @@ var stateFields = map[string]map[string]byte{
 var stateTypes = []string{TypeTask, TypePass, TypeChoice, TypeWait, TypeSucceed, TypeFail, TypeParallel, TypeMap}
 
 func (p *parser) state(name string, o *object, loc, defQL string) *State {
+	saved := p.stateLoc
+	p.stateLoc = loc
+	defer func() { p.stateLoc = saved }()
 	st := &State{Name: name, QueryLanguage: defQL}
 	st.Raw, _ = plain(o).(map[string]any)
 	tv, ok := o.get("Type")
@@ -425,7 +429,7 @@ func validVarName(s string) bool {
 }
 
 func (p *parser) jtemplate(v any, loc string) *JTemplate {
-	return compileJ(v, loc, p.errs)
+	return compileJ(v, loc, strings.TrimPrefix(loc, p.stateLoc+"/"), p.errs)
 }
 
 func (p *parser) optPath(o *object, field, loc string, reference bool) OptPath {

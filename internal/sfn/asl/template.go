@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -136,6 +137,7 @@ func CompileTemplate(v any) (*Template, error) {
 type JTemplate struct {
 	Literal any
 	Expr    *jsonata.Expr
+	Field   string // where the expression sits in its state, e.g. "Output/v", for error causes
 	Dynamic bool
 	Keys    []string
 	Vals    []*JTemplate
@@ -151,14 +153,16 @@ func IsJSONataString(s string) bool {
 // CompileJSONata compiles a JSONata-mode value.
 func CompileJSONata(v any) (*JTemplate, error) {
 	var errs diagList
-	t := compileJ(v, "", &errs)
+	t := compileJ(v, "", "", &errs)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", errs[0].Message)
 	}
 	return t, nil
 }
 
-func compileJ(v any, loc string, errs *diagList) *JTemplate {
+// compileJ compiles v found at loc (a definition location) and field (the
+// same place relative to its state).
+func compileJ(v any, loc, field string, errs *diagList) *JTemplate {
 	switch x := v.(type) {
 	case string:
 		if !IsJSONataString(x) {
@@ -168,14 +172,22 @@ func compileJ(v any, loc string, errs *diagList) *JTemplate {
 		src := strings.TrimSpace(t[2 : len(t)-2])
 		e, err := jsonata.Compile(src)
 		if err != nil {
-			errs.add("SCHEMA_VALIDATION_FAILED", loc, "The JSONata expression '%s' specified for the field is invalid: %v", src, err)
+			msg := err.Error()
+			var je *jsonata.Error
+			if errors.As(err, &je) {
+				msg = je.Message
+			}
+			errs.add("INVALID_JSONATA_EXPRESSION", loc, "%s", msg)
 			return &JTemplate{Literal: x}
 		}
-		return &JTemplate{Expr: e, Dynamic: true}
+		for _, ref := range topLevelRefs(src) {
+			errs.add("UNSUPPORTED_JSONATA_EXPRESSION", loc, "Reference to '%s' at the top level is not supported.", ref)
+		}
+		return &JTemplate{Expr: e, Field: field, Dynamic: true}
 	case *object:
 		t := &JTemplate{}
 		for _, k := range x.keys {
-			sub := compileJ(x.vals[k], loc, errs)
+			sub := compileJ(x.vals[k], loc+"/"+k, field+"/"+k, errs)
 			t.Dynamic = t.Dynamic || sub.Dynamic
 			t.Keys = append(t.Keys, k)
 			t.Vals = append(t.Vals, sub)
@@ -189,11 +201,12 @@ func compileJ(v any, loc string, errs *diagList) *JTemplate {
 		for k := range x {
 			o.keys = append(o.keys, k)
 		}
-		return compileJ(o, loc, errs)
+		sort.Strings(o.keys)
+		return compileJ(o, loc, field, errs)
 	case []any:
 		t := &JTemplate{IsArray: true}
-		for _, e := range x {
-			sub := compileJ(e, loc, errs)
+		for i, e := range x {
+			sub := compileJ(e, fmt.Sprintf("%s[%d]", loc, i), fmt.Sprintf("%s[%d]", field, i), errs)
 			t.Dynamic = t.Dynamic || sub.Dynamic
 			t.Vals = append(t.Vals, sub)
 		}

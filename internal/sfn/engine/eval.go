@@ -266,6 +266,9 @@ func (v *env) jeval(ctx context.Context, t *asl.JTemplate, states map[string]any
 		return t.Literal, nil
 	}
 	if t.Expr != nil {
+		if t.Field != "" {
+			field = t.Field
+		}
 		vars := v.sc.all()
 		b := make(map[string]any, len(vars)+1)
 		for k, val := range vars {

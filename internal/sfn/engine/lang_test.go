@@ -222,3 +222,16 @@ func TestJSONataMapAndParallel(t *testing.T) {
 		t.Fatalf("result = %+v", res)
 	}
 }
+
+func TestJSONataErrorCausesNameTheField(t *testing.T) {
+	s := newSetup(nil)
+	res, _ := s.run(t, `{"QueryLanguage":"JSONata","StartAt":"E","States":{"E":{"Type":"Pass","Output":{"a":{"b":"{% $states.input.missing %}"}},"End":true}}}`, `{}`)
+	want := "An error occurred while executing the state 'E' (entered at the event id #2). The JSONata expression '$states.input.missing' specified for the field 'Output/a/b' returned nothing (undefined)."
+	if res.Error != "States.QueryEvaluationError" || res.Cause != want {
+		t.Fatalf("result = %+v; want cause %q", res, want)
+	}
+	res, _ = s.run(t, `{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% $sum('x') %}","Next":"D"}]},"D":{"Type":"Succeed"}}}`, `{}`)
+	if res.Error != "States.QueryEvaluationError" || !strings.Contains(res.Cause, "specified for the field 'Choices[0]/Condition' threw an error during evaluation. T0412") {
+		t.Fatalf("result = %+v", res)
+	}
+}
