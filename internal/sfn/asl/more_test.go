@@ -7,6 +7,22 @@ import (
 	"tenkai/internal/sfn/asl"
 )
 
+func mapDef(fields string) string {
+	return `{"StartAt":"M","States":{"M":{"Type":"Map",` + fields + `"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+}
+
+func TestMapLimitsAccepted(t *testing.T) {
+	for _, f := range []string{`"MaxConcurrency":9223372036854775807,`, `"MaxConcurrency":0,`,
+		`"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"}},`} {
+		if _, err := asl.Parse([]byte(mapDef(f))); err != nil {
+			t.Errorf("Parse(Map with %s) = %v", f, err)
+		}
+	}
+	if _, err := asl.Parse([]byte(`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":"{% $states.input.limit %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`)); err != nil {
+		t.Errorf("JSONata MaxConcurrency expression: %v", err)
+	}
+}
+
 func TestValidateMoreShapes(t *testing.T) {
 	tests := []struct{ name, def, want string }{
 		{"map without processor", `{"StartAt":"M","States":{"M":{"Type":"Map","End":true}}}`,
@@ -50,6 +66,13 @@ func TestValidateMoreShapes(t *testing.T) {
 		{"states not object", `{"StartAt":"A","States":[]}`, `Expected value of type: OBJECT but was ARRAY at /States`},
 		{"not an object", `[]`, `Expected value of type: OBJECT but was ARRAY`},
 		{"missing fields", `{}`, `These fields are required: [StartAt, States] at /`},
+		{"max concurrency both", mapDef(`"MaxConcurrency":2,"MaxConcurrencyPath":"$.limit",`), `at /States/M/MaxConcurrency'`},
+		{"max concurrency negative", mapDef(`"MaxConcurrency":-1,`), `at /States/M/MaxConcurrency'`},
+		{"max concurrency path indefinite", mapDef(`"MaxConcurrencyPath":"$.limits[*]",`), `at /States/M/MaxConcurrencyPath'`},
+		{"jsonata max concurrency path", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrencyPath":"$.l","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
+			`at /States/M/MaxConcurrencyPath'`},
+		{"item reader resource", mapDef(`"ItemReader":{"Resource":"arn:aws:states:::s3:unknownOperation","ReaderConfig":{"InputType":"JSON"}},`), `SCHEMA_VALIDATION_FAILED: The resource 'arn:aws:states:::s3:unknownOperation' is not supported for the ItemReader at /States/M/ItemReader/Resource`},
+		{"item reader input type", mapDef(`"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"UNSUPPORTED"}},`), `at /States/M/ItemReader/ReaderConfig/InputType'`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

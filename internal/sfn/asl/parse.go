@@ -294,8 +294,12 @@ func (p *parser) state(name string, o *object, loc, defQL string) *State {
 			continue
 		}
 		mode, ok := fields[k]
-		if !ok || mode == 'P' && ata || mode == 'A' && !ata {
+		switch {
+		case !ok:
 			p.errs.schema(loc, "Field '%s' is not supported", k)
+		case mode == 'P' && ata || mode == 'A' && !ata:
+			// AWS locates query-language mismatches at the field itself.
+			p.errs.schema(loc+"/"+k, "Field '%s' is not supported", k)
 		}
 	}
 	if c, ok := o.get("Comment"); ok {
@@ -1073,10 +1077,19 @@ func (p *parser) mapState(st *State, o *object, loc string) {
 			st.JItemSelector = p.jtemplate(v, loc+"/ItemSelector")
 		}
 	}
-	var jmc *JTemplate
-	if _, ok := o.get("MaxConcurrency"); ok {
-		st.MaxConcurrency, jmc, _ = p.intOrJ(st, o, "MaxConcurrency", loc, true)
-		st.JMaxConcurrency = jmc
+	if v, ok := o.get("MaxConcurrency"); ok {
+		if s, isStr := v.(string); isStr && ata && IsJSONataString(s) {
+			st.JMaxConcurrency = p.jtemplate(s, loc+"/MaxConcurrency")
+		} else if n, isNum := v.(json.Number); !isNum || strings.ContainsAny(string(n), ".eE-") {
+			p.errs.schema(loc+"/MaxConcurrency", "The value for the field 'MaxConcurrency' must be a non-negative integer")
+		} else if i, err := n.Int64(); err != nil {
+			st.MaxConcurrency = math.MaxInt64 // larger than any limit: unbounded
+		} else {
+			st.MaxConcurrency = i
+		}
+		if st.MaxConcurrencyPath != nil {
+			p.errs.schema(loc+"/MaxConcurrency", "Only one of these fields may be present: [MaxConcurrency, MaxConcurrencyPath]")
+		}
 	}
 	if v, ok := o.get("ToleratedFailurePercentage"); ok {
 		n, isNum := v.(json.Number)
@@ -1093,6 +1106,7 @@ func (p *parser) mapState(st *State, o *object, loc string) {
 	}
 	if v, ok := o.get("ItemReader"); ok {
 		st.ItemReader = plain(v)
+		p.itemReader(v, loc+"/ItemReader")
 	}
 	if v, ok := o.get("ItemBatcher"); ok {
 		st.ItemBatcher = plain(v)
@@ -1104,6 +1118,35 @@ func (p *parser) mapState(st *State, o *object, loc string) {
 		st.Label, _ = p.str(v, loc+"/Label")
 	}
 	p.retryCatch(st, o, loc)
+}
+
+// Item reader resources and input types Step Functions supports.
+var (
+	readerResources = map[string]bool{"arn:aws:states:::s3:getObject": true, "arn:aws:states:::s3:listObjectsV2": true}
+	readerInputs    = map[string]bool{"CSV": true, "JSON": true, "JSONL": true, "MANIFEST": true, "PARQUET": true}
+)
+
+func (p *parser) itemReader(v any, loc string) {
+	o, ok := v.(*object)
+	if !ok {
+		p.errs.schema(loc, "Expected value of type: OBJECT but was %s", jsonKind(v))
+		return
+	}
+	rv, ok := o.get("Resource")
+	if !ok {
+		p.errs.schema(loc, "These fields are required: [Resource]")
+	} else if s, _ := rv.(string); !readerResources[s] {
+		p.errs.schema(loc+"/Resource", "The resource '%s' is not supported for the ItemReader", s)
+	}
+	if cv, ok := o.get("ReaderConfig"); ok {
+		if co, ok := cv.(*object); ok {
+			if iv, ok := co.get("InputType"); ok {
+				if s, _ := iv.(string); !readerInputs[s] {
+					p.errs.schema(loc+"/ReaderConfig/InputType", "The value for the field 'InputType' must be one of [CSV, JSON, JSONL, MANIFEST, PARQUET]")
+				}
+			}
+		}
+	}
 }
 
 // SortedStateNames returns the names of m's states sorted, for stable output.
