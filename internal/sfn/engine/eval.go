@@ -13,6 +13,15 @@ import (
 // failure is a state or execution error, as Retry and Catch see it.
 type failure struct {
 	name, cause string
+	// th is the branch or iteration thread a terminal error (States.Runtime,
+	// States.DataLimitExceeded) came from: it ends the execution at once,
+	// with no *StateFailed events, and ExecutionFailed follows that thread.
+	th *thread
+}
+
+// terminal reports whether f ends the execution whatever catches it.
+func (f *failure) terminal() bool {
+	return f.name == "States.Runtime" || f.name == "States.DataLimitExceeded"
 }
 
 // errAbort marks a run cut short by Stop, a timeout or shutdown.
@@ -73,6 +82,7 @@ type env struct {
 	token     string
 	item      *mapItem
 	ctxObj    map[string]any
+	th        *thread // the thread the state runs on, for EvaluationFailed events
 }
 
 func (x *Execution) newEnv(st *asl.State, sc *scope, item *mapItem) *env {
@@ -82,6 +92,12 @@ func (x *Execution) newEnv(st *asl.State, sc *scope, item *mapItem) *env {
 // prefix is the start of AWS's runtime error causes.
 func (v *env) prefix() string {
 	return fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d).", v.st.Name, v.enteredID)
+}
+
+// noTransition is a Choice with no matching rule and no Default: AWS fails
+// the execution with States.Runtime (not States.NoChoiceMatched).
+func (v *env) noTransition() *failure {
+	return v.runtime("Failed to transition out of the state. The state does not point to a next state.")
 }
 
 func (v *env) runtime(format string, args ...any) *failure {
@@ -282,10 +298,10 @@ func (v *env) jeval(ctx context.Context, t *asl.JTemplate, states map[string]any
 			TimeLimit: 10 * time.Second,
 		})
 		if err != nil {
-			return nil, &failure{name: "States.QueryEvaluationError", cause: v.prefix() + fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %v", t.Expr.String(), field, jerrText(err))}
+			return nil, v.evalFailed(field, v.prefix()+fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %v", t.Expr.String(), field, jerrText(err)))
 		}
 		if jsonata.IsUndefined(out) {
-			return nil, &failure{name: "States.QueryEvaluationError", cause: v.prefix() + fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", t.Expr.String(), field)}
+			return nil, v.evalFailed(field, v.prefix()+fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", t.Expr.String(), field))
 		}
 		return fromJSONata(out), nil
 	}
@@ -309,6 +325,15 @@ func (v *env) jeval(ctx context.Context, t *asl.JTemplate, states map[string]any
 		out[k] = val
 	}
 	return out, nil
+}
+
+// evalFailed records EvaluationFailed for a JSONata failure and returns
+// the States.QueryEvaluationError it raises.
+func (v *env) evalFailed(location, cause string) *failure {
+	if v.th != nil {
+		v.x.emit(v.th, "EvaluationFailed", &EvaluationFailedEventDetails{Error: "States.QueryEvaluationError", Cause: cause, Location: location, State: v.st.Name})
+	}
+	return &failure{name: "States.QueryEvaluationError", cause: cause}
 }
 
 func jerrText(err error) string {

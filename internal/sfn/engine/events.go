@@ -116,6 +116,15 @@ type MapIterationEventDetails struct {
 	Index int    `json:"index"`
 }
 
+// EvaluationFailedEventDetails is the EvaluationFailed member (a JSONata
+// expression failed).
+type EvaluationFailedEventDetails struct {
+	Error    string `json:"error,omitempty"`
+	Cause    string `json:"cause,omitempty"`
+	Location string `json:"location,omitempty"`
+	State    string `json:"state"`
+}
+
 // ExecutionRedrivenEventDetails is the ExecutionRedriven member.
 type ExecutionRedrivenEventDetails struct {
 	RedriveCount int `json:"redriveCount"`
@@ -129,6 +138,7 @@ var detailsKeys = map[string]string{
 	"ExecutionAborted":        "executionAbortedEventDetails",
 	"ExecutionTimedOut":       "executionTimedOutEventDetails",
 	"ExecutionRedriven":       "executionRedrivenEventDetails",
+	"EvaluationFailed":        "evaluationFailedEventDetails",
 	"TaskScheduled":           "taskScheduledEventDetails",
 	"TaskStarted":             "taskStartedEventDetails",
 	"TaskSubmitted":           "taskSubmittedEventDetails",

@@ -96,6 +96,14 @@ func (x *Execution) emit(th *thread, typ string, details any) int64 {
 	return x.emitLocked(th, typ, details)
 }
 
+// emitDetached records an event chained to th without moving th on: AWS
+// leaves ParallelStateSucceeded, MapStateSucceeded, MapIterationFailed and
+// TaskStateAborted out of the chain the next event follows.
+func (x *Execution) emitDetached(th *thread, typ string, details any) int64 {
+	t := *th
+	return x.emit(&t, typ, details)
+}
+
 func (x *Execution) emitLocked(th *thread, typ string, details any) int64 {
 	x.lastID++
 	ev := &HistoryEvent{Timestamp: x.e.clk.Now(), Type: typ, ID: x.lastID, PreviousEventID: th.last}
@@ -117,7 +125,8 @@ func (x *Execution) start(input any, raw json.RawMessage) {
 	if len(raw) == 0 {
 		in = "{}"
 	}
-	x.emit(x.top, "ExecutionStarted", &ExecutionStartedEventDetails{Input: in, InputDetails: &DataDetails{},
+	// The first state's Entered event has previousEventId 0, as in AWS.
+	x.emitDetached(x.top, "ExecutionStarted", &ExecutionStartedEventDetails{Input: in, InputDetails: &DataDetails{},
 		RoleArn: x.info.RoleARN, StateMachineAliasArn: x.info.StateMachineAliasARN, StateMachineVersionArn: x.info.StateMachineVersionARN})
 	x.armTimeout()
 }
@@ -188,6 +197,11 @@ func (x *Execution) run(name string, input any) {
 			}
 		}
 	case f != nil:
+		if f.th != nil {
+			x.mu.Lock()
+			x.top.last = f.th.last
+			x.mu.Unlock()
+		}
 		x.finish(Result{Status: StatusFailed, Error: f.name, Cause: f.cause}, &ErrorDetails{Error: f.name, Cause: f.cause})
 	default:
 		s := encode(out)
@@ -212,6 +226,9 @@ func (x *Execution) runMachine(ctx context.Context, m *asl.Machine, name string,
 		}
 		out, next, f := x.runState(ctx, st, input, th, sc, item)
 		if f != nil {
+			if !top && f != errAbort && f.terminal() && f.th == nil {
+				f.th = th
+			}
 			return nil, f
 		}
 		if next == "" {
@@ -223,6 +240,7 @@ func (x *Execution) runMachine(ctx context.Context, m *asl.Machine, name string,
 
 func (x *Execution) runState(ctx context.Context, st *asl.State, input any, th *thread, sc *scope, item *mapItem) (any, string, *failure) {
 	v := x.newEnv(st, sc, item)
+	v.th = th
 	switch st.Type {
 	case asl.TypePass:
 		return x.runPass(ctx, v, input, th)
@@ -359,7 +377,7 @@ func (x *Execution) runChoice(ctx context.Context, v *env, input any, th *thread
 			}
 		} else {
 			if next == "" {
-				return nil, "", &failure{name: "States.NoChoiceMatched", cause: "No Matches!"}
+				return nil, "", v.noTransition()
 			}
 			if st.HasOutput {
 				if out, f = v.jeval(ctx, st.Output, states, "Output"); f != nil {
@@ -393,7 +411,7 @@ func (x *Execution) runChoice(ctx context.Context, v *env, input any, th *thread
 	}
 	if next == "" {
 		if st.Default == "" {
-			return nil, "", &failure{name: "States.NoChoiceMatched", cause: "No Matches!"}
+			return nil, "", v.noTransition()
 		}
 		next = st.Default
 	}

@@ -61,18 +61,20 @@ func (x *Execution) parallelAttempt(ctx context.Context, v *env, th *thread, inp
 	bctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]any, len(st.Branches))
+	threads := make([]*thread, len(st.Branches))
 	var mu sync.Mutex
 	var first *failure
 	var wg sync.WaitGroup
 	for i, b := range st.Branches {
+		bth := &thread{last: startID}
+		threads[i] = bth
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bth := &thread{last: startID}
 			out, f := x.runMachine(bctx, b, b.StartAt, input, bth, &scope{parent: v.sc}, nil, false)
 			if f != nil {
 				mu.Lock()
-				if first == nil && f != errAbort {
+				if f != errAbort && (first == nil || f.terminal() && !first.terminal()) {
 					first = f
 				}
 				mu.Unlock()
@@ -83,24 +85,29 @@ func (x *Execution) parallelAttempt(ctx context.Context, v *env, th *thread, inp
 		}()
 	}
 	wg.Wait()
-	x.joinThread(th)
+	joinThreads(th, startID, threads)
 	if ctx.Err() != nil {
 		return nil, errAbort
 	}
 	if first != nil {
-		x.emit(th, "ParallelStateFailed", nil)
+		if !first.terminal() {
+			x.emit(th, "ParallelStateFailed", nil)
+		}
 		return nil, first
 	}
-	x.emit(th, "ParallelStateSucceeded", nil)
+	x.emitDetached(th, "ParallelStateSucceeded", nil)
 	return results, nil
 }
 
-// joinThread continues th after concurrent branches: the next event follows
-// the latest one recorded.
-func (x *Execution) joinThread(th *thread) {
-	x.mu.Lock()
-	th.last = x.lastID
-	x.mu.Unlock()
+// joinThreads continues th after concurrent branches or iterations: the
+// next event follows the latest event any of them recorded.
+func joinThreads(th *thread, start int64, threads []*thread) {
+	th.last = start
+	for _, t := range threads {
+		if t != nil && t.last > th.last {
+			th.last = t.last
+		}
+	}
 }
 
 // maxInlineConcurrency bounds iterations running at once when MaxConcurrency is 0.
@@ -115,6 +122,9 @@ func (x *Execution) runMap(ctx context.Context, v *env, input any, th *thread) (
 	}
 	items, f := x.mapItems(ctx, v, input, eff)
 	if f != nil {
+		if !f.terminal() {
+			x.emit(th, "MapStateFailed", nil)
+		}
 		out, next, f, _ := x.catch(ctx, v, th, "Map", input, f)
 		return out, next, f
 	}
@@ -331,6 +341,7 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]any, len(items))
+	threads := make([]*thread, len(items))
 	var mu sync.Mutex
 	var first *failure
 	failures := 0
@@ -344,11 +355,12 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 		if mctx.Err() != nil {
 			break
 		}
+		ith := &thread{last: startID}
+		threads[i] = ith
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ith := &thread{last: startID}
 			x.emit(ith, "MapIterationStarted", &MapIterationEventDetails{Name: st.Name, Index: i})
 			out, f := x.iteration(mctx, v, ith, input, eff, i, item, selected)
 			switch {
@@ -356,9 +368,16 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 				results[i] = out
 				x.emit(ith, "MapIterationSucceeded", &MapIterationEventDetails{Name: st.Name, Index: i})
 			case f == errAbort:
-				x.emit(ith, "MapIterationAborted", &MapIterationEventDetails{Name: st.Name, Index: i})
+				x.emitDetached(ith, "MapIterationAborted", &MapIterationEventDetails{Name: st.Name, Index: i})
+			case f.terminal():
+				mu.Lock()
+				if first == nil || !first.terminal() {
+					first = f
+				}
+				mu.Unlock()
+				cancel()
 			default:
-				x.emit(ith, "MapIterationFailed", &MapIterationEventDetails{Name: st.Name, Index: i})
+				x.emitDetached(ith, "MapIterationFailed", &MapIterationEventDetails{Name: st.Name, Index: i})
 				mu.Lock()
 				failures++
 				results[i] = map[string]any{"Error": f.name, "Cause": f.cause}
@@ -374,15 +393,17 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 		}()
 	}
 	wg.Wait()
-	x.joinThread(th)
+	joinThreads(th, startID, threads)
 	if ctx.Err() != nil {
 		return nil, errAbort
 	}
 	if first != nil {
-		x.emit(th, "MapStateFailed", nil)
+		if !first.terminal() {
+			x.emit(th, "MapStateFailed", nil)
+		}
 		return nil, first
 	}
-	x.emit(th, "MapStateSucceeded", nil)
+	x.emitDetached(th, "MapStateSucceeded", nil)
 	return results, nil
 }
 
@@ -405,6 +426,7 @@ func (x *Execution) selectItem(ctx context.Context, v *env, input, eff any, inde
 	iv := *v
 	iv.item = &mapItem{index: index, value: item}
 	iv.ctxObj = nil
+	iv.th = nil // selection failures are recorded by the iteration
 	in := item
 	var f *failure
 	switch {

@@ -15,7 +15,7 @@ func TestPassChainHistory(t *testing.T) {
 	if got, want := rec.types(), "ExecutionStarted,PassStateEntered,PassStateExited,PassStateEntered,PassStateExited,ExecutionSucceeded"; got != want {
 		t.Fatalf("types = %s; want %s", got, want)
 	}
-	if got, want := rec.links(), "1<0 2<1 3<2 4<3 5<4 6<5"; got != want {
+	if got, want := rec.links(), "1<0 2<0 3<2 4<3 5<4 6<5"; got != want {
 		t.Fatalf("links = %s; want %s", got, want)
 	}
 	if got, want := rec.details(t, "PassStateExited"), `{"name":"A","output":"{\"a\":{\"x\":1},\"in\":\"hi\"}","outputDetails":{"truncated":false}}`; got != want {

@@ -70,7 +70,9 @@ func TestChoiceOperators(t *testing.T) {
 func TestChoiceNoMatch(t *testing.T) {
 	s := newSetup(nil)
 	res, rec := s.run(t, `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEquals":1,"Next":"D"}]},"D":{"Type":"Succeed"}}}`, `{"a":2}`)
-	if res.Status != "FAILED" || res.Error != "States.NoChoiceMatched" {
+	// AWS answers States.Runtime here, not States.NoChoiceMatched.
+	want := "An error occurred while executing the state 'C' (entered at the event id #2). Failed to transition out of the state. The state does not point to a next state."
+	if res.Status != "FAILED" || res.Error != "States.Runtime" || res.Cause != want {
 		t.Fatalf("result = %+v", res)
 	}
 	if got, want := rec.types(), "ExecutionStarted,ChoiceStateEntered,ExecutionFailed"; got != want {
@@ -155,7 +157,7 @@ func TestRetryThenCatch(t *testing.T) {
 	if got, want := rec.details(t, "TaskFailed"), `{"resourceType":"lambda","resource":"invoke","error":"Custom.Boom","cause":"attempt 1"}`; got != want {
 		t.Fatalf("failed = %s; want %s", got, want)
 	}
-	if got, want := rec.links(), "1<0 2<1 3<2 4<3 5<4 6<5 7<6 8<7 9<8 10<9 11<10 12<11 13<12 14<13 15<14"; got != want {
+	if got, want := rec.links(), "1<0 2<0 3<2 4<3 5<4 6<5 7<6 8<7 9<8 10<9 11<10 12<11 13<12 14<13 15<14"; got != want {
 		t.Fatalf("links = %s", got)
 	}
 }

@@ -71,7 +71,10 @@ func (x *Execution) runTask(ctx context.Context, v *env, input any, th *thread) 
 	if f == errAbort {
 		return nil, "", f
 	}
-	out, next, f, _ := x.catch(ctx, v, th, "Task", input, f)
+	out, next, f, caught := x.catch(ctx, v, th, "Task", input, f)
+	if !caught && th != x.top && !f.terminal() {
+		x.emitDetached(th, "TaskStateAborted", nil)
+	}
 	return out, next, f
 }
 
