@@ -138,6 +138,9 @@ func (e *Engine) DeleteBucket(name string) error {
 			if err != nil {
 				return err
 			}
+			if err := dropInline(tx, segs); err != nil {
+				return err
+			}
 			orphans = append(orphans, segs...)
 		}
 		for _, n := range []string{curBucket(name), verBucket(name), uploadBucket(name), configBucket(name)} {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -107,18 +108,29 @@ func (e *Engine) writeBody(in *BodyInput, max int64) (written, error) {
 	if err := checkBodyInput(in, max); err != nil {
 		return written{}, err
 	}
-	w, err := e.blobs.Create()
-	if err != nil {
-		return written{}, err
+	var w BlobWriter
+	var inline *bytes.Buffer
+	if in.Size >= 0 && in.Size <= InlineMax {
+		inline = bytes.NewBuffer(make([]byte, 0, in.Size))
+	} else {
+		var err error
+		if w, err = e.blobs.Create(); err != nil {
+			return written{}, err
+		}
 	}
 	committed := false
 	defer func() {
-		if !committed {
+		if !committed && w != nil {
 			w.Abort()
 		}
 	}()
 	m := md5.New()
-	dst := []io.Writer{w, m}
+	dst := []io.Writer{m}
+	if inline != nil {
+		dst = append(dst, inline)
+	} else {
+		dst = append(dst, w)
+	}
 	var ck hash.Hash
 	if in.Checksum.Algorithm != "" {
 		ck = NewChecksum(in.Checksum.Algorithm)
@@ -169,6 +181,10 @@ func (e *Engine) writeBody(in *BodyInput, max int64) (written, error) {
 		if want != "" && want != out.checksum {
 			return written{}, errBadChecksum(in.Checksum.Algorithm)
 		}
+	}
+	if inline != nil {
+		out.seg = Segment{Blob: newBlobID(), Size: n, Inline: true, data: inline.Bytes()}
+		return out, nil
 	}
 	id, err := w.Commit()
 	if err != nil {

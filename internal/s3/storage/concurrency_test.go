@@ -14,7 +14,8 @@ import (
 // many goroutines, then checks that no body leaked or went missing.
 func TestConcurrentWriters(t *testing.T) {
 	blobs := storage.NewDirBlobs(t.TempDir())
-	e := storage.New(storage.Config{Store: store.NewMem(), Blobs: blobs})
+	st := store.NewMem()
+	e := storage.New(storage.Config{Store: st, Blobs: blobs})
 	for _, b := range []string{"plain", "versioned"} {
 		if _, err := e.CreateBucket("000000000000", "us-east-1", b); err != nil {
 			t.Fatal(err)
@@ -33,6 +34,9 @@ func TestConcurrentWriters(t *testing.T) {
 				bucket := []string{"plain", "versioned"}[i%2]
 				key := fmt.Sprintf("k%d", i%3)
 				body := fmt.Sprintf("g%d-i%d", g, i)
+				if i%3 == 0 {
+					body += strings.Repeat("-", storage.InlineMax) // a blob, not inline
+				}
 				switch i % 4 {
 				case 0, 1:
 					if _, err := e.PutObject(bucket, key, storage.BodyInput{Body: strings.NewReader(body), Size: int64(len(body))}, storage.Meta{}); err != nil {
@@ -58,6 +62,23 @@ func TestConcurrentWriters(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	// Every inline body belongs to a version record.
+	refs := 0
+	for _, b := range []string{"plain", "versioned"} {
+		r, _ := e.ListVersions(b, storage.VersionParams{MaxKeys: 1000})
+		for _, v := range r.Versions {
+			for _, s := range v.Segments {
+				if s.Inline {
+					refs++
+				}
+			}
+		}
+	}
+	var inline int
+	_ = st.View(func(tx store.Tx) error { inline = tx.Bucket("s3/inline").Len(); return nil })
+	if inline != refs {
+		t.Errorf("%d inline bodies stored, %d referenced", inline, refs)
 	}
 	// Every blob on disk belongs to a version record, and vice versa.
 	n, err := e.Sweep()

@@ -66,9 +66,46 @@ type Bucket struct {
 }
 
 // Segment is one stored piece of a body; multipart objects have one per part.
+// Small pieces are kept inline in the store (s3/inline), written in the same
+// transaction as the record that refers to them; others are blobs.
 type Segment struct {
-	Blob string `json:"b"`
-	Size int64  `json:"n"`
+	Blob   string `json:"b"`
+	Size   int64  `json:"n"`
+	Inline bool   `json:"i,omitempty"`
+	data   []byte // an inline body not yet stored
+}
+
+// InlineMax is the largest body kept in the store rather than as a blob:
+// one commit instead of a file, its fsync and a directory fsync.
+const InlineMax = 64 << 10
+
+const inlineBucket = "s3/inline"
+
+// storeInline writes the bodies of new inline segments.
+func storeInline(tx store.Tx, segs []Segment) error {
+	b := tx.Bucket(inlineBucket)
+	for _, s := range segs {
+		if s.Inline && s.data != nil {
+			if err := b.Put([]byte(s.Blob), s.data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dropInline deletes the bodies of inline segments no longer referred to;
+// blob segments are removed after the commit by removeBlobs.
+func dropInline(tx store.Tx, segs []Segment) error {
+	b := tx.Bucket(inlineBucket)
+	for _, s := range segs {
+		if s.Inline {
+			if err := b.Delete([]byte(s.Blob)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Meta is what a writer says about an object besides its body.
@@ -281,7 +318,9 @@ func unquote(s string) string {
 // removeBlobs deletes bodies no longer referenced after a commit.
 func (e *Engine) removeBlobs(segs []Segment) {
 	for _, s := range segs {
-		_ = e.blobs.Remove(s.Blob)
+		if !s.Inline {
+			_ = e.blobs.Remove(s.Blob)
+		}
 	}
 }
 

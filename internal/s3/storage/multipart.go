@@ -29,6 +29,8 @@ type Part struct {
 	ETag         string    `json:"etag"`
 	Size         int64     `json:"size"`
 	Blob         string    `json:"blob"`
+	Inline       bool      `json:"i,omitempty"`
+	data         []byte    // an inline body not yet stored
 	LastModified time.Time `json:"mtime"`
 	Checksum     string    `json:"cs,omitempty"`
 }
@@ -110,7 +112,7 @@ func (e *Engine) UploadPart(bucket, key, id string, n int, body BodyInput) (*Par
 	if err != nil {
 		return nil, err
 	}
-	p := &Part{Number: n, ETag: w.etag(), Size: w.seg.Size, Blob: w.seg.Blob, Checksum: w.checksum}
+	p := &Part{Number: n, ETag: w.etag(), Size: w.seg.Size, Blob: w.seg.Blob, Inline: w.seg.Inline, data: w.seg.data, Checksum: w.checksum}
 	if err := e.commitPart(bucket, key, id, p); err != nil {
 		e.removeBlobs([]Segment{w.seg})
 		return nil, err
@@ -130,11 +132,19 @@ func (e *Engine) commitPart(bucket, key, id string, p *Part) error {
 		if replaced, err = getJSON(parts, partKey(p.Number), &old); err != nil {
 			return err
 		}
+		if replaced {
+			if err := dropInline(tx, []Segment{old.segment()}); err != nil {
+				return err
+			}
+		}
+		if err := storeInline(tx, []Segment{{Blob: p.Blob, Size: p.Size, Inline: p.Inline, data: p.data}}); err != nil {
+			return err
+		}
 		p.LastModified = e.now()
 		return putJSON(parts, partKey(p.Number), p)
 	})
 	if err == nil && replaced {
-		_ = e.blobs.Remove(old.Blob)
+		e.removeBlobs([]Segment{old.segment()})
 	}
 	return err
 }
@@ -156,13 +166,15 @@ func (e *Engine) UploadPartCopy(bucket, key, id string, n int, src *Object, off,
 	if err != nil {
 		return nil, err
 	}
-	p := &Part{Number: n, ETag: w.etag(), Size: w.seg.Size, Blob: w.seg.Blob}
+	p := &Part{Number: n, ETag: w.etag(), Size: w.seg.Size, Blob: w.seg.Blob, Inline: w.seg.Inline, data: w.seg.data}
 	if err := e.commitPart(bucket, key, id, p); err != nil {
 		e.removeBlobs([]Segment{w.seg})
 		return nil, err
 	}
 	return p, nil
 }
+
+func (p *Part) segment() Segment { return Segment{Blob: p.Blob, Size: p.Size, Inline: p.Inline} }
 
 // dropParts removes an upload's part records and returns their bodies.
 func dropParts(tx store.Tx, id string) ([]Segment, error) {
@@ -173,7 +185,7 @@ func dropParts(tx store.Tx, id string) ([]Segment, error) {
 		if derr = json.Unmarshal(v, &p); derr != nil {
 			return false
 		}
-		segs = append(segs, Segment{Blob: p.Blob, Size: p.Size})
+		segs = append(segs, p.segment())
 		return true
 	})
 	if derr != nil {
@@ -237,7 +249,7 @@ func (e *Engine) CompleteUpload(bucket, key, id string, list []CompletedPart) (*
 			if i < len(list)-1 && p.Size < MinPartSize {
 				return errEntityTooSmall(p.Size, p.Number, p.ETag)
 			}
-			segs = append(segs, Segment{Blob: p.Blob, Size: p.Size})
+			segs = append(segs, p.segment())
 			etags = append(etags, p.ETag)
 			used[p.Blob] = true
 			size += p.Size
@@ -254,6 +266,9 @@ func (e *Engine) CompleteUpload(bucket, key, id string, list []CompletedPart) (*
 			if !used[s.Blob] {
 				unused = append(unused, s)
 			}
+		}
+		if err := dropInline(tx, unused); err != nil {
+			return err
 		}
 		if err := tx.Bucket(uploadBucket(bucket)).Delete([]byte(id)); err != nil {
 			return err
@@ -282,6 +297,9 @@ func (e *Engine) AbortUpload(bucket, key, id string) error {
 		}
 		var err error
 		if segs, err = dropParts(tx, id); err != nil {
+			return err
+		}
+		if err := dropInline(tx, segs); err != nil {
 			return err
 		}
 		return tx.Bucket(uploadBucket(bucket)).Delete([]byte(id))

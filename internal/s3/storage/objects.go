@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,6 +85,9 @@ func insertVersion(tx store.Tx, b *Bucket, obj *Object) ([]Segment, error) {
 		return nil, err
 	}
 	obj.Seq = seq
+	if err := storeInline(tx, obj.Segments); err != nil {
+		return nil, err
+	}
 	ver := tx.Bucket(verBucket(b.Name))
 	var replaced []Segment
 	if b.Versioning == VersioningEnabled {
@@ -96,6 +100,9 @@ func insertVersion(tx store.Tx, b *Bucket, obj *Object) ([]Segment, error) {
 		}
 		if old != nil {
 			if err := ver.Delete(k); err != nil {
+				return nil, err
+			}
+			if err := dropInline(tx, old.Segments); err != nil {
 				return nil, err
 			}
 			replaced = old.Segments
@@ -243,6 +250,9 @@ func (e *Engine) DeleteObject(bucket, key, vid string) (DeleteResult, error) {
 		if err := ver.Delete(k); err != nil {
 			return err
 		}
+		if err := dropInline(tx, o.Segments); err != nil {
+			return err
+		}
 		removed, gone = o.Segments, o
 		if b.Versioning != VersioningOff || vid != NullVersion {
 			res.VersionID = o.VersionID
@@ -293,6 +303,19 @@ func (e *Engine) CopyObject(src *Object, dstBucket, dstKey string, meta Meta) (*
 	}
 	segs := make([]Segment, 0, len(src.Segments))
 	for _, s := range src.Segments {
+		if s.Inline {
+			data, err := e.inlineData(s.Blob)
+			if err != nil {
+				e.removeBlobs(segs)
+				return nil, err
+			}
+			if data == nil {
+				e.removeBlobs(segs)
+				return nil, errNoSuchKey(src.Key)
+			}
+			segs = append(segs, Segment{Blob: newBlobID(), Size: s.Size, Inline: true, data: data})
+			continue
+		}
 		id, err := e.blobs.Clone(s.Blob)
 		if err != nil {
 			e.removeBlobs(segs)
@@ -375,7 +398,17 @@ func (e *Engine) Open(obj *Object) (*Body, error) {
 	b := &Body{size: obj.Size}
 	var off int64
 	for _, s := range obj.Segments {
-		r, err := e.blobs.Open(s.Blob)
+		var r BlobReader
+		var err error
+		if s.Inline {
+			var data []byte
+			if data, err = e.inlineData(s.Blob); err == nil && data == nil {
+				err = fs.ErrNotExist
+			}
+			r = nopCloserAt{bytes.NewReader(data)}
+		} else {
+			r, err = e.blobs.Open(s.Blob)
+		}
 		if err != nil {
 			b.Close()
 			if errors.Is(err, fs.ErrNotExist) {
@@ -392,6 +425,18 @@ func (e *Engine) Open(obj *Object) (*Body, error) {
 		return nil, fmt.Errorf("object %q: segments hold %d bytes, record says %d", obj.Key, off, obj.Size)
 	}
 	return b, nil
+}
+
+// inlineData returns a copy of an inline body, or nil when it is gone.
+func (e *Engine) inlineData(id string) ([]byte, error) {
+	var out []byte
+	err := e.st.View(func(tx store.Tx) error {
+		if v := tx.Bucket(inlineBucket).Get([]byte(id)); v != nil {
+			out = append(make([]byte, 0, len(v)), v...)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Size is the body's length.

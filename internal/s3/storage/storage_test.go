@@ -238,23 +238,75 @@ func TestVersioning(t *testing.T) {
 	}
 }
 
-func TestUnversionedOverwriteFreesBlob(t *testing.T) {
+func TestOverwriteFreesBodies(t *testing.T) {
 	blobs := storage.NewMemBlobs()
-	e := newEngine(t, blobs)
-	put(t, e, "k", "1")
-	put(t, e, "k", "2")
-	n := 0
-	_ = blobs.Walk(func(string) { n++ })
-	if n != 1 {
-		t.Errorf("blobs after overwrite = %d; want 1", n)
+	st := store.NewMem()
+	e := storage.New(storage.Config{Store: st, Blobs: blobs})
+	if _, err := e.CreateBucket("000000000000", "us-east-1", "bkt"); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (files, inline int) {
+		_ = blobs.Walk(func(string) { files++ })
+		_ = st.View(func(tx store.Tx) error { inline = tx.Bucket("s3/inline").Len(); return nil })
+		return files, inline
+	}
+	big := strings.Repeat("b", storage.InlineMax+1)
+	for _, body := range []string{"1", big, "2", big} {
+		put(t, e, "k", body)
+	}
+	if f, i := count(); f != 1 || i != 0 {
+		t.Errorf("after overwrites: %d blobs, %d inline; want 1, 0", f, i)
+	}
+	put(t, e, "k", "small again")
+	if f, i := count(); f != 0 || i != 1 {
+		t.Errorf("after small overwrite: %d blobs, %d inline; want 0, 1", f, i)
+	}
+	if got, _ := get(t, e, "k", ""); got != "small again" {
+		t.Errorf("get = %q", got)
+	}
+	src, _, _ := e.GetObject("bkt", "k", "")
+	if _, err := e.CopyObject(src, "bkt", "k2", src.Meta); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := e.DeleteObject("bkt", "k", ""); err != nil {
 		t.Fatal(err)
 	}
-	n = 0
-	_ = blobs.Walk(func(string) { n++ })
-	if n != 0 {
-		t.Errorf("blobs after delete = %d; want 0", n)
+	if got, _ := get(t, e, "k2", ""); got != "small again" {
+		t.Errorf("copy after source delete = %q", got)
+	}
+	if _, err := e.DeleteObject("bkt", "k2", ""); err != nil {
+		t.Fatal(err)
+	}
+	if f, i := count(); f != 0 || i != 0 {
+		t.Errorf("after deletes: %d blobs, %d inline; want 0, 0", f, i)
+	}
+	// Multipart: an inline last part becomes part of the object; an aborted
+	// upload leaves nothing behind.
+	u, _ := e.CreateUpload("bkt", "mp", storage.Meta{})
+	p1, _ := e.UploadPart("bkt", "mp", u.ID, 1, storage.BodyInput{Body: strings.NewReader(strings.Repeat("a", storage.MinPartSize)), Size: storage.MinPartSize})
+	p2, _ := e.UploadPart("bkt", "mp", u.ID, 2, storage.BodyInput{Body: strings.NewReader("tail"), Size: 4})
+	p3, _ := e.UploadPart("bkt", "mp", u.ID, 3, storage.BodyInput{Body: strings.NewReader("unused"), Size: 6})
+	_ = p3
+	if _, err := e.CompleteUpload("bkt", "mp", u.ID, []storage.CompletedPart{{Number: 1, ETag: p1.ETag}, {Number: 2, ETag: p2.ETag}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := get(t, e, "mp", ""); got != strings.Repeat("a", storage.MinPartSize)+"tail" {
+		t.Errorf("multipart body has %d bytes", len(got))
+	}
+	if f, i := count(); f != 1 || i != 1 {
+		t.Errorf("after complete: %d blobs, %d inline; want 1, 1", f, i)
+	}
+	u2, _ := e.CreateUpload("bkt", "gone", storage.Meta{})
+	_, _ = e.UploadPart("bkt", "gone", u2.ID, 1, storage.BodyInput{Body: strings.NewReader("x"), Size: 1})
+	_, _ = e.UploadPart("bkt", "gone", u2.ID, 1, storage.BodyInput{Body: strings.NewReader("y"), Size: 1})
+	if err := e.AbortUpload("bkt", "gone", u2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DeleteObject("bkt", "mp", ""); err != nil {
+		t.Fatal(err)
+	}
+	if f, i := count(); f != 0 || i != 0 {
+		t.Errorf("at the end: %d blobs, %d inline; want 0, 0", f, i)
 	}
 }
 
