@@ -82,3 +82,21 @@ func TestEvaluationFailedDetails(t *testing.T) {
 		t.Fatalf("details = %s\nwant %s", got, want)
 	}
 }
+
+func TestDistributedMapHistory(t *testing.T) {
+	s := newSetup(nil)
+	res, rec := s.run(t, `{"StartAt":"D","States":{"D":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{
+		"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"I1","States":{"I1":{"Type":"Pass","End":true}}},"End":true}}}`, `{"items":[1,2]}`)
+	if res.Status != "SUCCEEDED" || string(res.Output) != `[1,2]` {
+		t.Fatalf("result = %+v", res)
+	}
+	if got, want := rec.types(), "ExecutionStarted,MapStateEntered,MapStateStarted,MapRunStarted,MapRunSucceeded,MapStateSucceeded,MapStateExited,ExecutionSucceeded"; got != want {
+		t.Fatalf("types = %s", got)
+	}
+	if got, want := rec.links(), "1<0 2<0 3<2 4<3 5<4 6<5 7<4 8<7"; got != want {
+		t.Fatalf("links = %s; want %s", got, want)
+	}
+	if got := rec.details(t, "MapRunStarted"); !strings.HasPrefix(got, `{"mapRunArn":"arn:aws:states:us-east-1:123456789012:mapRun:sm/D:`) {
+		t.Fatalf("map run = %s", got)
+	}
+}

@@ -125,6 +125,11 @@ type EvaluationFailedEventDetails struct {
 	State    string `json:"state"`
 }
 
+// MapRunStartedEventDetails is the MapRunStarted member.
+type MapRunStartedEventDetails struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
 // ExecutionRedrivenEventDetails is the ExecutionRedriven member.
 type ExecutionRedrivenEventDetails struct {
 	RedriveCount int `json:"redriveCount"`
@@ -139,6 +144,8 @@ var detailsKeys = map[string]string{
 	"ExecutionTimedOut":       "executionTimedOutEventDetails",
 	"ExecutionRedriven":       "executionRedrivenEventDetails",
 	"EvaluationFailed":        "evaluationFailedEventDetails",
+	"MapRunStarted":           "mapRunStartedEventDetails",
+	"MapRunFailed":            "mapRunFailedEventDetails",
 	"TaskScheduled":           "taskScheduledEventDetails",
 	"TaskStarted":             "taskStartedEventDetails",
 	"TaskSubmitted":           "taskSubmittedEventDetails",

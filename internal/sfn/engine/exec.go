@@ -37,11 +37,17 @@ type Execution struct {
 // branch or an iteration), which is the next event's previousEventId.
 type thread struct {
 	last int64
+	// silent threads record nothing: a distributed Map's child workflows
+	// have histories of their own, not part of the parent's.
+	silent bool
 	// out is the JSON of the last Exited event's output, which is the next
 	// state's input: reused so a value is encoded once per transition.
 	out   string
 	outOK bool
 }
+
+// child starts a branch or iteration thread chained to start.
+func (th *thread) child(start int64) *thread { return &thread{last: start, silent: th.silent} }
 
 // inputJSON returns input's JSON, reusing the previous output's encoding.
 func (th *thread) inputJSON(input any) string {
@@ -88,6 +94,9 @@ func (x *Execution) Stop(errorCode, cause string) {
 
 // emit records one event on th and returns its id (0 once finished).
 func (x *Execution) emit(th *thread, typ string, details any) int64 {
+	if th.silent {
+		return 0
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.finished {

@@ -66,7 +66,7 @@ func (x *Execution) parallelAttempt(ctx context.Context, v *env, th *thread, inp
 	var first *failure
 	var wg sync.WaitGroup
 	for i, b := range st.Branches {
-		bth := &thread{last: startID}
+		bth := th.child(startID)
 		threads[i] = bth
 		wg.Add(1)
 		go func() {
@@ -338,6 +338,11 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 		return nil, f
 	}
 	startID := x.emit(th, "MapStateStarted", &MapStateStartedEventDetails{Length: len(items)})
+	distributed := st.Processor.ProcessorMode == "DISTRIBUTED"
+	if distributed {
+		// The iterations are child workflows: the parent records the run only.
+		startID = x.emit(th, "MapRunStarted", &MapRunStartedEventDetails{MapRunArn: x.mapRunARN(st)})
+	}
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]any, len(items))
@@ -355,7 +360,10 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 		if mctx.Err() != nil {
 			break
 		}
-		ith := &thread{last: startID}
+		ith := th.child(startID)
+		if distributed {
+			ith.silent = true
+		}
 		threads[i] = ith
 		wg.Add(1)
 		go func() {
@@ -399,12 +407,33 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 	}
 	if first != nil {
 		if !first.terminal() {
+			if distributed {
+				x.emitDetached(th, "MapRunFailed", &ErrorDetails{Error: first.name, Cause: first.cause})
+			}
 			x.emit(th, "MapStateFailed", nil)
 		}
 		return nil, first
 	}
+	if distributed {
+		// AWS chains MapStateSucceeded to MapRunSucceeded, and keeps both off
+		// the chain MapStateExited follows.
+		t := *th
+		x.emit(&t, "MapRunSucceeded", nil)
+		x.emit(&t, "MapStateSucceeded", nil)
+		return results, nil
+	}
 	x.emitDetached(th, "MapStateSucceeded", nil)
 	return results, nil
+}
+
+// mapRunARN names a distributed Map's run:
+// arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID (LABEL defaults to the state name).
+func (x *Execution) mapRunARN(st *asl.State) string {
+	label := st.Label
+	if label == "" {
+		label = st.Name
+	}
+	return "arn:aws:states:" + x.info.Region + ":" + x.info.Account + ":mapRun:" + x.info.StateMachineName + "/" + label + ":" + x.e.newID()
 }
 
 // iteration runs the item processor for one item.
