@@ -228,7 +228,7 @@ func (s *Service) runStatement(sc scope, in *statementInput, single bool) (*stmt
 	}
 	var r *readResult
 	err = s.st.View(func(tx store.Tx) error {
-		r = p.run(tx, from, to, false, nil)
+		r = p.run(tx, from, to, false, nil, nil)
 		return r.err
 	})
 	if err != nil {

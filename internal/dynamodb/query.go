@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"hash/fnv"
+	"slices"
 
 	"tenkai/internal/dynamodb/attr"
 	"tenkai/internal/dynamodb/expr"
@@ -171,7 +172,7 @@ func (p *readPlan) startKey(esk attr.Item, kind exprKind) ([]byte, error) {
 
 // readResult is one page of a Query or Scan.
 type readResult struct {
-	items   []byte // the JSON array's elements, comma-separated
+	items   []byte // prefix (see run), then the items' JSON, comma-separated
 	count   int
 	scanned int
 	bytes   int
@@ -182,8 +183,11 @@ type readResult struct {
 // run reads [from, to) of the table or index in order, applying the
 // filter, projection, Limit and the 1 MB page size. inSegment (may be nil)
 // selects Scan segments.
-func (p *readPlan) run(tx store.Tx, from, to []byte, reverse bool, inSegment func(k []byte) bool) *readResult {
-	r := &readResult{}
+//
+// The items are appended to prefix, so a caller can build its response in
+// the same buffer: a 100-item page is then copied once.
+func (p *readPlan) run(tx store.Tx, from, to []byte, reverse bool, inSegment func(k []byte) bool, prefix []byte) *readResult {
+	r := &readResult{items: prefix}
 	items := tx.Bucket(p.t.bucket)
 	src := items
 	if p.ix != nil {
@@ -208,6 +212,8 @@ func (p *readPlan) run(tx store.Tx, from, to []byte, reverse bool, inSegment fun
 		} else if fast {
 			if r.count > 0 {
 				r.items = append(r.items, ',')
+			} else if cap(r.items)-len(r.items) < len(raw)*16 {
+				r.items = slices.Grow(r.items, len(raw)*pageGuess(p.limit))
 			}
 			r.items = append(r.items, storedJSON(raw)...)
 			r.count++
@@ -239,6 +245,15 @@ func (p *readPlan) run(tx store.Tx, from, to []byte, reverse bool, inSegment fun
 	return r
 }
 
+// pageGuess is how many items a page is expected to hold, for sizing its
+// buffer up front.
+func pageGuess(limit int) int {
+	if limit > 0 && limit < 128 {
+		return limit + 1
+	}
+	return 128
+}
+
 // lastKey decodes a storage key into LastEvaluatedKey.
 func (p *readPlan) lastKey(k []byte) (attr.Item, error) {
 	if p.ix == nil {
@@ -258,13 +273,19 @@ func (p *readPlan) lastKey(k []byte) (attr.Item, error) {
 	return out, nil
 }
 
+// readPrefix starts a Query or Scan response; run appends the items.
+func (p *readPlan) readPrefix() []byte {
+	if p.count {
+		return []byte("{")
+	}
+	return append(make([]byte, 0, 512), `{"Items":[`...)
+}
+
 // encode writes the page as a Query/Scan response.
+// The page must have been read with readPrefix.
 func (p *readPlan) encode(r *readResult, mode string) json.RawMessage {
-	o := newOut(len(r.items) + 128)
+	o := &jsonOut{b: r.items}
 	if !p.count {
-		o.key("Items")
-		o.b = append(o.b, '[')
-		o.b = append(o.b, r.items...)
 		o.b = append(o.b, ']')
 	}
 	o.int("Count", r.count)
@@ -368,10 +389,10 @@ func (s *Service) query(ctx context.Context, sc scope, body []byte) (json.RawMes
 	var r *readResult
 	err = s.st.View(func(tx store.Tx) error {
 		if bytes.Compare(from, to) >= 0 && to != nil {
-			r = &readResult{}
+			r = &readResult{items: p.readPrefix()}
 			return nil
 		}
-		r = p.run(tx, from, to, reverse, nil)
+		r = p.run(tx, from, to, reverse, nil, p.readPrefix())
 		return r.err
 	})
 	if err != nil {
@@ -428,7 +449,7 @@ func (s *Service) scan(ctx context.Context, sc scope, body []byte) (json.RawMess
 	}
 	var r *readResult
 	err = s.st.View(func(tx store.Tx) error {
-		r = p.run(tx, from, nil, false, inSeg)
+		r = p.run(tx, from, nil, false, inSeg, p.readPrefix())
 		return r.err
 	})
 	if err != nil {
