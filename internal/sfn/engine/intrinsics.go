@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"tenkai/internal/sfn/asl"
 )
@@ -52,9 +53,14 @@ func (v *env) call(c *asl.Call, input any) (any, error) {
 	return v.intrinsic(c, args)
 }
 
+// ifail is a failed intrinsic function: States.IntrinsicFailure, which
+// Retry and Catch can match (unlike a path that selects nothing, States.Runtime).
 func (v *env) ifail(c *asl.Call, format string, args ...any) *failure {
-	return v.runtime("The function '%s' failed: %s", c.Name, fmt.Sprintf(format, args...))
+	return &failure{name: "States.IntrinsicFailure", cause: v.prefix() + " " + fmt.Sprintf("The function '%s' failed: %s", c.Name, fmt.Sprintf(format, args...))}
 }
+
+// maxIntrinsicChars bounds the string arguments of Base64Encode/Decode and Hash (in characters).
+const maxIntrinsicChars = 10000
 
 func (v *env) format(c *asl.Call, tmpl string, args []any) (any, error) {
 	var b strings.Builder
@@ -186,17 +192,17 @@ func (v *env) intrinsic(c *asl.Call, args []any) (any, error) {
 		return out, nil
 	case "States.Base64Encode":
 		s, ok := args[0].(string)
-		if !ok || len(s) > 10000 {
+		if !ok || utf8.RuneCountInString(s) > maxIntrinsicChars {
 			return nil, v.ifail(c, "The argument must be a string of at most 10000 characters")
 		}
 		return base64.StdEncoding.EncodeToString([]byte(s)), nil
 	case "States.Base64Decode":
 		s, ok := args[0].(string)
-		if !ok || len(s) > 10000 {
+		if !ok || utf8.RuneCountInString(s) > maxIntrinsicChars {
 			return nil, v.ifail(c, "The argument must be a string of at most 10000 characters")
 		}
 		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
+		if err != nil || strings.ContainsAny(s, "\r\n") {
 			return nil, v.ifail(c, "Invalid base64 input")
 		}
 		return string(b), nil
@@ -211,7 +217,7 @@ func (v *env) intrinsic(c *asl.Call, args []any) (any, error) {
 		} else {
 			data = encode(args[0])
 		}
-		if len(data) > 10000 {
+		if utf8.RuneCountInString(data) > maxIntrinsicChars {
 			return nil, v.ifail(c, "The input must be at most 10000 characters")
 		}
 		h := hasher(algo)
@@ -263,8 +269,8 @@ func (v *env) intrinsic(c *asl.Call, args []any) (any, error) {
 	case "States.StringSplit":
 		s, ok1 := args[0].(string)
 		d, ok2 := args[1].(string)
-		if !ok1 || !ok2 {
-			return nil, v.ifail(c, "Expected two strings")
+		if !ok1 || !ok2 || d == "" {
+			return nil, v.ifail(c, "Expected a string and a non-empty delimiter string")
 		}
 		parts := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(d, r) })
 		out := make([]any, len(parts))

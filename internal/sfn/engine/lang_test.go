@@ -28,6 +28,11 @@ func TestIntrinsics(t *testing.T) {
 		{`States.Base64Decode($.s)`, `{"s":"RGF0YSB0byBlbmNvZGU="}`, `"Data to encode"`},
 		{`States.Hash($.s, 'SHA-1')`, `{"s":"input data"}`, `"aaff4a450a104cd177d28d18d74485e8cae074b7"`},
 		{`States.Hash('abc', 'MD5')`, `{}`, `"900150983cd24fb0d6963f7d28e17f72"`},
+		{`States.Hash($.s, 'SHA-256')`, `{"s":"input data"}`, `"b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3"`},
+		{`States.Hash($.s, 'SHA-384')`, `{"s":"input data"}`, `"d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562"`},
+		{`States.Hash($.s, 'SHA-512')`, `{"s":"input data"}`, `"6ce4adb348546d4f449c4d25aad9a7c9cb711d9e91982d3f0b29ca2f3f47d4ce2deba23bf2954f0f1d593fc50283731a533d30d425402d4f91316d871303aac4"`},
+		{`States.StringSplit($.s, ',')`, `{"s":",,a,,b,,"}`, `["a","b"]`},
+		{`States.StringSplit('...', '.')`, `{}`, `[]`},
 		{`States.Hash('abc', 'SHA-256')`, `{}`, `"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"`},
 		{`States.JsonMerge($.a, $.b, false)`, `{"a":{"a":1,"x":{"y":1}},"b":{"b":2,"x":{"z":2}}}`, `{"a":1,"b":2,"x":{"z":2}}`},
 		{`States.MathAdd($.v, -1)`, `{"v":111}`, `110`},
@@ -61,13 +66,18 @@ func TestIntrinsicFailures(t *testing.T) {
 		`States.Format('{} {}', 'one')`,
 		`States.JsonMerge($.o, $.o, true)`,
 		`States.Hash('x', 'SHA-3')`,
+		`States.Hash('x', 'sha-256')`,
+		`States.StringSplit('abc', '')`,
+		`States.Base64Decode('not base64!!!')`,
+		`States.ArrayGetItem($.a, 0.5)`,
+		`States.Base64Encode($.a)`,
 	} {
 		t.Run(expr, func(t *testing.T) {
 			s := newSetup(nil)
 			p, _ := json.Marshal(map[string]any{"r.$": expr})
 			res, _ := s.run(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":`+string(p)+`,"End":true}}}`, `{"a":[1],"o":{}}`)
-			if res.Status != "FAILED" || res.Error != "States.Runtime" {
-				t.Fatalf("%s: result = %+v; want States.Runtime", expr, res)
+			if res.Status != "FAILED" || res.Error != "States.IntrinsicFailure" {
+				t.Fatalf("%s: result = %+v; want States.IntrinsicFailure", expr, res)
 			}
 		})
 	}
@@ -232,6 +242,15 @@ func TestJSONataErrorCausesNameTheField(t *testing.T) {
 	}
 	res, _ = s.run(t, `{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% $sum('x') %}","Next":"D"}]},"D":{"Type":"Succeed"}}}`, `{}`)
 	if res.Error != "States.QueryEvaluationError" || !strings.Contains(res.Cause, "specified for the field 'Choices[0]/Condition' threw an error during evaluation. T0412") {
+		t.Fatalf("result = %+v", res)
+	}
+}
+
+func TestIntrinsicFailureIsCatchable(t *testing.T) {
+	s := newSetup(nil)
+	res, _ := s.run(t, `{"StartAt":"P","States":{"P":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"x.$":"States.Base64Decode($.b)"},
+		"Catch":[{"ErrorEquals":["States.IntrinsicFailure"],"Next":"C"}],"End":true},"C":{"Type":"Pass","OutputPath":"$.Error","End":true}}}`, `{"b":"RGF0\nYQ=="}`)
+	if res.Status != "SUCCEEDED" || string(res.Output) != `"States.IntrinsicFailure"` {
 		t.Fatalf("result = %+v", res)
 	}
 }
