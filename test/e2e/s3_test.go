@@ -338,16 +338,22 @@ func TestS3Durable(t *testing.T) {
 	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("durable"), Key: aws.String("k"), Body: bytes.NewReader(data)}); err != nil {
 		t.Fatal(err)
 	}
+	small := []byte("kept in the store, not in a file")
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("durable"), Key: aws.String("small"), Body: bytes.NewReader(small)}); err != nil {
+		t.Fatal(err)
+	}
 	s.Kill()
 	s2 := startServer(t, "--data-dir", dir)
-	out, err := s3Client(s2).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("durable"), Key: aws.String("k")})
-	if err != nil {
-		t.Fatalf("GetObject after kill -9: %v", err)
-	}
-	got, _ := io.ReadAll(out.Body)
-	out.Body.Close()
-	if !bytes.Equal(got, data) {
-		t.Fatalf("object after restart differs (%d bytes)", len(got))
+	for key, want := range map[string][]byte{"k": data, "small": small} {
+		out, err := s3Client(s2).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("durable"), Key: aws.String(key)})
+		if err != nil {
+			t.Fatalf("GetObject %s after kill -9: %v", key, err)
+		}
+		got, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		if !bytes.Equal(got, want) {
+			t.Fatalf("object %s after restart differs (%d bytes)", key, len(got))
+		}
 	}
 }
 
