@@ -16,9 +16,10 @@
 // "s3:ObjectRemoved:*" with prefix/suffix filters) or "Object Created" /
 // "Object Deleted" events, delivered asynchronously after the write commits.
 //
-// Object bodies live in memory without a data directory and in
-// <data dir>/s3/blobs otherwise, where each body is fsynced before the record
-// that refers to it commits.
+// Bodies up to 64 KiB are kept in the store with their record. Larger bodies
+// live in memory without a data directory and in <data dir>/s3/blobs
+// otherwise, where each is fsynced before the record that refers to it
+// commits; uploads stream to their file, never whole into memory.
 //
 // Other services use the Go API; bucket names are global, so account and
 // region only say who is calling:

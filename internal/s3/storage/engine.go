@@ -11,6 +11,7 @@
 //	s3/ver/<bucket>      esc(key) 0x00 0x01 ^seq → Object, every version, newest first
 //	s3/mpu/<bucket>      upload id → Upload
 //	s3/parts/<upload id> part number (4 bytes) → Part
+//	s3/inline            blob id → body of up to InlineMax bytes
 //
 // A body is written (and with a data directory fsynced) before the metadata
 // that refers to it commits, so an acknowledged write survives a crash; blobs
