@@ -293,3 +293,31 @@ func TestInvalidInputFails(t *testing.T) {
 		t.Fatalf("result = %+v", res)
 	}
 }
+
+func TestStatePathsAcrossTypes(t *testing.T) {
+	tests := []struct{ name, def, input, want string }{
+		{"choice input path", `{"StartAt":"Pick","States":{"Pick":{"Type":"Choice","InputPath":"$.scoped","Choices":[{"Variable":"$.route","StringEquals":"yes","Next":"Done"}],"Default":"Wrong"},
+			"Done":{"Type":"Pass","End":true},"Wrong":{"Type":"Fail","Error":"WrongBranch"}}}`, `{"scoped":{"route":"yes","value":1},"route":"no"}`, `{"route":"yes","value":1}`},
+		{"wait input path feeds seconds path", `{"StartAt":"W","States":{"W":{"Type":"Wait","InputPath":"$.scoped","SecondsPath":"$.delay","End":true}}}`,
+			`{"scoped":{"delay":0,"value":1},"outside":9}`, `{"delay":0,"value":1}`},
+		{"succeed input then output path", `{"StartAt":"D","States":{"D":{"Type":"Succeed","InputPath":"$.scoped","OutputPath":"$.visible"}}}`,
+			`{"visible":{"source":"wrong"},"scoped":{"visible":{"source":"right"}}}`, `{"source":"right"}`},
+		{"map items from context", `{"StartAt":"Each","States":{"Each":{"Type":"Map","InputPath":"$.scoped","ItemsPath":"$$.Execution.Input.ids","MaxConcurrency":1,
+			"ItemSelector":{"id.$":"$$.Map.Item.Value"},"Iterator":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
+			`{"ids":[1,2],"scoped":{"ignored":true}}`, `[{"id":1},{"id":2}]`},
+		{"parallel result path merges into raw input", `{"StartAt":"P","States":{"P":{"Type":"Parallel","InputPath":"$.scoped","ResultPath":"$.branches",
+			"Branches":[{"StartAt":"C","States":{"C":{"Type":"Pass","End":true}}}],"End":true}}}`,
+			`{"scoped":{"value":"right"},"outside":9}`, `{"branches":[{"value":"right"}],"outside":9,"scoped":{"value":"right"}}`},
+		{"map iterator output path null", `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.ids","MaxConcurrency":1,
+			"Iterator":{"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":null,"End":true}}},"End":true}}}`, `{"ids":[1,2]}`, `[{},{}]`},
+	}
+	s := newSetup(nil)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := s.run(t, tc.def, tc.input)
+			if res.Status != "SUCCEEDED" || string(res.Output) != tc.want {
+				t.Fatalf("result = %+v; want %s", res, tc.want)
+			}
+		})
+	}
+}
