@@ -263,7 +263,7 @@ func (s *Service) batchWriteItem(ctx context.Context, sc scope, body []byte) (js
 			}
 			raw := tx.Bucket(o.t.bucket).Get(o.key)
 			var old attr.Item
-			if raw != nil && len(o.t.indexes) > 0 {
+			if raw != nil && o.t.needsOld() {
 				var err error
 				if old, err = decodeStored(raw); err != nil {
 					return err

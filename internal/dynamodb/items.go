@@ -40,6 +40,20 @@ func (t *table) write(tx store.Tx, key []byte, old, nw attr.Item, c *consumed) e
 			return err
 		}
 	}
+	if t.ttlBucket != "" {
+		oldK, hadOld := t.ttlKey(old, key)
+		newK, hasNew := t.ttlKey(nw, key)
+		if hadOld && (!hasNew || !bytes.Equal(oldK, newK)) {
+			if err := tx.Bucket(t.ttlBucket).Delete(oldK); err != nil {
+				return err
+			}
+		}
+		if hasNew && (!hadOld || !bytes.Equal(oldK, newK)) {
+			if err := tx.Bucket(t.ttlBucket).Put(newK, []byte{}); err != nil {
+				return err
+			}
+		}
+	}
 	for _, ix := range t.indexes {
 		oldK, hadOld := ix.entryKey(old, key)
 		newK, hasNew := ix.entryKey(nw, key)
@@ -195,7 +209,7 @@ func (s *Service) doPut(sc scope, in *itemInput) (*writeResult, error) {
 		res.cap = &consumed{table: p.t.meta.Name}
 		raw := tx.Bucket(p.t.bucket).Get(p.key)
 		var old attr.Item
-		if raw != nil && (p.ex.cond != nil || in.ReturnValues == "ALL_OLD" || len(p.t.indexes) > 0) {
+		if raw != nil && (p.ex.cond != nil || in.ReturnValues == "ALL_OLD" || p.t.needsOld()) {
 			var err error
 			if old, err = decodeStored(raw); err != nil {
 				return err

@@ -82,16 +82,20 @@ type indexMeta struct {
 // table is a parsed, immutable view of a tableMeta for the item paths. It
 // is cached per scope and replaced (never modified) when the table changes.
 type table struct {
-	meta    tableMeta
-	sc      scope
-	arn     string
-	hash    string
-	rng     string // "" without a sort key
-	hashT   attr.Type
-	rngT    attr.Type
-	bucket  string // items
-	indexes []*index
-	byName  map[string]*index
+	meta   tableMeta
+	sc     scope
+	arn    string
+	hash   string
+	rng    string // "" without a sort key
+	hashT  attr.Type
+	rngT   attr.Type
+	bucket string // items
+	// ttlBucket, when TTL is enabled, holds one key per item with a numeric
+	// TTL attribute: the number's key encoding then the item's key, so
+	// expired items are a range scan.
+	ttlBucket string
+	indexes   []*index
+	byName    map[string]*index
 }
 
 // index is a parsed secondary index.
@@ -126,6 +130,9 @@ func newTable(sc scope, m tableMeta) *table {
 	t.hash, t.rng = splitKeySchema(m.KeySchema)
 	t.hashT, t.rngT = types[t.hash], types[t.rng]
 	t.bucket = "dynamodb/items/" + sc.key() + "/" + m.Name + "/" + m.ID
+	if m.TTLEnabled {
+		t.ttlBucket = ttlBucketName(sc, m)
+	}
 	add := func(im indexMeta, global bool) {
 		ix := &index{name: im.Name, global: global, proj: im.Projection.ProjectionType,
 			bucket: "dynamodb/index/" + sc.key() + "/" + m.Name + "/" + m.ID + "/" + im.Name,
@@ -148,6 +155,25 @@ func newTable(sc scope, m tableMeta) *table {
 		add(im, false)
 	}
 	return t
+}
+
+func ttlBucketName(sc scope, m tableMeta) string {
+	return "dynamodb/ttl/" + sc.key() + "/" + m.Name + "/" + m.ID
+}
+
+// needsOld reports whether a write must know the item it replaces (to keep
+// indexes or the TTL bucket in step).
+func (t *table) needsOld() bool { return len(t.indexes) > 0 || t.ttlBucket != "" }
+
+// ttlKey is the TTL bucket key of an item; ok is false when the item has no
+// numeric TTL attribute.
+func (t *table) ttlKey(it attr.Item, key []byte) ([]byte, bool) {
+	v, ok := it[t.meta.TTLAttribute]
+	if !ok || v.Type() != attr.TypeN {
+		return nil, false
+	}
+	k, _ := attr.AppendKey(make([]byte, 0, 16+len(key)), v)
+	return append(k, key...), true
 }
 
 func splitKeySchema(ks []KeySchemaElement) (hash, rng string) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -541,5 +542,47 @@ func TestExclusiveStartKeyErrors(t *testing.T) {
 	out := call(t, s, "Query", fmt.Sprintf(q, `{"pk":{"S":"p"},"sk":{"N":"1"}}`))
 	if got := items(out, "sk"); fmt.Sprint(got) != "[2]" {
 		t.Errorf("Query after sk 1 = %v; want [2]", got)
+	}
+}
+
+func TestTTLBackfillAndUpdates(t *testing.T) {
+	s, fc := newService(t)
+	ctx := context.Background()
+	call(t, s, "CreateTable", `{"TableName":"sess","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}`)
+	now := fc.Now().Unix()
+	// Written before TTL is enabled: found by the backfill.
+	call(t, s, "PutItem", fmt.Sprintf(`{"TableName":"sess","Item":{"id":{"S":"early"},"exp":{"N":"%d"}}}`, now-5))
+	call(t, s, "UpdateTimeToLive", `{"TableName":"sess","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	call(t, s, "PutItem", fmt.Sprintf(`{"TableName":"sess","Item":{"id":{"S":"moved"},"exp":{"N":"%d"}}}`, now-5))
+	call(t, s, "UpdateItem", fmt.Sprintf(`{"TableName":"sess","Key":{"id":{"S":"moved"}},"UpdateExpression":"SET exp = :e","ExpressionAttributeValues":{":e":{"N":"%d"}}}`, now+100))
+	call(t, s, "PutItem", fmt.Sprintf(`{"TableName":"sess","Item":{"id":{"S":"dropped"},"exp":{"N":"%d"}}}`, now-5))
+	call(t, s, "UpdateItem", `{"TableName":"sess","Key":{"id":{"S":"dropped"}},"UpdateExpression":"REMOVE exp"}`)
+	call(t, s, "PutItem", fmt.Sprintf(`{"TableName":"sess","Item":{"id":{"S":"ancient"},"exp":{"N":"%d"}}}`, now-6*365*86400))
+	if err := s.ReapExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, it := range call(t, s, "Scan", `{"TableName":"sess"}`)["Items"].([]any) {
+		ids = append(ids, it.(map[string]any)["id"].(map[string]any)["S"].(string))
+	}
+	slices.Sort(ids)
+	if fmt.Sprint(ids) != "[ancient dropped moved]" {
+		t.Errorf("after reaping: %v; want [ancient dropped moved]", ids)
+	}
+	fc.Advance(101 * time.Second)
+	if err := s.ReapExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := call(t, s, "Scan", `{"TableName":"sess"}`)["Count"]; n != 2.0 {
+		t.Errorf("after the moved TTL passed: %v items; want 2", n)
+	}
+	// Disabled: nothing expires any more.
+	call(t, s, "UpdateTimeToLive", `{"TableName":"sess","TimeToLiveSpecification":{"Enabled":false,"AttributeName":"exp"}}`)
+	call(t, s, "PutItem", fmt.Sprintf(`{"TableName":"sess","Item":{"id":{"S":"kept"},"exp":{"N":"%d"}}}`, now))
+	if err := s.ReapExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := call(t, s, "Scan", `{"TableName":"sess"}`)["Count"]; n != 3.0 {
+		t.Errorf("with TTL disabled: %v items; want 3", n)
 	}
 }

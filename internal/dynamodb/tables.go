@@ -565,6 +565,9 @@ func (s *Service) deleteTable(ctx context.Context, sc scope, body []byte) (*tabl
 		if err := tx.DeleteBucket(t.bucket); err != nil {
 			return err
 		}
+		if err := tx.DeleteBucket(ttlBucketName(sc, t.meta)); err != nil {
+			return err
+		}
 		for _, ix := range t.indexes {
 			if err := tx.DeleteBucket(ix.bucket); err != nil {
 				return err

@@ -1,9 +1,9 @@
 package dynamodb
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -68,6 +68,14 @@ func (s *Service) updateTimeToLive(ctx context.Context, sc scope, body []byte) (
 			}
 		}
 		m.TTLEnabled, m.TTLAttribute = *spec.Enabled, spec.AttributeName
+		if err := tx.DeleteBucket(ttlBucketName(sc, *m)); err != nil {
+			return err
+		}
+		if m.TTLEnabled {
+			if err := backfillTTL(tx, newTable(sc, *m)); err != nil {
+				return err
+			}
+		}
 		return putMeta(tx, sc, m)
 	})
 	s.forget(sc, name)
@@ -154,73 +162,98 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	now := new(big.Float).SetInt64(s.clk.Now().Unix())
-	oldest := new(big.Float).SetInt64(s.clk.Now().Unix() - ttlHorizon)
-	expired := func(it attr.Item, attrName string) bool {
-		n := it[attrName].Num()
-		if n == "" {
-			return false
-		}
-		f, ok := new(big.Float).SetString(n)
-		return ok && f.Cmp(now) <= 0 && f.Cmp(oldest) >= 0
-	}
+	now := s.clk.Now().Unix()
 	for _, tg := range targets {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		t := newTable(tg.sc, tg.meta)
-		// Find candidates in a read transaction, so writers are not held
-		// up by the scan; delete them in one write transaction, checking
-		// each again in case it changed in between.
-		var keys [][]byte
-		var ferr error
-		needle := []byte(strconv.Quote(t.meta.TTLAttribute))
-		if strings.ContainsFunc(t.meta.TTLAttribute, func(r rune) bool { return r < ' ' || r > '~' || r == '"' || r == '\\' }) {
-			needle = nil // JSON may escape it differently: always decode
+		if err := s.reapTable(newTable(tg.sc, tg.meta), now); err != nil {
+			return err
 		}
-		err := s.st.View(func(tx store.Tx) error {
-			tx.Bucket(t.bucket).Scan(nil, nil, false, func(k, v []byte) bool {
-				if needle != nil && !bytes.Contains(v, needle) {
-					return true // cheap skip: the attribute is absent
-				}
-				it, err := decodeStored(v)
-				if err != nil {
-					ferr = err
-					return false
-				}
-				if expired(it, t.meta.TTLAttribute) {
-					keys = append(keys, append([]byte(nil), k...))
-				}
-				return true
-			})
-			return ferr
+	}
+	return nil
+}
+
+// reapTable deletes the items of t whose TTL lies in (now - 5 years, now].
+// Candidates come from a range scan of the TTL bucket in a read
+// transaction; the write transaction checks each again, in case it changed
+// in between.
+func (s *Service) reapTable(t *table, now int64) error {
+	from, _ := attr.AppendKey(nil, attr.MustN(strconv.FormatInt(now-ttlHorizon, 10)))
+	upTo, _ := attr.AppendKey(nil, attr.MustN(strconv.FormatInt(now, 10)))
+	to := attr.PrefixEnd(upTo)
+	var keys [][]byte
+	err := s.st.View(func(tx store.Tx) error {
+		var ferr error
+		tx.Bucket(t.ttlBucket).Scan(from, to, false, func(k, _ []byte) bool {
+			_, key, err := attr.DecodeKey(attr.TypeN, k)
+			if err != nil {
+				ferr = fmt.Errorf("decode TTL entry: %w", err)
+				return false
+			}
+			keys = append(keys, append([]byte(nil), key...))
+			return len(keys) < 10000 // the rest wait for the next round
 		})
-		if err != nil || len(keys) == 0 {
+		return ferr
+	})
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	return s.st.Update(func(tx store.Tx) error {
+		if m, err := getMeta(tx, t.sc, t.meta.Name); err != nil || m == nil || m.ID != t.meta.ID || !m.TTLEnabled || m.TTLAttribute != t.meta.TTLAttribute {
+			return err // the table changed; the next round sees it anew
+		}
+		b := tx.Bucket(t.bucket)
+		for _, k := range keys {
+			it, err := decodeStored(b.Get(k))
 			if err != nil {
 				return err
 			}
-			continue
+			if it == nil || !expired(it[t.meta.TTLAttribute], now) {
+				continue
+			}
+			if err := t.write(tx, k, it, nil, nil); err != nil {
+				return err
+			}
 		}
-		err = s.st.Update(func(tx store.Tx) error {
-			if m, err := getMeta(tx, t.sc, t.meta.Name); err != nil || m == nil || m.ID != t.meta.ID || !m.TTLEnabled {
-				return err // the table changed; the next round sees it anew
-			}
-			b := tx.Bucket(t.bucket)
-			for _, k := range keys {
-				it, err := decodeStored(b.Get(k))
-				if err != nil {
-					return err
-				}
-				if it == nil || !expired(it, t.meta.TTLAttribute) {
-					continue
-				}
-				if err := t.write(tx, k, it, nil, nil); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		return nil
+	})
+}
+
+// expired reports whether a TTL value (epoch seconds) has passed at now;
+// DynamoDB ignores TTLs more than five years in the past.
+func expired(v attr.Value, now int64) bool {
+	if v.Type() != attr.TypeN {
+		return false
+	}
+	f, ok := new(big.Float).SetString(v.Num())
+	if !ok {
+		return false
+	}
+	return f.Cmp(big.NewFloat(float64(now))) <= 0 && f.Cmp(big.NewFloat(float64(now-ttlHorizon))) >= 0
+}
+
+// backfillTTL fills a new TTL bucket from the table's items.
+func backfillTTL(tx store.Tx, t *table) error {
+	var entries [][]byte
+	var ferr error
+	tx.Bucket(t.bucket).Scan(nil, nil, false, func(k, v []byte) bool {
+		it, err := decodeStored(v)
 		if err != nil {
+			ferr = err
+			return false
+		}
+		if tk, ok := t.ttlKey(it, k); ok {
+			entries = append(entries, tk)
+		}
+		return true
+	})
+	if ferr != nil {
+		return ferr
+	}
+	b := tx.Bucket(t.ttlBucket)
+	for _, e := range entries {
+		if err := b.Put(e, []byte{}); err != nil {
 			return err
 		}
 	}
