@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
 // workloads lists every row of the table, in order.
@@ -25,6 +26,8 @@ func workloads() []workload {
 		{group: "events", name: "EventBridge PutEvents (10 events, 100 rules, delivery verified)", unit: "ops/s", setup: ebSetup, op: ebPut, verify: ebVerify, warmup: -1},
 		{group: "dynamodb", name: "DynamoDB Put/Get 50/50", unit: "ops/s", setup: ddbPutGetSetup, op: ddbPutGet},
 		{group: "dynamodb", name: "DynamoDB Query (100-item partition)", unit: "ops/s", setup: ddbQuerySetup, op: ddbQuery},
+		{group: "sfn", name: "Step Functions 10-Pass STANDARD start → SUCCEEDED", unit: "ops/s", setup: sfnSetup(sfntypes.StateMachineTypeStandard), op: sfnStandard},
+		{group: "sfn", name: "Step Functions EXPRESS StartSyncExecution (10 Pass)", unit: "ops/s", setup: sfnSetup(sfntypes.StateMachineTypeExpress), op: sfnExpress},
 	}
 }
 

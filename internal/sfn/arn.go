@@ -63,7 +63,7 @@ func parseARN(arn string) (*resource, error) {
 		case 8:
 			if n, err := strconv.Atoi(p[7]); err == nil && n > 0 && p[7][0] != '0' {
 				r.Version = n
-			} else if validName(p[7]) {
+			} else if validName(p[7]) && !isDigits(p[7]) {
 				r.Alias = p[7]
 			} else {
 				return nil, invalidARN(arn)

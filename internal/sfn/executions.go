@@ -176,6 +176,9 @@ func (s *Service) StartExecution(ctx context.Context, machineARN, name string, i
 			}
 			return edge.Errorf("ExecutionAlreadyExists", "Execution Already Exists: '%s'", rec.ARN)
 		}
+		if err := putDefinition(tx, rec.RevisionID, rec.Definition); err != nil {
+			return err
+		}
 		return putJSON(b, key, rec)
 	})
 	if err != nil {
@@ -236,9 +239,13 @@ func (s *Service) loadExecution(r *resource, arn string) (*execution, error) {
 	}
 	var rec execution
 	var found bool
+	var def string
 	err := s.st.View(func(tx store.Tx) error {
 		var err error
 		found, err = getJSON(tx.Bucket(executionsBucket(r.Account, r.Region)), execKey(r.Machine, r.Exec), &rec)
+		if found {
+			def = string(tx.Bucket(definitionsBucket).Get([]byte(rec.RevisionID)))
+		}
 		return err
 	})
 	if err != nil {
@@ -247,7 +254,17 @@ func (s *Service) loadExecution(r *resource, arn string) (*execution, error) {
 	if !found {
 		return nil, execNotFound(arn)
 	}
+	rec.Definition = def
 	return &rec, nil
+}
+
+// putDefinition keeps the definition of a revision for its executions.
+func putDefinition(tx store.Tx, revision, def string) error {
+	b := tx.Bucket(definitionsBucket)
+	if b.Get([]byte(revision)) != nil {
+		return nil
+	}
+	return b.Put([]byte(revision), []byte(def))
 }
 
 type executionArnIn struct {
@@ -520,36 +537,58 @@ func (s *Service) getExecutionHistory(ctx context.Context, in *historyIn) (*hist
 	if rn := s.liveRun(in.ExecutionArn); rn != nil {
 		rn.sync()
 	}
-	var from, to []byte
+	after := int64(-1) // page position: events past this id (before it, in reverse)
 	if in.NextToken != "" {
 		k, ok := decodeToken(in.NextToken)
-		if !ok || len(k) != 8 {
+		n, err := strconv.ParseInt(string(k), 10, 64)
+		if !ok || err != nil || n < 0 {
 			return nil, invalidToken(in.NextToken)
 		}
-		if in.ReverseOrder {
-			to = append(k, 0)
-		} else {
-			from = k
-		}
+		after = n
+	}
+	var evs []pendingEvent
+	err = s.st.View(func(tx store.Tx) error {
+		var err error
+		evs, err = readHistory(tx, in.ExecutionArn)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	strip := in.IncludeExecutionData != nil && !*in.IncludeExecutionData
 	out := &historyOut{Events: []json.RawMessage{}}
-	err = s.st.View(func(tx store.Tx) error {
-		tx.Bucket(historyBucket(in.ExecutionArn)).Scan(from, to, in.ReverseOrder, func(k, raw []byte) bool {
-			if len(out.Events) == max {
-				out.NextToken = encodeToken(append([]byte(nil), k...))
-				return false
+	add := func(e pendingEvent) bool {
+		if len(out.Events) == max {
+			out.NextToken = encodeToken([]byte(strconv.FormatInt(e.id, 10)))
+			return false
+		}
+		ev := json.RawMessage(e.raw)
+		if strip {
+			ev = stripEvent(ev)
+		}
+		out.Events = append(out.Events, ev)
+		return true
+	}
+	if in.ReverseOrder {
+		for i := len(evs) - 1; i >= 0; i-- {
+			if after >= 0 && evs[i].id > after {
+				continue
 			}
-			ev := append(json.RawMessage(nil), raw...)
-			if strip {
-				ev = stripEvent(ev)
+			if !add(evs[i]) {
+				break
 			}
-			out.Events = append(out.Events, ev)
-			return true
-		})
-		return nil
-	})
-	return out, err
+		}
+	} else {
+		for _, e := range evs {
+			if e.id < after {
+				continue
+			}
+			if !add(e) {
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // stripEvent removes execution data from an encoded event's details.
@@ -767,6 +806,7 @@ func (s *Service) resumeAll() error {
 				if json.Unmarshal(raw, &rec) != nil || rec.Status != engine.StatusRunning {
 					return true
 				}
+				rec.Definition = string(tx.Bucket(definitionsBucket).Get([]byte(rec.RevisionID)))
 				it := item{rec: &rec}
 				if snap := cp.Get([]byte(rec.ARN)); snap != nil {
 					it.snap = append([]byte(nil), snap...)
@@ -817,20 +857,7 @@ func (s *Service) resume(rec *execution, snap []byte, token string) error {
 		}
 		keep = si.LastID
 	}
-	err = s.st.Update(func(tx store.Tx) error {
-		b := tx.Bucket(historyBucket(rec.ARN))
-		var drop [][]byte
-		b.Scan(eventKey(keep+1), nil, false, func(k, _ []byte) bool {
-			drop = append(drop, append([]byte(nil), k...))
-			return true
-		})
-		for _, k := range drop {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err = s.st.Update(func(tx store.Tx) error { return truncateHistory(tx, rec.ARN, keep) })
 	if err != nil {
 		return err
 	}
@@ -892,11 +919,9 @@ func (s *Service) redriveExecution(ctx context.Context, in *executionArnIn) (*re
 		if v := tx.Bucket(checkpointsBucket).Get([]byte(rec.ARN)); v != nil {
 			snap = append([]byte(nil), v...)
 		}
-		tx.Bucket(historyBucket(rec.ARN)).Scan(nil, nil, true, func(k, _ []byte) bool {
-			lastID = int64(beUint64(k))
-			return false
-		})
-		return nil
+		var err error
+		lastID, err = lastEventID(tx, rec.ARN)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -938,17 +963,6 @@ func (s *Service) redriveExecution(ctx context.Context, in *executionArnIn) (*re
 		return nil, err
 	}
 	return &redriveOut{RedriveDate: edge.Epoch(now)}, nil
-}
-
-func beUint64(b []byte) uint64 {
-	if len(b) != 8 {
-		return 0
-	}
-	var n uint64
-	for _, c := range b {
-		n = n<<8 | uint64(c)
-	}
-	return n
 }
 
 // Task tokens.

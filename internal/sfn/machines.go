@@ -268,6 +268,7 @@ func (s *Service) createStateMachine(ctx context.Context, in *createStateMachine
 		}
 	}
 	out := &createStateMachineOut{StateMachineArn: arn, CreationDate: edge.Epoch(now)}
+	defer s.forget(m.Account, m.Region, in.Name)
 	err := s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(machinesBucket(m.Account, m.Region))
 		var old machine
@@ -291,6 +292,9 @@ func (s *Service) createStateMachine(ctx context.Context, in *createStateMachine
 				}
 			}
 			return nil
+		}
+		if err := putDefinition(tx, sm.RevisionID, sm.Definition); err != nil {
+			return err
 		}
 		if in.Publish {
 			v := s.newVersion(sm, in.VersionDescription, now)
@@ -338,6 +342,10 @@ func latestVersion(tx store.Tx, account, region, name string) (*version, error) 
 
 // loadMachine reads the unqualified state machine named by r.
 func (s *Service) loadMachine(r *resource) (*machine, error) {
+	ck := r.Account + "/" + r.Region + "/" + r.Machine
+	if v, ok := s.machines.Load(ck); ok {
+		return v.(*machine), nil
+	}
 	var sm machine
 	var found bool
 	err := s.st.View(func(tx store.Tx) error {
@@ -351,7 +359,13 @@ func (s *Service) loadMachine(r *resource) (*machine, error) {
 	if !found {
 		return nil, smNotFound(r.MachineARN())
 	}
+	s.machines.Store(ck, &sm)
 	return &sm, nil
+}
+
+// forget drops a state machine from the cache before it is written.
+func (s *Service) forget(account, region, name string) {
+	s.machines.Delete(account + "/" + region + "/" + name)
 }
 
 func (s *Service) loadVersion(r *resource, n int) (*version, error) {
@@ -474,6 +488,8 @@ func (s *Service) updateStateMachine(ctx context.Context, in *updateStateMachine
 	}
 	now := s.clk.Now()
 	out := &updateStateMachineOut{UpdateDate: edge.Epoch(now)}
+	s.forget(r.Account, r.Region, r.Machine)
+	defer s.forget(r.Account, r.Region, r.Machine)
 	err = s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(machinesBucket(r.Account, r.Region))
 		var sm machine
@@ -508,6 +524,9 @@ func (s *Service) updateStateMachine(ctx context.Context, in *updateStateMachine
 		if changed {
 			sm.RevisionID = s.cfg.NewID()
 			sm.Updated = now
+			if err := putDefinition(tx, sm.RevisionID, sm.Definition); err != nil {
+				return err
+			}
 		}
 		out.RevisionId = sm.RevisionID
 		if in.Publish {
@@ -547,6 +566,7 @@ func (s *Service) deleteStateMachine(ctx context.Context, in *deleteStateMachine
 	if r.Version > 0 || r.Alias != "" {
 		return nil, edge.Validation("Invalid Arn: state machine version or alias ARNs are not accepted; use DeleteStateMachineVersion or DeleteStateMachineAlias")
 	}
+	defer s.forget(r.Account, r.Region, r.Machine)
 	err = s.st.Update(func(tx store.Tx) error {
 		if err := tx.Bucket(machinesBucket(r.Account, r.Region)).Delete([]byte(r.Machine)); err != nil {
 			return err
@@ -719,6 +739,7 @@ func (s *Service) withMachineTags(arn string, write bool, fn func(sm *machine) e
 	tx := s.st.View
 	if write {
 		tx = s.st.Update
+		defer s.forget(r.Account, r.Region, r.Machine)
 	}
 	return tx(func(tx store.Tx) error {
 		b := tx.Bucket(machinesBucket(r.Account, r.Region))

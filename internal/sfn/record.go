@@ -20,7 +20,7 @@ type execution struct {
 	MachineName  string        `json:"machineName"`
 	VersionARN   string        `json:"versionArn,omitempty"`
 	AliasARN     string        `json:"aliasArn,omitempty"`
-	Definition   string        `json:"definition"`
+	Definition   string        `json:"-"` // kept once per revision in definitionsBucket
 	RoleARN      string        `json:"roleArn"`
 	MachineDate  time.Time     `json:"machineDate"`
 	RevisionID   string        `json:"revisionId,omitempty"`
@@ -45,6 +45,7 @@ func historyBucket(execARN string) string { return "sfn/history/" + execARN }
 
 const (
 	checkpointsBucket = "sfn/checkpoints" // execution ARN → engine snapshot
+	definitionsBucket = "sfn/definitions" // revision id → the definition executions of it run
 	tokensBucket      = "sfn/tokens"      // execution ARN + "\x00" + state → task token waiting
 )
 
@@ -79,19 +80,16 @@ func encodeEvent(ev *engine.HistoryEvent) []byte {
 	b = append(b, `{"timestamp":`...)
 	b = appendEpoch(b, ev.Timestamp)
 	b = append(b, `,"type":`...)
-	b = strconv.AppendQuote(b, ev.Type)
+	b = appendString(b, ev.Type)
 	b = append(b, `,"id":`...)
 	b = strconv.AppendInt(b, ev.ID, 10)
 	b = append(b, `,"previousEventId":`...)
 	b = strconv.AppendInt(b, ev.PreviousEventID, 10)
 	if ev.DetailsKey != "" && ev.Details != nil {
-		d, err := json.Marshal(ev.Details)
-		if err == nil {
-			b = append(b, ',', '"')
-			b = append(b, ev.DetailsKey...)
-			b = append(b, '"', ':')
-			b = append(b, d...)
-		}
+		b = append(b, ',', '"')
+		b = append(b, ev.DetailsKey...)
+		b = append(b, '"', ':')
+		b = appendDetails(b, ev.Details)
 	}
 	return append(b, '}')
 }
@@ -147,8 +145,8 @@ func (r *run) Event(ev *engine.HistoryEvent) {
 	r.mu.Unlock()
 }
 
-// Checkpoint implements engine.Recorder: the snapshot is written soon, with
-// the events before it, by a background flush.
+// Checkpoint implements engine.Recorder: the snapshot is written within
+// flushDelay, with the events before it, by a background flush.
 func (r *run) Checkpoint(snap []byte) {
 	if r.express {
 		return
@@ -160,9 +158,14 @@ func (r *run) Checkpoint(snap []byte) {
 	r.scheduled = true
 	r.mu.Unlock()
 	if sched {
-		go r.flush()
+		// A short delay lets a quick execution finish first and write its
+		// whole history once, in Done.
+		time.AfterFunc(flushDelay, r.flush)
 	}
 }
+
+// flushDelay bounds how long a checkpoint stays only in memory.
+const flushDelay = 2 * time.Millisecond
 
 // flush writes pending events and the latest checkpoint.
 func (r *run) flush() {
@@ -203,19 +206,6 @@ func (r *run) sync() {
 	r.dirty = r.dirty || len(r.pending) > 0
 	r.mu.Unlock()
 	r.flush()
-}
-
-func putEvents(tx store.Tx, arn string, evs []pendingEvent) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	b := tx.Bucket(historyBucket(arn))
-	for _, e := range evs {
-		if err := b.Put(eventKey(e.id), e.raw); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Done implements engine.Recorder.

@@ -71,14 +71,14 @@ type Service struct {
 	eng *engine.Engine
 	ops map[string]edge.JSONHandler
 
-	mu      sync.Mutex      // guards runs, aliases
-	runs    map[string]*run // running STANDARD executions by ARN
-	aliases map[string]string
-	defs    sync.Map // definition cache: string(definition) → *asl.StateMachine
+	mu       sync.Mutex      // guards runs, aliases
+	runs     map[string]*run // running STANDARD executions by ARN
+	aliases  map[string]string
+	defs     sync.Map // definition cache: string(definition) → *asl.StateMachine
+	machines sync.Map // state machine cache: account/region/name → *machine (never modified)
 
 	ctx    context.Context // lives from Start to Close; executions run under it
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
 }
 
 // New returns the service; Start resumes stored executions.
@@ -150,14 +150,28 @@ func (s *Service) Start(ctx context.Context) error {
 }
 
 // Close stops running executions without recording an end, so that they
-// resume from their checkpoints on the next Start.
+// resume from their checkpoints on the next Start, and writes what they
+// recorded so far.
 func (s *Service) Close(ctx context.Context) error {
 	s.cancel()
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
+	s.mu.Lock()
+	runs := make([]*run, 0, len(s.runs))
+	for _, r := range s.runs {
+		runs = append(runs, r)
+	}
+	s.mu.Unlock()
+	for _, r := range runs {
+		r.mu.Lock()
+		x := r.x
+		r.mu.Unlock()
+		if x != nil {
+			select {
+			case <-x.Done():
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		r.flush()
 	}
 	return nil
 }
@@ -169,6 +183,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	s.runs = map[string]*run{}
 	s.aliases = map[string]string{}
 	s.mu.Unlock()
+	s.machines.Clear()
 	for _, r := range runs {
 		r.discard()
 	}

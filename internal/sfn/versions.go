@@ -43,6 +43,7 @@ func (s *Service) publishVersion(ctx context.Context, in *publishVersionIn) (*pu
 	}
 	now := s.clk.Now()
 	out := &publishVersionOut{}
+	defer s.forget(r.Account, r.Region, r.Machine)
 	err = s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(machinesBucket(r.Account, r.Region))
 		var sm machine
