@@ -137,6 +137,8 @@ func TestListObjects(t *testing.T) {
 		{"max 0", storage.ListParams{MaxKeys: 0}, ` trunc=false next=""`},
 		{"prefix no match", storage.ListParams{Prefix: "zz", MaxKeys: 10}, ` trunc=false next=""`},
 		{"marker before prefix", storage.ListParams{Prefix: "d", Marker: "a", MaxKeys: 10}, `d/1,d/2 trunc=false next=""`},
+		{"marker after prefix", storage.ListParams{Prefix: "b/", Marker: "c", MaxKeys: 10}, ` trunc=false next=""`},
+		{"marker past everything", storage.ListParams{Marker: "\xff", MaxKeys: 10}, ` trunc=false next=""`},
 		{"multi-char delimiter", storage.ListParams{Delimiter: "/1", MaxKeys: 10}, `a,b/2,c,d/2,e,[b/1],[b/c/1],[d/1] trunc=false next=""`},
 	}
 	for _, tc := range tests {
@@ -506,5 +508,41 @@ func TestKeysWithNUL(t *testing.T) {
 	r, _ := e.ListVersions("bkt", storage.VersionParams{Prefix: "a", MaxKeys: 10})
 	if len(r.Versions) != 2 || r.Versions[0].Key != "a" || !r.Versions[1].IsLatest {
 		t.Errorf("versions = %+v", r.Versions)
+	}
+}
+
+// TestListObjectsBolt runs listing edge cases on the bbolt store, whose
+// scans must agree with the in-memory one.
+func TestListObjectsBolt(t *testing.T) {
+	st, err := store.OpenBolt(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := storage.New(storage.Config{Store: st})
+	if _, err := e.CreateBucket("000000000000", "us-east-1", "bkt"); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"a", "b/1", "b/2", "b/c/1", "c", "\xff\xff"} {
+		put(t, e, k, k)
+	}
+	tests := []struct {
+		p    storage.ListParams
+		want int
+	}{
+		{storage.ListParams{Delimiter: "/", MaxKeys: 100}, 4},
+		{storage.ListParams{Prefix: "b/", Marker: "c", MaxKeys: 10}, 0},
+		{storage.ListParams{Marker: "\xff\xff", MaxKeys: 10}, 0},
+		{storage.ListParams{Prefix: "\xff", MaxKeys: 10}, 1},
+		{storage.ListParams{Prefix: "b/", Delimiter: "/", MaxKeys: 1, Marker: "b/2"}, 1},
+	}
+	for _, tc := range tests {
+		r, err := e.ListObjects("bkt", tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(r.Objects) + len(r.CommonPrefixes); got != tc.want {
+			t.Errorf("ListObjects(%+v) returned %d entries; want %d", tc.p, got, tc.want)
+		}
 	}
 }
