@@ -271,8 +271,17 @@ func (x *Execution) runState(ctx context.Context, st *asl.State, input any, th *
 	return nil, "", fail("States.Runtime", "Unknown state type %s", st.Type)
 }
 
+// Event type names per state type, built once rather than per event.
+var enteredTypes, exitedTypes = func() (map[string]string, map[string]string) {
+	en, ex := map[string]string{}, map[string]string{}
+	for _, t := range []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"} {
+		en[t], ex[t] = t+"StateEntered", t+"StateExited"
+	}
+	return en, ex
+}()
+
 func (x *Execution) enter(v *env, th *thread, typ string, input any) {
-	v.enteredID = x.emit(th, typ+"StateEntered", &StateEnteredEventDetails{Name: v.st.Name, Input: th.inputJSON(input), InputDetails: &DataDetails{}})
+	v.enteredID = x.emit(th, enteredTypes[typ], &StateEnteredEventDetails{Name: v.st.Name, Input: th.inputJSON(input), InputDetails: &DataDetails{}})
 }
 
 // exit checks the output size, records the Exited event and returns the transition.
@@ -286,7 +295,7 @@ func (x *Execution) exit(v *env, th *thread, typ string, output any, assigned ma
 		d.AssignedVariables = assigned
 		d.AssignedVariablesDetails = &DataDetails{}
 	}
-	x.emit(th, typ+"StateExited", d)
+	x.emit(th, exitedTypes[typ], d)
 	th.out, th.outOK = s, true
 	if v.st.End {
 		next = ""
