@@ -1,0 +1,469 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// seedHook is the AfterAllowTestTraffic function of seed 003: it stores the
+// deployment and hook execution ids in DynamoDB, posts a Slack Block Kit
+// message and raises on any failure so that CodeDeploy fails the hook.
+const seedHook = `import json
+import logging
+import os
+import urllib.request
+
+import boto3
+
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+
+
+def lambda_handler(event, context):
+    logger.info("Received event: %s", json.dumps(event))
+
+    slack_webhook_url = os.environ.get("SLACK_WEBHOOK_URL")
+    test_url = os.environ.get("TEST_URL")
+    table_name = os.environ.get("DYNAMODB_TABLE_NAME")
+    if not slack_webhook_url or not test_url or not table_name:
+        logger.error("Missing environment variables: SLACK_WEBHOOK_URL, TEST_URL and DYNAMODB_TABLE_NAME are required")
+        raise Exception("Missing required environment variables")
+
+    try:
+        deployment_id = event["DeploymentId"]
+        hook_execution_id = event["LifecycleEventHookExecutionId"]
+    except KeyError as e:
+        logger.error("Missing key in event: %s", e)
+        raise
+
+    try:
+        table = boto3.resource("dynamodb").Table(table_name)
+        table.put_item(Item={"deployment_id": deployment_id, "hook_execution_id": hook_execution_id})
+        logger.info("Saved deployment %s to DynamoDB", deployment_id)
+    except Exception as e:
+        logger.error("DynamoDB put_item failed: %s", e)
+        raise
+
+    command = ("aws deploy put-lifecycle-event-hook-execution-status "
+               f"--deployment-id {deployment_id} "
+               f"--lifecycle-event-hook-execution-id {hook_execution_id} --status Succeeded")
+    message = {
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "\u2705 ECS \ubc30\ud3ec: \ud14c\uc2a4\ud2b8 \ub300\uae30 \uc911", "emoji": True}},
+            {"type": "section", "text": {"type": "mrkdwn",
+                "text": f"*Deployment ID:* {deployment_id}\n*Test URL:* <{test_url}|{test_url}>"}},
+            {"type": "section", "text": {"type": "mrkdwn",
+                "text": f"\ud14c\uc2a4\ud2b8 \uc644\ub8cc \ud6c4 \uc2b9\uc778 \uba85\ub839\uc744 \uc2e4\ud589\ud558\uc138\uc694:\n` + "```" + `{command}` + "```" + `"}},
+            {"type": "image", "image_url": "https://raw.githubusercontent.com/example/assets/main/deploy-done.gif", "alt_text": "deploy"},
+        ]
+    }
+    try:
+        req = urllib.request.Request(slack_webhook_url, data=json.dumps(message).encode("utf-8"),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req) as resp:
+            body = resp.read().decode("utf-8")
+            if resp.status != 200:
+                raise Exception(f"Slack returned {resp.status}: {body}")
+            logger.info("Slack response: %s", body)
+    except Exception as e:
+        logger.error("Slack webhook failed: %s", e)
+        raise
+
+    return {"statusCode": 200, "body": json.dumps({"deployment_id": deployment_id})}
+`
+
+const cdRole = "arn:aws:iam::000000000000:role/codedeploy"
+
+const ecsAppSpec = `version: 0.0
+Resources:
+  - TargetService:
+      Type: AWS::ECS::Service
+      Properties:
+        TaskDefinition: "arn:aws:ecs:us-east-1:000000000000:task-definition/web:7"
+        LoadBalancerInfo:
+          ContainerName: "web"
+          ContainerPort: 80
+Hooks:
+  - AfterAllowTestTraffic: "after-allow-test-traffic"
+`
+
+func revisionArg(spec string) string {
+	b, _ := json.Marshal(map[string]any{"revisionType": "AppSpecContent", "appSpecContent": map[string]string{"content": spec}})
+	return string(b)
+}
+
+// slackMessages long-polls tenkai's webhook sink for records after seq.
+func slackMessages(t *testing.T, s *Server, after uint64, wait string) []struct {
+	Seq  uint64 `json:"seq"`
+	Body string `json:"body"`
+	Text string `json:"text"`
+} {
+	t.Helper()
+	code, _, body := s.Do(t, "GET", fmt.Sprintf("/_tenkai/api/webhooks/slack?wait=%s&after=%d", wait, after), nil, nil)
+	var out struct {
+		Webhooks []struct {
+			Seq  uint64 `json:"seq"`
+			Body string `json:"body"`
+			Text string `json:"text"`
+		} `json:"webhooks"`
+	}
+	if code != 200 || json.Unmarshal(body, &out) != nil {
+		t.Fatalf("webhooks API = %d %s", code, body)
+	}
+	return out.Webhooks
+}
+
+func waitDeployment(t *testing.T, cd *codedeploy.Client, id string, want cdtypes.DeploymentStatus) *cdtypes.DeploymentInfo {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, err := cd.GetDeployment(context.Background(), &codedeploy.GetDeploymentInput{DeploymentId: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.DeploymentInfo.Status == want {
+			return out.DeploymentInfo
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deployment %s is %s; want %s", id, out.DeploymentInfo.Status, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestCodeDeploySeedECSBlueGreen(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	fns := lambda.NewFromConfig(s.SDK())
+	cd := codedeploy.NewFromConfig(s.SDK())
+
+	s.MustCLI(t, "dynamodb", "create-table", "--table-name", "after-allow-test-traffic",
+		"--attribute-definitions", "AttributeName=deployment_id,AttributeType=S",
+		"--key-schema", "AttributeName=deployment_id,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST")
+	env := map[string]string{
+		"SLACK_WEBHOOK_URL":   s.URL + "/_tenkai/webhooks/slack",
+		"TEST_URL":            "https://green.example.com/health",
+		"DYNAMODB_TABLE_NAME": "after-allow-test-traffic",
+	}
+	if _, err := fns.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("after-allow-test-traffic"), Runtime: ltypes.RuntimePython312, Handler: aws.String("lamda.lambda_handler"),
+		Role: aws.String(lambdaRole), Code: &ltypes.FunctionCode{ZipFile: zipFiles(t, map[string]string{"lamda.py": seedHook})},
+		Timeout: aws.Int32(30), Environment: &ltypes.Environment{Variables: env},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	s.MustCLI(t, "deploy", "create-application", "--application-name", "web", "--compute-platform", "ECS")
+	s.MustCLI(t, "deploy", "create-deployment-group", "--application-name", "web", "--deployment-group-name", "web-bg",
+		"--service-role-arn", cdRole, "--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce",
+		"--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
+		"--blue-green-deployment-configuration", `{"terminateBlueInstancesOnDeploymentSuccess":{"action":"TERMINATE","terminationWaitTimeInMinutes":0},"deploymentReadyOption":{"actionOnTimeout":"CONTINUE_DEPLOYMENT","waitTimeInMinutes":0}}`,
+		"--auto-rollback-configuration", "enabled=true,events=DEPLOYMENT_FAILURE",
+		"--ecs-services", "serviceName=web,clusterName=prod",
+		"--load-balancer-info", `{"targetGroupPairInfoList":[{"targetGroups":[{"name":"web-blue"},{"name":"web-green"}],"prodTrafficRoute":{"listenerArns":["arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/1/80"]},"testTrafficRoute":{"listenerArns":["arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/1/8080"]}}]}`)
+
+	// 1. The hook stores the ids, notifies Slack and the deployment waits.
+	var created struct{ DeploymentID string `json:"deploymentId"` }
+	s.MustCLI(t, "deploy", "create-deployment", "--application-name", "web", "--deployment-group-name", "web-bg",
+		"--revision", revisionArg(ecsAppSpec)).JSON(t, &created)
+	id := created.DeploymentID
+	msgs := slackMessages(t, s, 0, "30s")
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, id) || !strings.Contains(msgs[0].Text, "ECS 배포: 테스트 대기 중") ||
+		!strings.Contains(msgs[0].Text, "https://green.example.com/health") {
+		t.Fatalf("slack messages = %+v; want one naming %s", msgs, id)
+	}
+	var item struct {
+		Item map[string]map[string]string `json:"Item"`
+	}
+	s.MustCLI(t, "dynamodb", "get-item", "--table-name", "after-allow-test-traffic",
+		"--key", `{"deployment_id":{"S":"`+id+`"}}`).JSON(t, &item)
+	hookID := item.Item["hook_execution_id"]["S"]
+	if hookID == "" || !strings.Contains(msgs[0].Text, hookID) {
+		t.Fatalf("stored item = %v; want the hook execution id the message names", item)
+	}
+	var dep struct {
+		DeploymentInfo struct {
+			Status          string `json:"status"`
+			ComputePlatform string `json:"computePlatform"`
+		} `json:"deploymentInfo"`
+	}
+	s.MustCLI(t, "deploy", "get-deployment", "--deployment-id", id).JSON(t, &dep)
+	if dep.DeploymentInfo.Status != "InProgress" || dep.DeploymentInfo.ComputePlatform != "ECS" {
+		t.Fatalf("deployment while the hook waits = %+v", dep.DeploymentInfo)
+	}
+	var targets struct {
+		TargetIds []string `json:"targetIds"`
+	}
+	s.MustCLI(t, "deploy", "list-deployment-targets", "--deployment-id", id).JSON(t, &targets)
+	if len(targets.TargetIds) != 1 || targets.TargetIds[0] != "prod:web" {
+		t.Fatalf("targets = %v", targets.TargetIds)
+	}
+	var bt struct {
+		DeploymentTargets []struct {
+			DeploymentTargetType string `json:"deploymentTargetType"`
+			EcsTarget            struct {
+				Status          string `json:"status"`
+				LifecycleEvents []struct {
+					LifecycleEventName string `json:"lifecycleEventName"`
+					Status             string `json:"status"`
+				} `json:"lifecycleEvents"`
+				TaskSetsInfo []struct {
+					TaskSetLabel  string  `json:"taskSetLabel"`
+					Status        string  `json:"status"`
+					TrafficWeight float64 `json:"trafficWeight"`
+				} `json:"taskSetsInfo"`
+			} `json:"ecsTarget"`
+		} `json:"deploymentTargets"`
+	}
+	s.MustCLI(t, "deploy", "batch-get-deployment-targets", "--deployment-id", id, "--target-ids", "prod:web").JSON(t, &bt)
+	et := bt.DeploymentTargets[0].EcsTarget
+	var evs, sets []string
+	for _, e := range et.LifecycleEvents {
+		evs = append(evs, e.LifecycleEventName+"="+e.Status)
+	}
+	for _, ts := range et.TaskSetsInfo {
+		sets = append(sets, fmt.Sprintf("%s/%s/%v", ts.TaskSetLabel, ts.Status, ts.TrafficWeight))
+	}
+	if got := strings.Join(evs, ","); got != "BeforeInstall=Skipped,Install=Succeeded,AfterInstall=Skipped,AllowTestTraffic=Succeeded,AfterAllowTestTraffic=InProgress,BeforeAllowTraffic=Pending,AllowTraffic=Pending,AfterAllowTraffic=Pending" {
+		t.Errorf("lifecycle while waiting = %s", got)
+	}
+	if got := strings.Join(sets, ","); got != "Blue/PRIMARY/100,Green/ACTIVE/0" {
+		t.Errorf("task sets while waiting = %s", got)
+	}
+	s.FailCLI(t, "InvalidLifecycleEventHookExecutionIdException", "deploy", "put-lifecycle-event-hook-execution-status",
+		"--deployment-id", id, "--lifecycle-event-hook-execution-id", "not-a-hook", "--status", "Succeeded")
+
+	// The tester approves with the stored ids.
+	s.MustCLI(t, "deploy", "put-lifecycle-event-hook-execution-status", "--deployment-id", id,
+		"--lifecycle-event-hook-execution-id", hookID, "--status", "Succeeded")
+	s.MustCLI(t, "deploy", "wait", "deployment-successful", "--deployment-id", id)
+	s.FailCLI(t, "LifecycleEventAlreadyCompletedException", "deploy", "put-lifecycle-event-hook-execution-status",
+		"--deployment-id", id, "--lifecycle-event-hook-execution-id", hookID, "--status", "Succeeded")
+	tg, err := cd.GetDeploymentTarget(ctx, &codedeploy.GetDeploymentTargetInput{DeploymentId: aws.String(id), TargetId: aws.String("prod:web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts := tg.DeploymentTarget.EcsTarget.TaskSetsInfo; len(ts) != 1 || ts[0].TaskSetLabel != cdtypes.TargetLabelGreen || ts[0].TrafficWeight != 100 {
+		t.Errorf("task sets after success = %+v; want the green set alone with all traffic", ts)
+	}
+
+	// 2. A Failed status fails the deployment and rolls it back.
+	s.MustCLI(t, "deploy", "create-deployment", "--application-name", "web", "--deployment-group-name", "web-bg",
+		"--revision", revisionArg(ecsAppSpec)).JSON(t, &created)
+	id2 := created.DeploymentID
+	msgs = slackMessages(t, s, msgs[0].Seq, "30s")
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, id2) {
+		t.Fatalf("second slack message = %+v", msgs)
+	}
+	var scan struct {
+		Items []map[string]map[string]string `json:"Items"`
+	}
+	s.MustCLI(t, "dynamodb", "scan", "--table-name", "after-allow-test-traffic").JSON(t, &scan)
+	hook2 := ""
+	for _, it := range scan.Items {
+		if it["deployment_id"]["S"] == id2 {
+			hook2 = it["hook_execution_id"]["S"]
+		}
+	}
+	if len(scan.Items) != 2 || hook2 == "" {
+		t.Fatalf("scan = %v; want both deployments", scan.Items)
+	}
+	s.MustCLI(t, "deploy", "put-lifecycle-event-hook-execution-status", "--deployment-id", id2,
+		"--lifecycle-event-hook-execution-id", hook2, "--status", "Failed")
+	res := s.CLI(t, "deploy", "wait", "deployment-successful", "--deployment-id", id2)
+	if res.Code == 0 || !strings.Contains(res.Stderr, "terminal failure state") {
+		t.Errorf("wait on a failed deployment: exit %d stderr=%s", res.Code, res.Stderr)
+	}
+	info := waitDeployment(t, cd, id2, cdtypes.DeploymentStatusFailed)
+	if info.ErrorInformation == nil || info.ErrorInformation.Code != cdtypes.ErrorCodeHookExecutionFailure || info.RollbackInfo == nil {
+		t.Fatalf("failed deployment = %+v", info)
+	}
+	rb := waitDeployment(t, cd, aws.ToString(info.RollbackInfo.RollbackDeploymentId), cdtypes.DeploymentStatusSucceeded)
+	if rb.Creator != cdtypes.DeploymentCreatorCodeDeployRollback || aws.ToString(rb.RollbackInfo.RollbackTriggeringDeploymentId) != id2 {
+		t.Errorf("rollback deployment = creator %s, rollbackInfo %+v", rb.Creator, rb.RollbackInfo)
+	}
+
+	// 3. A missing environment variable makes the hook raise: the deployment fails.
+	delete(env, "DYNAMODB_TABLE_NAME")
+	if _, err := fns.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("after-allow-test-traffic"), Environment: &ltypes.Environment{Variables: env}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("web"), DeploymentGroupName: aws.String("web-bg"),
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent, AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String(ecsAppSpec)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info = waitDeployment(t, cd, aws.ToString(out.DeploymentId), cdtypes.DeploymentStatusFailed)
+	tg, err = cd.GetDeploymentTarget(ctx, &codedeploy.GetDeploymentTargetInput{DeploymentId: out.DeploymentId, TargetId: aws.String("prod:web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hookEvent cdtypes.LifecycleEvent
+	for _, e := range tg.DeploymentTarget.EcsTarget.LifecycleEvents {
+		if aws.ToString(e.LifecycleEventName) == "AfterAllowTestTraffic" {
+			hookEvent = e
+		}
+	}
+	if hookEvent.Status != cdtypes.LifecycleEventStatusFailed || hookEvent.Diagnostics == nil || !strings.Contains(aws.ToString(hookEvent.Diagnostics.Message), "Unhandled") {
+		t.Errorf("AfterAllowTestTraffic after the function raised = %+v", hookEvent)
+	}
+	// The function raised before posting: nothing new reached Slack.
+	if n := len(slackMessages(t, s, msgs[0].Seq, "0s")); n != 0 {
+		t.Errorf("slack messages after the failing hook: %d", n)
+	}
+}
+
+func TestCodeDeployLambdaCanary(t *testing.T) {
+	s := startServer(t, "--time-scale", "30") // 5 minutes of canary bake pass in 10 s
+	ctx := context.Background()
+	fns := lambda.NewFromConfig(s.SDK())
+	cd := codedeploy.NewFromConfig(s.SDK())
+
+	code := func(v string) []byte {
+		return zipFiles(t, map[string]string{"app.py": "def handler(event, context):\n    return '" + v + "'\n"})
+	}
+	if _, err := fns.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("checkout"), Runtime: ltypes.RuntimePython312,
+		Handler: aws.String("app.handler"), Role: aws.String(lambdaRole), Code: &ltypes.FunctionCode{ZipFile: code("v1")}, Publish: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fns.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("checkout"), ZipFile: code("v2"), Publish: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fns.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("checkout"), Name: aws.String("live"), FunctionVersion: aws.String("1")}); err != nil {
+		t.Fatal(err)
+	}
+	// The BeforeAllowTraffic hook reports its own status with boto3, as
+	// validation functions usually do.
+	hook := `import boto3
+def handler(event, context):
+    boto3.client("codedeploy").put_lifecycle_event_hook_execution_status(
+        deploymentId=event["DeploymentId"],
+        lifecycleEventHookExecutionId=event["LifecycleEventHookExecutionId"],
+        status="Succeeded")
+    return "ok"
+`
+	if _, err := fns.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("pre-traffic"), Runtime: ltypes.RuntimePython312,
+		Handler: aws.String("app.handler"), Role: aws.String(lambdaRole), Timeout: aws.Int32(30),
+		Code: &ltypes.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": hook})}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("checkout"), ComputePlatform: cdtypes.ComputePlatformLambda}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{ApplicationName: aws.String("checkout"),
+		DeploymentGroupName: aws.String("live"), ServiceRoleArn: aws.String(cdRole),
+		DeploymentConfigName: aws.String("CodeDeployDefault.LambdaCanary10Percent5Minutes")}); err != nil {
+		t.Fatal(err)
+	}
+	spec := func(from, to string) string {
+		return `{"version": 0.0, "Resources": [{"checkout": {"Type": "AWS::Lambda::Function", "Properties": {"Name": "checkout", "Alias": "live", "CurrentVersion": "` +
+			from + `", "TargetVersion": "` + to + `"}}}], "Hooks": [{"BeforeAllowTraffic": "pre-traffic"}]}`
+	}
+	deploy := func(from, to string) string {
+		out, err := cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("checkout"), DeploymentGroupName: aws.String("live"),
+			Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent, AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String(spec(from, to))}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.DeploymentId)
+	}
+	alias := func() *lambda.GetAliasOutput {
+		a, err := fns.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String("checkout"), Name: aws.String("live")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	waitCanary := func(version, extra string) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			a := alias()
+			if aws.ToString(a.FunctionVersion) == version && a.RoutingConfig != nil && a.RoutingConfig.AdditionalVersionWeights[extra] == 0.1 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("alias = %s %+v; want %s with 10%% on %s", aws.ToString(a.FunctionVersion), a.RoutingConfig, version, extra)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	id := deploy("1", "2")
+	waitCanary("1", "2")
+	counts := map[string]int{}
+	for i := 0; i < 100; i++ {
+		out, err := fns.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("checkout"), Qualifier: aws.String("live")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[aws.ToString(out.ExecutedVersion)]++
+	}
+	stillCanary := alias().RoutingConfig != nil
+	t.Logf("invocations during the canary: %v", counts)
+	if !stillCanary {
+		t.Fatalf("the canary ended before 100 invocations ran; counts %v", counts)
+	}
+	if counts["2"] < 2 || counts["2"] > 25 || counts["1"]+counts["2"] != 100 {
+		t.Errorf("ExecutedVersion counts = %v; want about 10%% on version 2", counts)
+	}
+	s.MustCLI(t, "deploy", "wait", "deployment-successful", "--deployment-id", id)
+	if a := alias(); aws.ToString(a.FunctionVersion) != "2" || (a.RoutingConfig != nil && len(a.RoutingConfig.AdditionalVersionWeights) > 0) {
+		t.Errorf("alias after the deployment = %s %+v; want 2 alone", aws.ToString(a.FunctionVersion), a.RoutingConfig)
+	}
+	bt, err := cd.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(id), TargetIds: []string{"checkout:live"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt := bt.DeploymentTargets[0].LambdaTarget
+	var evs []string
+	for _, e := range lt.LifecycleEvents {
+		evs = append(evs, aws.ToString(e.LifecycleEventName)+"="+string(e.Status))
+	}
+	if got := strings.Join(evs, ","); got != "BeforeAllowTraffic=Succeeded,AllowTraffic=Succeeded,AfterAllowTraffic=Skipped" || lt.LambdaFunctionInfo.TargetVersionWeight != 1 {
+		t.Errorf("lambda target = %s weight %v", got, lt.LambdaFunctionInfo.TargetVersionWeight)
+	}
+
+	// Stop with rollback during the next canary: the alias goes back.
+	id2 := deploy("2", "1")
+	waitCanary("2", "1")
+	var stop struct{ Status string `json:"status"` }
+	s.MustCLI(t, "deploy", "stop-deployment", "--deployment-id", id2, "--auto-rollback-enabled").JSON(t, &stop)
+	var got struct {
+		DeploymentInfo struct {
+			Status       string `json:"status"`
+			RollbackInfo struct {
+				RollbackDeploymentID string `json:"rollbackDeploymentId"`
+			} `json:"rollbackInfo"`
+			ErrorInformation struct{ Code string } `json:"errorInformation"`
+		} `json:"deploymentInfo"`
+	}
+	s.MustCLI(t, "deploy", "get-deployment", "--deployment-id", id2).JSON(t, &got)
+	if got.DeploymentInfo.Status != "Stopped" || got.DeploymentInfo.RollbackInfo.RollbackDeploymentID == "" || got.DeploymentInfo.ErrorInformation.Code != "MANUAL_STOP" {
+		t.Fatalf("stopped deployment = %+v", got.DeploymentInfo)
+	}
+	rb := waitDeployment(t, cd, got.DeploymentInfo.RollbackInfo.RollbackDeploymentID, cdtypes.DeploymentStatusSucceeded)
+	if rb.Creator != cdtypes.DeploymentCreatorCodeDeployRollback {
+		t.Errorf("rollback creator = %s", rb.Creator)
+	}
+	if a := alias(); aws.ToString(a.FunctionVersion) != "2" || (a.RoutingConfig != nil && len(a.RoutingConfig.AdditionalVersionWeights) > 0) {
+		t.Errorf("alias after rollback = %s %+v; want 2 alone", aws.ToString(a.FunctionVersion), a.RoutingConfig)
+	}
+	list, err := cd.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{ApplicationName: aws.String("checkout"), DeploymentGroupName: aws.String("live")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Deployments) != 3 {
+		t.Errorf("deployments = %v; want the two deployments and the rollback", list.Deployments)
+	}
+}
