@@ -173,7 +173,9 @@ func TestCodeDeploySeedECSBlueGreen(t *testing.T) {
 		"--load-balancer-info", `{"targetGroupPairInfoList":[{"targetGroups":[{"name":"web-blue"},{"name":"web-green"}],"prodTrafficRoute":{"listenerArns":["arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/1/80"]},"testTrafficRoute":{"listenerArns":["arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/1/8080"]}}]}`)
 
 	// 1. The hook stores the ids, notifies Slack and the deployment waits.
-	var created struct{ DeploymentID string `json:"deploymentId"` }
+	var created struct {
+		DeploymentID string `json:"deploymentId"`
+	}
 	s.MustCLI(t, "deploy", "create-deployment", "--application-name", "web", "--deployment-group-name", "web-bg",
 		"--revision", revisionArg(ecsAppSpec)).JSON(t, &created)
 	id := created.DeploymentID
@@ -437,7 +439,9 @@ def handler(event, context):
 	// Stop with rollback during the next canary: the alias goes back.
 	id2 := deploy("2", "1")
 	waitCanary("2", "1")
-	var stop struct{ Status string `json:"status"` }
+	var stop struct {
+		Status string `json:"status"`
+	}
 	s.MustCLI(t, "deploy", "stop-deployment", "--deployment-id", id2, "--auto-rollback-enabled").JSON(t, &stop)
 	var got struct {
 		DeploymentInfo struct {
