@@ -49,8 +49,9 @@ type Service struct {
 	tables map[string]*table // parsed schemas by scope key; a cache of the meta bucket
 	gen    uint64            // counts schema changes, so a slow lookup never caches a stale schema
 
-	tokMu  sync.Mutex               // guards tokens
-	tokens map[string]idempotentTok // TransactWriteItems client request tokens
+	tokMu    sync.Mutex               // guards tokens and tokOrder
+	tokens   map[string]idempotentTok // TransactWriteItems client request tokens
+	tokOrder []string                 // tokens in the order they expire
 
 	runMu  sync.Mutex // guards cancel and done
 	cancel context.CancelFunc
@@ -182,7 +183,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	s.gen++
 	s.mu.Unlock()
 	s.tokMu.Lock()
-	s.tokens = map[string]idempotentTok{}
+	s.tokens, s.tokOrder = map[string]idempotentTok{}, nil
 	s.tokMu.Unlock()
 	return nil
 }

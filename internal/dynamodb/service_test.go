@@ -586,3 +586,19 @@ func TestTTLBackfillAndUpdates(t *testing.T) {
 		t.Errorf("with TTL disabled: %v items; want 3", n)
 	}
 }
+
+func TestTransactTokenExpires(t *testing.T) {
+	s, fc := newService(t)
+	call(t, s, "CreateTable", simpleTable("tok"))
+	tx := func(v string) string {
+		return `{"ClientRequestToken":"t1","TransactItems":[{"Update":{"TableName":"tok","Key":{"id":{"S":"a"}},"UpdateExpression":"ADD n :v","ExpressionAttributeValues":{":v":{"N":"` + v + `"}}}}]}`
+	}
+	call(t, s, "TransactWriteItems", tx("1"))
+	call(t, s, "TransactWriteItems", tx("1")) // replay: not applied
+	fail(t, s, "TransactWriteItems", tx("2"), "IdempotentParameterMismatchException", "")
+	fc.Advance(11 * time.Minute)
+	call(t, s, "TransactWriteItems", tx("2")) // the token has expired: a new transaction
+	if got := jsonOf(call(t, s, "GetItem", `{"TableName":"tok","Key":{"id":{"S":"a"}}}`)["Item"]); got != `{"id":{"S":"a"},"n":{"N":"3"}}` {
+		t.Errorf("after token expiry: %s; want n = 3", got)
+	}
+}

@@ -123,13 +123,9 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 		sum = sha256.Sum256(body)
 		tokKey = sc.key() + "/" + in.ClientRequestToken
 		s.tokMu.Lock()
-		tok, ok := s.tokens[tokKey]
 		now := s.clk.Now()
-		for k, v := range s.tokens {
-			if now.After(v.expires) {
-				delete(s.tokens, k)
-			}
-		}
+		s.expireTokensLocked(now)
+		tok, ok := s.tokens[tokKey]
 		s.tokMu.Unlock()
 		if ok && now.Before(tok.expires) {
 			if tok.sum != sum {
@@ -224,10 +220,27 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 	resp := o.done()
 	if tokKey != "" {
 		s.tokMu.Lock()
+		if _, dup := s.tokens[tokKey]; !dup {
+			s.tokOrder = append(s.tokOrder, tokKey)
+		}
 		s.tokens[tokKey] = idempotentTok{sum: sum, expires: s.clk.Now().Add(tokenTTL), resp: resp}
 		s.tokMu.Unlock()
 	}
 	return resp, nil
+}
+
+// expireTokensLocked forgets tokens past their ten minutes. Tokens expire
+// in the order they were stored, so this pops from the front of tokOrder.
+func (s *Service) expireTokensLocked(now time.Time) {
+	n := 0
+	for _, k := range s.tokOrder {
+		if tok, ok := s.tokens[k]; ok && !now.After(tok.expires) {
+			break
+		}
+		delete(s.tokens, k)
+		n++
+	}
+	s.tokOrder = s.tokOrder[n:]
 }
 
 func (a *transactAction) condition() interface{ Eval(attr.Item) bool } {
