@@ -127,10 +127,8 @@ func (x *Execution) emitLocked(th *thread, typ string, details any) int64 {
 // start records ExecutionStarted and arms the execution timeout.
 func (x *Execution) start(input any, raw json.RawMessage) {
 	x.input = input
+	// ExecutionStarted carries the input as the caller sent it.
 	in := string(raw)
-	if input != nil {
-		in = encode(input)
-	}
 	if len(raw) == 0 {
 		in = "{}"
 	}

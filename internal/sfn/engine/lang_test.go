@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tenkai/internal/sfn/engine"
 )
@@ -252,5 +253,26 @@ func TestIntrinsicFailureIsCatchable(t *testing.T) {
 		"Catch":[{"ErrorEquals":["States.IntrinsicFailure"],"Next":"C"}],"End":true},"C":{"Type":"Pass","OutputPath":"$.Error","End":true}}}`, `{"b":"RGF0\nYQ=="}`)
 	if res.Status != "SUCCEEDED" || string(res.Output) != `"States.IntrinsicFailure"` {
 		t.Fatalf("result = %+v", res)
+	}
+}
+
+func TestJSONataTaskToken(t *testing.T) {
+	s := newSetup(func(c *engine.TaskCall, n int) (string, error) { return `{}`, nil })
+	rec := newRecorder()
+	s.eng.Start(context.Background(), mustParse(t, `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task",
+		"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Arguments":{"MessageBody":{"token":"{% $states.context.Task.Token %}"}},
+		"Output":"{% $states.result.answer %}","End":true}}}`), info, json.RawMessage(`{}`), rec)
+	deadline := time.Now().Add(5 * time.Second)
+	for s.eng.SendTaskSuccess("tok1", json.RawMessage(`{"answer":42}`)) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("token never registered")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if res := rec.wait(t); res.Status != "SUCCEEDED" || string(res.Output) != `42` {
+		t.Fatalf("result = %+v", res)
+	}
+	if got := string(s.tasks.call(0).Input); got != `{"MessageBody":{"token":"tok1"}}` {
+		t.Fatalf("input = %s", got)
 	}
 }
