@@ -100,3 +100,17 @@ func TestDistributedMapHistory(t *testing.T) {
 		t.Fatalf("map run = %s", got)
 	}
 }
+
+func TestRetriedParallelStartsAgain(t *testing.T) {
+	s := newSetup(nil)
+	s.eng = engine.New(engine.Config{Clock: s.clk, Rand: func() float64 { return 0 }})
+	_, rec := s.run(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
+		{"StartAt":"Boom","States":{"Boom":{"Type":"Fail","Error":"MyError","Cause":"my cause"}}}],
+		"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":1,"JitterStrategy":"FULL"}],"End":true}}}`, `{"x":"a"}`)
+	if got, want := rec.types(), "ExecutionStarted,ParallelStateEntered,ParallelStateStarted,FailStateEntered,ParallelStateStarted,FailStateEntered,ParallelStateFailed,ExecutionFailed"; got != want {
+		t.Fatalf("types = %s", got)
+	}
+	if got, want := rec.links(), "1<0 2<0 3<2 4<3 5<4 6<5 7<6 8<7"; got != want {
+		t.Fatalf("links = %s; want %s", got, want)
+	}
+}

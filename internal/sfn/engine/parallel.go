@@ -41,6 +41,10 @@ func (x *Execution) runParallel(ctx context.Context, v *env, input any, th *thre
 		}
 		return x.parallelAttempt(ctx, v, th, branchInput)
 	})
+	if f != nil && f != errAbort && !f.terminal() {
+		// Recorded once the retries are spent: a retried attempt just starts again.
+		x.emit(th, "ParallelStateFailed", nil)
+	}
 	if f == nil {
 		var out any
 		var next string
@@ -90,9 +94,6 @@ func (x *Execution) parallelAttempt(ctx context.Context, v *env, th *thread, inp
 		return nil, errAbort
 	}
 	if first != nil {
-		if !first.terminal() {
-			x.emit(th, "ParallelStateFailed", nil)
-		}
 		return nil, first
 	}
 	x.emitDetached(th, "ParallelStateSucceeded", nil)
@@ -138,6 +139,9 @@ func (x *Execution) runMap(ctx context.Context, v *env, input any, th *thread) (
 		}
 		return x.mapAttempt(ctx, v, th, input, eff, items)
 	})
+	if f != nil && f != errAbort && !f.terminal() {
+		x.emit(th, "MapStateFailed", nil)
+	}
 	if f == nil {
 		var out any
 		var next string
@@ -406,11 +410,8 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 		return nil, errAbort
 	}
 	if first != nil {
-		if !first.terminal() {
-			if distributed {
-				x.emitDetached(th, "MapRunFailed", &ErrorDetails{Error: first.name, Cause: first.cause})
-			}
-			x.emit(th, "MapStateFailed", nil)
+		if !first.terminal() && distributed {
+			x.emitDetached(th, "MapRunFailed", &ErrorDetails{Error: first.name, Cause: first.cause})
 		}
 		return nil, first
 	}
