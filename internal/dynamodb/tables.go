@@ -199,7 +199,7 @@ func (s *Service) createTable(ctx context.Context, sc scope, body []byte) (*tabl
 	if err := checkAttributeDefinitions(&m); err != nil {
 		return nil, err
 	}
-	if in.StreamSpecification != nil {
+	if in.StreamSpecification != nil && (in.StreamSpecification.StreamEnabled || in.StreamSpecification.StreamViewType != "") {
 		if err := s.setStream(&m, in.StreamSpecification); err != nil {
 			return nil, err
 		}
@@ -344,7 +344,7 @@ func (s *Service) setStream(m *tableMeta, spec *StreamSpecification) error {
 			return validation("1 validation error detected: Value '%s' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]", spec.StreamViewType)
 		}
 		if m.Stream != nil && m.Stream.StreamEnabled {
-			return edge.Errorf("ResourceInUseException", "Table %s already has an enabled stream: %s", m.Name, tableArnFor(m)+"/stream/"+m.StreamLabel)
+			return validation("Table already has an enabled stream: TableName: %s", m.Name)
 		}
 		sp := *spec
 		m.Stream = &sp
@@ -352,17 +352,14 @@ func (s *Service) setStream(m *tableMeta, spec *StreamSpecification) error {
 		return nil
 	}
 	if spec.StreamViewType != "" {
-		return validation("One or more parameter values were invalid: You cannot modify stream view type when disabling a stream")
+		return validation("One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
 	}
 	if m.Stream == nil || !m.Stream.StreamEnabled {
-		return validation("Table already has no stream enabled") // nothing to disable
+		return validation("Table has no stream to disable: TableName: %s", m.Name)
 	}
 	m.Stream = &StreamSpecification{StreamEnabled: false}
 	return nil
 }
-
-// tableArnFor is only used in messages where the scope is unknown.
-func tableArnFor(m *tableMeta) string { return "table/" + m.Name }
 
 // Description output shapes.
 

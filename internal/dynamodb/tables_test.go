@@ -65,3 +65,13 @@ func TestDescribeLimitsEndpoints(t *testing.T) {
 		t.Errorf("DescribeLimits = %v", got)
 	}
 }
+
+func TestStreamSpecification(t *testing.T) {
+	s, _ := newService(t)
+	in := strings.Replace(simpleTable("str"), `"BillingMode"`, `"StreamSpecification":{"StreamEnabled":false},"BillingMode"`, 1)
+	call(t, s, "CreateTable", in)
+	fail(t, s, "UpdateTable", `{"TableName":"str","StreamSpecification":{"StreamEnabled":false}}`, "ValidationException", "Table has no stream to disable: TableName: str")
+	call(t, s, "UpdateTable", `{"TableName":"str","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}`)
+	fail(t, s, "UpdateTable", `{"TableName":"str","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"OLD_IMAGE"}}`, "ValidationException", "Table already has an enabled stream: TableName: str")
+	call(t, s, "UpdateTable", `{"TableName":"str","StreamSpecification":{"StreamEnabled":false}}`)
+}
