@@ -33,7 +33,8 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucket, key 
 		return err
 	}
 	kmsDefaults(r, &meta)
-	obj, err := s.eng.PutObject(bucket, key, in, meta)
+	cond := storage.WriteCondition{IfNoneMatch: r.Header.Get("If-None-Match") == "*", IfMatch: r.Header.Get("If-Match")}
+	obj, err := s.eng.PutObjectIf(bucket, key, in, meta, cond)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,8 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucket, key 
 }
 
 // checkWriteConditions applies If-None-Match: * and If-Match on writes
-// (S3's conditional writes).
+// (S3's conditional writes) before the body is read; the engine checks them
+// again, atomically, when it commits.
 func (s *Service) checkWriteConditions(r *http.Request, bucket, key string) error {
 	inm, im := r.Header.Get("If-None-Match"), r.Header.Get("If-Match")
 	if inm == "" && im == "" {

@@ -100,3 +100,46 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 	}
 }
+
+// TestConditionalPutIsAtomic races If-None-Match: * writers; exactly one wins,
+// as S3 guarantees for lock files.
+func TestConditionalPutIsAtomic(t *testing.T) {
+	e := storage.New(storage.Config{Store: store.NewMem()})
+	if _, err := e.CreateBucket("000000000000", "us-east-1", "locks"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins, lost := 0, 0
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.PutObjectIf("locks", "state.tflock", storage.BodyInput{Body: strings.NewReader("me"), Size: 2}, storage.Meta{},
+				storage.WriteCondition{IfNoneMatch: true})
+			mu.Lock()
+			defer mu.Unlock()
+			switch code(err) {
+			case "":
+				wins++
+			case "PreconditionFailed":
+				lost++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 || lost != 15 {
+		t.Errorf("%d writers won and %d lost; want 1 and 15", wins, lost)
+	}
+	o, _, _ := e.GetObject("locks", "state.tflock", "")
+	if _, err := e.PutObjectIf("locks", "state.tflock", storage.BodyInput{Body: strings.NewReader("x"), Size: 1}, storage.Meta{},
+		storage.WriteCondition{IfMatch: `"nope"`}); code(err) != "PreconditionFailed" {
+		t.Errorf("If-Match mismatch = %v", err)
+	}
+	if _, err := e.PutObjectIf("locks", "state.tflock", storage.BodyInput{Body: strings.NewReader("x"), Size: 1}, storage.Meta{},
+		storage.WriteCondition{IfMatch: o.ETag}); err != nil {
+		t.Errorf("If-Match with the current ETag: %v", err)
+	}
+}

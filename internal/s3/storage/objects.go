@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"tenkai/internal/store"
 )
@@ -27,9 +28,51 @@ func checkKey(key string) error {
 	return nil
 }
 
+// WriteCondition makes a write conditional on the key's current version,
+// checked atomically with the commit (S3's conditional writes).
+type WriteCondition struct {
+	IfNoneMatch bool   // If-None-Match: * — the key must not exist
+	IfMatch     string // If-Match — the current ETag must match ("*" matches any)
+}
+
+func (c WriteCondition) check(tx store.Tx, bucket, key string) error {
+	if !c.IfNoneMatch && c.IfMatch == "" {
+		return nil
+	}
+	var cur Object
+	found, err := getJSON(tx.Bucket(curBucket(bucket)), []byte(key), &cur)
+	if err != nil {
+		return err
+	}
+	if c.IfNoneMatch && found {
+		return ErrPreconditionFailed("If-None-Match")
+	}
+	if c.IfMatch != "" {
+		if !found {
+			return errNoSuchKey(key)
+		}
+		ok := false
+		for _, t := range strings.Split(c.IfMatch, ",") {
+			t = strings.TrimSpace(t)
+			if t == "*" || unquote(t) == unquote(cur.ETag) {
+				ok = true
+			}
+		}
+		if !ok {
+			return ErrPreconditionFailed("If-Match")
+		}
+	}
+	return nil
+}
+
 // PutObject stores a new version of key from body. The bucket is checked
 // before the body is read.
 func (e *Engine) PutObject(bucket, key string, body BodyInput, meta Meta) (*Object, error) {
+	return e.PutObjectIf(bucket, key, body, meta, WriteCondition{})
+}
+
+// PutObjectIf is PutObject that commits only when cond holds.
+func (e *Engine) PutObjectIf(bucket, key string, body BodyInput, meta Meta, cond WriteCondition) (*Object, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
@@ -47,7 +90,7 @@ func (e *Engine) PutObject(bucket, key string, body BodyInput, meta Meta) (*Obje
 	if body.Checksum.Algorithm != "" {
 		obj.ChecksumAlgorithm, obj.Checksum = body.Checksum.Algorithm, w.checksum
 	}
-	if err := e.commitVersion(bucket, obj, "ObjectCreated:Put"); err != nil {
+	if err := e.commitVersion(bucket, obj, "ObjectCreated:Put", cond); err != nil {
 		e.removeBlobs(obj.Segments)
 		return nil, err
 	}
@@ -56,12 +99,15 @@ func (e *Engine) PutObject(bucket, key string, body BodyInput, meta Meta) (*Obje
 
 // commitVersion records obj as the newest version of its key and tells
 // subscribers; the bodies it replaces are removed after the commit.
-func (e *Engine) commitVersion(bucket string, obj *Object, event string) error {
+func (e *Engine) commitVersion(bucket string, obj *Object, event string, cond WriteCondition) error {
 	var replaced []Segment
 	var b *Bucket
 	err := e.st.Update(func(tx store.Tx) error {
 		var err error
 		if b, err = getBucket(tx, bucket); err != nil {
+			return err
+		}
+		if err := cond.check(tx, bucket, obj.Key); err != nil {
 			return err
 		}
 		obj.LastModified = e.now()
@@ -332,7 +378,7 @@ func (e *Engine) CopyObject(src *Object, dstBucket, dstKey string, meta Meta) (*
 	} else {
 		obj.ChecksumAlgorithm = ""
 	}
-	if err := e.commitVersion(dstBucket, obj, "ObjectCreated:Copy"); err != nil {
+	if err := e.commitVersion(dstBucket, obj, "ObjectCreated:Copy", WriteCondition{}); err != nil {
 		e.removeBlobs(segs)
 		return nil, err
 	}
