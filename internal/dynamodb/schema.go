@@ -68,6 +68,9 @@ type tableMeta struct {
 	TTLAttribute       string                `json:"ttlAttribute,omitempty"`
 	TTLEnabled         bool                  `json:"ttlEnabled,omitempty"`
 	Tags               []Tag                 `json:"tags,omitempty"`
+	PITR               bool                  `json:"pitr,omitempty"` // point-in-time recovery enabled
+	PITRSince          float64               `json:"pitrSince,omitempty"`
+	PITRDays           int                   `json:"pitrDays,omitempty"`
 }
 
 // indexMeta is a stored secondary index definition.

@@ -99,6 +99,9 @@ func New(cfg Config) *Service {
 		"ListTagsOfResource":    op(s.listTagsOfResource),
 		"DescribeEndpoints":     op(s.describeEndpoints),
 		"DescribeLimits":        op(s.describeLimits),
+
+		"DescribeContinuousBackups": op(s.describeContinuousBackups),
+		"UpdateContinuousBackups":   op(s.updateContinuousBackups),
 	}
 	return s
 }

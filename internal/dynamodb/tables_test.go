@@ -75,3 +75,18 @@ func TestStreamSpecification(t *testing.T) {
 	fail(t, s, "UpdateTable", `{"TableName":"str","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"OLD_IMAGE"}}`, "ValidationException", "Table already has an enabled stream: TableName: str")
 	call(t, s, "UpdateTable", `{"TableName":"str","StreamSpecification":{"StreamEnabled":false}}`)
 }
+
+func TestContinuousBackups(t *testing.T) {
+	s, _ := newService(t)
+	call(t, s, "CreateTable", simpleTable("pitr"))
+	out := call(t, s, "DescribeContinuousBackups", `{"TableName":"pitr"}`)
+	if got := jsonOf(out); got != `{"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED","PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"DISABLED"}}}` {
+		t.Errorf("DescribeContinuousBackups = %s", got)
+	}
+	out = call(t, s, "UpdateContinuousBackups", `{"TableName":"pitr","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true,"RecoveryPeriodInDays":7}}`)
+	d := out["ContinuousBackupsDescription"].(map[string]any)["PointInTimeRecoveryDescription"].(map[string]any)
+	if d["PointInTimeRecoveryStatus"] != "ENABLED" || d["RecoveryPeriodInDays"] != 7.0 {
+		t.Errorf("UpdateContinuousBackups = %v", d)
+	}
+	fail(t, s, "DescribeContinuousBackups", `{"TableName":"nope"}`, "TableNotFoundException", "Table not found: nope")
+}
