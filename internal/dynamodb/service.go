@@ -100,8 +100,12 @@ func New(cfg Config) *Service {
 		"DescribeEndpoints":     op(s.describeEndpoints),
 		"DescribeLimits":        op(s.describeLimits),
 
-		"DescribeContinuousBackups": op(s.describeContinuousBackups),
-		"UpdateContinuousBackups":   op(s.updateContinuousBackups),
+		"DescribeContinuousBackups":           op(s.describeContinuousBackups),
+		"UpdateContinuousBackups":             op(s.updateContinuousBackups),
+		"ListBackups":                         op(s.listBackups),
+		"ListGlobalTables":                    op(s.listGlobalTables),
+		"DescribeContributorInsights":         op(s.describeContributorInsights),
+		"DescribeKinesisStreamingDestination": op(s.describeKinesisStreamingDestination),
 	}
 	return s
 }

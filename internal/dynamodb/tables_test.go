@@ -90,3 +90,18 @@ func TestContinuousBackups(t *testing.T) {
 	}
 	fail(t, s, "DescribeContinuousBackups", `{"TableName":"nope"}`, "TableNotFoundException", "Table not found: nope")
 }
+
+func TestUnusedFeatures(t *testing.T) {
+	s, _ := newService(t)
+	call(t, s, "CreateTable", simpleTable("feat"))
+	for op, want := range map[string]string{
+		"ListBackups":                         `{"BackupSummaries":[]}`,
+		"ListGlobalTables":                    `{"GlobalTables":[]}`,
+		"DescribeContributorInsights":         `{"ContributorInsightsStatus":"DISABLED","TableName":"feat"}`,
+		"DescribeKinesisStreamingDestination": `{"KinesisDataStreamDestinations":[],"TableName":"feat"}`,
+	} {
+		if got := jsonOf(call(t, s, op, `{"TableName":"feat"}`)); got != want {
+			t.Errorf("%s = %s; want %s", op, got, want)
+		}
+	}
+}
