@@ -178,17 +178,15 @@ func (s *Service) runStatement(sc scope, in *statementInput, single bool) (*stmt
 		}
 	}
 	p := &readPlan{t: t, consis: in.ConsistentRead, sel: "ALL_ATTRIBUTES"}
-	hash, rng := t.hash, t.rng
-	hashT := t.hashT
+	hash, hashT := t.hash, t.hashT
 	if st.index != "" {
 		ix := t.byName[st.index]
 		if ix == nil {
 			return nil, validation("The table does not have the specified index: %s", st.index)
 		}
 		p.ix, p.sel = ix, "ALL_PROJECTED_ATTRIBUTES"
-		hash, rng, hashT = ix.hash, ix.rng, ix.hashT
+		hash, hashT = ix.hash, ix.hashT
 	}
-	_ = rng
 	vals := st.values
 	if len(vals) == 0 {
 		vals = nil

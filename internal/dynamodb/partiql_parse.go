@@ -537,12 +537,10 @@ func (p *pqParser) primary(top bool) string {
 	if op.text == "!=" {
 		op.text = "<>"
 	}
-	vt := p.peek()
 	right, rightPath := p.operand()
 	if top && op.text == "=" && isPath && !rightPath && !strings.ContainsAny(left, ".[") && startName != "" {
 		p.st.eq[startName] = p.st.values[right]
 	}
-	_ = vt
 	return left + " " + op.text + " " + right
 }
 
