@@ -129,25 +129,32 @@ func (s *Service) startExecution(ctx context.Context, in *startExecutionIn) (*st
 // means a generated one. It is how EventBridge targets and the
 // states:startExecution integration start executions.
 func (s *Service) StartExecution(ctx context.Context, machineARN, name string, input *string, trace string) (*execution, error) {
+	rec, _, err := s.start(ctx, machineARN, name, input, trace)
+	return rec, err
+}
+
+// start starts an execution and returns its record and run (nil when an
+// idempotent start found it already finished or it is not in memory).
+func (s *Service) start(ctx context.Context, machineARN, name string, input *string, trace string) (*execution, *run, error) {
 	r, t, err := s.resolve(machineARN)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if name == "" {
 		name = s.cfg.NewID()
 	} else if !validName(name) {
-		return nil, invalidName(name)
+		return nil, nil, invalidName(name)
 	}
 	in := ""
 	if input != nil {
 		in = *input
 	}
 	if err := checkInput(&in); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sm, err := s.parseDefinition(t.definition)
 	if err != nil {
-		return nil, edge.Errorf("InvalidDefinition", "%s", err.Error())
+		return nil, nil, edge.Errorf("InvalidDefinition", "%s", err.Error())
 	}
 	now := s.clk.Now()
 	rec := &execution{Name: name, MachineARN: t.sm.ARN, MachineName: t.sm.Name, VersionARN: t.versionARN, AliasARN: t.aliasARN,
@@ -156,8 +163,11 @@ func (s *Service) StartExecution(ctx context.Context, machineARN, name string, i
 	if t.sm.Type == typeExpress {
 		rec.ARN = expressARN(r.Region, r.Account, t.sm.Name, name, s.cfg.NewID())
 		rn := newRun(s, rec, r.Account, r.Region, true)
-		rn.x = s.eng.Start(s.ctx, sm, s.info(rec, r), json.RawMessage(in), rn)
-		return rec, nil
+		x := s.eng.Start(s.ctx, sm, s.info(rec, r), json.RawMessage(in), rn)
+		rn.mu.Lock()
+		rn.x = x
+		rn.mu.Unlock()
+		return rec, rn, nil
 	}
 	rec.ARN = execARN(r.Region, r.Account, t.sm.Name, name)
 	var existing *execution
@@ -182,15 +192,15 @@ func (s *Service) StartExecution(ctx context.Context, machineARN, name string, i
 		return putJSON(b, key, rec)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if existing != nil {
-		return existing, nil
+		return existing, s.liveRun(existing.ARN), nil
 	}
 	// RUNNING is published first: a fast execution may end before launch returns.
 	s.publishStatus(rec)
-	s.launch(sm, rec, r, nil)
-	return rec, nil
+	rn, _ := s.launch(sm, rec, r, nil)
+	return rec, rn, nil
 }
 
 func (s *Service) info(rec *execution, r *resource) engine.ExecutionInfo {
@@ -861,7 +871,7 @@ func (s *Service) resume(rec *execution, snap []byte, token string) error {
 	if err != nil {
 		return err
 	}
-	rn, err := s.launchResumed(sm, rec, r, snap, token)
+	rn, err := s.launchResumed(sm, rec, r, snap, token, -1)
 	if err != nil {
 		return err
 	}
@@ -869,7 +879,8 @@ func (s *Service) resume(rec *execution, snap []byte, token string) error {
 	return nil
 }
 
-func (s *Service) launchResumed(sm *asl.StateMachine, rec *execution, r *resource, snap []byte, token string) (*run, error) {
+// launchResumed resumes rec from snap, or redrives it when lastEventID >= 0.
+func (s *Service) launchResumed(sm *asl.StateMachine, rec *execution, r *resource, snap []byte, token string, lastEventID int64) (*run, error) {
 	if snap == nil {
 		return s.launch(sm, rec, r, nil)
 	}
@@ -881,7 +892,13 @@ func (s *Service) launchResumed(sm *asl.StateMachine, rec *execution, r *resourc
 	s.mu.Lock()
 	s.runs[rec.ARN] = rn
 	s.mu.Unlock()
-	x, err := s.eng.Resume(s.ctx, sm, s.info(rec, r), snap, rn)
+	var x *engine.Execution
+	var err error
+	if lastEventID >= 0 {
+		x, err = s.eng.Redrive(s.ctx, sm, s.info(rec, r), snap, lastEventID, rn)
+	} else {
+		x, err = s.eng.Resume(s.ctx, sm, s.info(rec, r), snap, rn)
+	}
 	if err != nil {
 		s.mu.Lock()
 		delete(s.runs, rec.ARN)
@@ -937,29 +954,16 @@ func (s *Service) redriveExecution(ctx context.Context, in *executionArnIn) (*re
 	rec.Status, rec.Stop, rec.Error, rec.Cause, rec.Output = engine.StatusRunning, time.Time{}, "", "", nil
 	rec.RedriveCount++
 	rec.RedriveDate = now
-	redriven := &engine.HistoryEvent{Timestamp: now, Type: "ExecutionRedriven", ID: lastID + 1, PreviousEventID: lastID,
-		DetailsKey: "executionRedrivenEventDetails", Details: struct {
-			RedriveCount int `json:"redriveCount"`
-		}{rec.RedriveCount}}
-	// The engine continues the history after the ExecutionRedriven event.
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(snap, &m); err != nil {
-		return nil, fmt.Errorf("decode checkpoint: %w", err)
-	}
-	m["lastId"] = json.RawMessage(strconv.FormatInt(lastID+1, 10))
-	m["prev"] = json.RawMessage(strconv.FormatInt(lastID+1, 10))
-	snap, _ = json.Marshal(m)
 	err = s.st.Update(func(tx store.Tx) error {
-		if err := putEvents(tx, rec.ARN, []pendingEvent{{redriven.ID, encodeEvent(redriven)}}); err != nil {
-			return err
-		}
 		return putJSON(tx.Bucket(executionsBucket(r.Account, r.Region)), execKey(rec.MachineName, rec.Name), rec)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.publishStatus(rec)
-	if _, err := s.launchResumed(sm, rec, r, snap, ""); err != nil {
+	// The engine records ExecutionRedriven after the last event and
+	// re-enters the state that failed.
+	if _, err := s.launchResumed(sm, rec, r, snap, "", lastID); err != nil {
 		return nil, err
 	}
 	return &redriveOut{RedriveDate: edge.Epoch(now)}, nil

@@ -419,3 +419,19 @@ func TestSDKIntegration(t *testing.T) {
 		t.Errorf("sfn response keys were not PascalCase")
 	}
 }
+
+// states:startExecution.sync:2 waits for an EXPRESS child too.
+func TestNestedExpressSync(t *testing.T) {
+	s := newTestService(t, store.NewMem(), clock.NewFake(t0), Config{})
+	child := mustCreate(t, s, "child", `{"StartAt":"C","States":{"C":{"Type":"Pass","Parameters":{"v.$":"$.v"},"End":true}}}`, typeExpress)
+	parent := mustCreate(t, s, "parent", `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+	"Parameters":{"StateMachineArn":"`+child+`","Input":{"v":7}},"OutputPath":"$.Output","End":true}}}`, "")
+	rec, err := s.StartExecution(testCtx(), parent, "", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitDone(t, s, rec.ARN)
+	if d.Status != "SUCCEEDED" || *d.Output != `{"v":7}` {
+		t.Errorf("parent = %s %v %s %s", d.Status, d.Output, d.Error, d.Cause)
+	}
+}

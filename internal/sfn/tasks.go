@@ -289,7 +289,7 @@ func (t *tasks) startExecution(ctx context.Context, call *engine.TaskCall, patte
 		}
 		input = &s
 	}
-	rec, err := t.s.StartExecution(ctx, p.StateMachineArn, p.Name, input, "")
+	rec, rn, err := t.s.start(ctx, p.StateMachineArn, p.Name, input, "")
 	if err != nil {
 		return nil, serviceError("StepFunctions", err, true)
 	}
@@ -300,7 +300,7 @@ func (t *tasks) startExecution(ctx context.Context, call *engine.TaskCall, patte
 	if call.Submitted != nil {
 		call.Submitted(started)
 	}
-	rn := t.s.liveRun(rec.ARN)
+	final := rec
 	if rn != nil {
 		select {
 		case <-rn.done:
@@ -315,10 +315,13 @@ func (t *tasks) startExecution(ctx context.Context, call *engine.TaskCall, patte
 			return nil, ctx.Err()
 		}
 	}
-	r, _ := parseARN(rec.ARN)
-	final, err := t.s.loadExecution(r, rec.ARN)
-	if err != nil {
-		return nil, taskFailed(err.Error())
+	if rn != nil {
+		f := rn.record()
+		final = &f
+	} else if r, err := parseARN(rec.ARN); err == nil {
+		if stored, err := t.s.loadExecution(r, rec.ARN); err == nil {
+			final = stored
+		}
 	}
 	desc := map[string]any{
 		"ExecutionArn": final.ARN, "StateMachineArn": final.MachineARN, "Name": final.Name, "Status": final.Status,
