@@ -8,7 +8,7 @@ import (
 
 // extraRoutes answers the read-only calls deployment tools (Terraform, SAM,
 // CDK) make about features tenkai does not model: no code signing, automatic
-// runtime updates, recursion detection on, no function URLs, no provisioned
+// runtime updates, recursion detection on, no provisioned
 // concurrency and no event source mappings.
 func (s *Service) extraRoutes() {
 	exists := func(r *http.Request) (FuncRef, error) {
@@ -31,16 +31,7 @@ func (s *Service) extraRoutes() {
 		_, err := exists(r)
 		return http.StatusOK, map[string]string{"RecursiveLoop": "Terminate"}, err
 	})
-	s.handle("GET /2021-10-31/functions/{name}/url", "GetFunctionUrlConfig", func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		if _, err := exists(r); err != nil {
-			return 0, nil, err
-		}
-		return 0, nil, edge.NewError(http.StatusNotFound, "ResourceNotFoundException", "The resource you requested does not exist.")
-	})
-	s.handle("GET /2021-10-31/functions/{name}/urls", "ListFunctionUrlConfigs", func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		_, err := exists(r)
-		return http.StatusOK, map[string]any{"FunctionUrlConfigs": []any{}}, err
-	})
+	s.urlRoutes() // function URL configurations: urls.go
 	s.handle("GET /2019-09-30/functions/{name}/provisioned-concurrency", "ListProvisionedConcurrencyConfigs", func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		if _, err := exists(r); err != nil {
 			return 0, nil, err
