@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
 )
 
 // seedHook is the AfterAllowTestTraffic function of seed 003: it stores the
@@ -469,5 +471,264 @@ def handler(event, context):
 	}
 	if len(list.Deployments) != 3 {
 		t.Errorf("deployments = %v; want the two deployments and the rollback", list.Deployments)
+	}
+}
+
+// ecsGroupArgs are create-deployment-group arguments for an ECS service.
+func ecsGroupArgs(app, group, readyAction string, readyWait, termWait int) []string {
+	return []string{"deploy", "create-deployment-group", "--application-name", app, "--deployment-group-name", group,
+		"--service-role-arn", cdRole,
+		"--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
+		"--blue-green-deployment-configuration", fmt.Sprintf(`{"terminateBlueInstancesOnDeploymentSuccess":{"action":"TERMINATE","terminationWaitTimeInMinutes":%d},"deploymentReadyOption":{"actionOnTimeout":"%s","waitTimeInMinutes":%d}}`, termWait, readyAction, readyWait),
+		"--ecs-services", "serviceName=api,clusterName=main",
+		"--load-balancer-info", `{"targetGroupPairInfoList":[{"targetGroups":[{"name":"api-1"},{"name":"api-2"}],"prodTrafficRoute":{"listenerArns":["arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/api/1/443"]}}]}`}
+}
+
+const ecsNoHooks = `version: 0.0
+Resources:
+  - TargetService:
+      Type: AWS::ECS::Service
+      Properties:
+        TaskDefinition: "arn:aws:ecs:us-east-1:000000000000:task-definition/api:3"
+`
+
+func TestCodeDeployCLIOperations(t *testing.T) {
+	s := startServer(t)
+	var app struct {
+		ApplicationID string `json:"applicationId"`
+	}
+	s.MustCLI(t, "deploy", "create-application", "--application-name", "api", "--compute-platform", "ECS", "--tags", "Key=team,Value=a").JSON(t, &app)
+	cd := codedeploy.NewFromConfig(s.SDK())
+	ctx := context.Background()
+	_, err := cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("api")})
+	wantCode(t, err, "ApplicationAlreadyExistsException")
+	var getApp struct {
+		Application struct {
+			ApplicationID   string `json:"applicationId"`
+			ComputePlatform string `json:"computePlatform"`
+		} `json:"application"`
+	}
+	s.MustCLI(t, "deploy", "get-application", "--application-name", "api").JSON(t, &getApp)
+	if getApp.Application.ApplicationID != app.ApplicationID || getApp.Application.ComputePlatform != "ECS" {
+		t.Errorf("get-application = %+v", getApp.Application)
+	}
+	s.MustCLI(t, "deploy", "create-application", "--application-name", "old")
+	s.MustCLI(t, "deploy", "update-application", "--application-name", "old", "--new-application-name", "legacy")
+	var apps struct {
+		Applications []string `json:"applications"`
+	}
+	s.MustCLI(t, "deploy", "list-applications").JSON(t, &apps)
+	if strings.Join(apps.Applications, ",") != "api,legacy" {
+		t.Errorf("list-applications = %v", apps.Applications)
+	}
+	var bapps struct {
+		ApplicationsInfo []struct{ ComputePlatform string } `json:"applicationsInfo"`
+	}
+	s.MustCLI(t, "deploy", "batch-get-applications", "--application-names", "api", "legacy").JSON(t, &bapps)
+	if len(bapps.ApplicationsInfo) != 2 || bapps.ApplicationsInfo[1].ComputePlatform != "Server" {
+		t.Errorf("batch-get-applications = %+v", bapps.ApplicationsInfo)
+	}
+	s.MustCLI(t, "deploy", "delete-application", "--application-name", "legacy")
+	_, err = cd.GetApplication(ctx, &codedeploy.GetApplicationInput{ApplicationName: aws.String("legacy")})
+	wantCode(t, err, "ApplicationDoesNotExistException")
+
+	s.MustCLI(t, "deploy", "create-deployment-config", "--deployment-config-name", "api-canary", "--compute-platform", "ECS",
+		"--traffic-routing-config", `{"type":"TimeBasedCanary","timeBasedCanary":{"canaryPercentage":20,"canaryInterval":1}}`)
+	var cfg struct {
+		DeploymentConfigInfo struct {
+			ComputePlatform      string `json:"computePlatform"`
+			TrafficRoutingConfig struct {
+				Type            string `json:"type"`
+				TimeBasedCanary struct {
+					CanaryPercentage int `json:"canaryPercentage"`
+				} `json:"timeBasedCanary"`
+			} `json:"trafficRoutingConfig"`
+		} `json:"deploymentConfigInfo"`
+	}
+	s.MustCLI(t, "deploy", "get-deployment-config", "--deployment-config-name", "api-canary").JSON(t, &cfg)
+	if c := cfg.DeploymentConfigInfo; c.ComputePlatform != "ECS" || c.TrafficRoutingConfig.Type != "TimeBasedCanary" || c.TrafficRoutingConfig.TimeBasedCanary.CanaryPercentage != 20 {
+		t.Errorf("get-deployment-config = %+v", c)
+	}
+	var cfgs struct {
+		DeploymentConfigsList []string `json:"deploymentConfigsList"`
+	}
+	s.MustCLI(t, "deploy", "list-deployment-configs").JSON(t, &cfgs)
+	all := strings.Join(cfgs.DeploymentConfigsList, ",")
+	for _, want := range []string{"api-canary", "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "CodeDeployDefault.LambdaLinear10PercentEvery1Minute", "CodeDeployDefault.OneAtATime"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("list-deployment-configs lacks %s: %s", want, all)
+		}
+	}
+	s.MustCLI(t, "deploy", "create-deployment-config", "--deployment-config-name", "spare", "--compute-platform", "Lambda")
+	s.MustCLI(t, "deploy", "delete-deployment-config", "--deployment-config-name", "spare")
+	_, err = cd.GetDeploymentConfig(ctx, &codedeploy.GetDeploymentConfigInput{DeploymentConfigName: aws.String("spare")})
+	wantCode(t, err, "DeploymentConfigDoesNotExistException")
+
+	s.MustCLI(t, append(ecsGroupArgs("api", "blue-green", "STOP_DEPLOYMENT", 60, 5), "--deployment-config-name", "api-canary")...)
+	_, err = cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{ApplicationName: aws.String("api"),
+		DeploymentGroupName: aws.String("blue-green"), ServiceRoleArn: aws.String(cdRole)})
+	wantCode(t, err, "DeploymentGroupAlreadyExistsException")
+	_, err = cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{ApplicationName: aws.String("api"),
+		DeploymentGroupName: aws.String("bad"), ServiceRoleArn: aws.String(cdRole)})
+	wantCode(t, err, "InvalidECSServiceException")
+	s.MustCLI(t, ecsGroupArgs("api", "tmp", "CONTINUE_DEPLOYMENT", 0, 0)...)
+	s.MustCLI(t, "deploy", "update-deployment-group", "--application-name", "api", "--current-deployment-group-name", "tmp", "--new-deployment-group-name", "tmp2")
+	var groups struct {
+		DeploymentGroups []string `json:"deploymentGroups"`
+	}
+	s.MustCLI(t, "deploy", "list-deployment-groups", "--application-name", "api").JSON(t, &groups)
+	if strings.Join(groups.DeploymentGroups, ",") != "blue-green,tmp2" {
+		t.Errorf("list-deployment-groups = %v", groups.DeploymentGroups)
+	}
+	var bg struct {
+		DeploymentGroupsInfo []struct {
+			DeploymentConfigName string `json:"deploymentConfigName"`
+			LoadBalancerInfo     struct {
+				TargetGroupPairInfoList []struct {
+					ProdTrafficRoute struct{ ListenerArns []string } `json:"prodTrafficRoute"`
+				} `json:"targetGroupPairInfoList"`
+			} `json:"loadBalancerInfo"`
+		} `json:"deploymentGroupsInfo"`
+	}
+	s.MustCLI(t, "deploy", "batch-get-deployment-groups", "--application-name", "api", "--deployment-group-names", "blue-green", "tmp2").JSON(t, &bg)
+	if len(bg.DeploymentGroupsInfo) != 2 || bg.DeploymentGroupsInfo[0].DeploymentConfigName != "api-canary" ||
+		len(bg.DeploymentGroupsInfo[0].LoadBalancerInfo.TargetGroupPairInfoList[0].ProdTrafficRoute.ListenerArns) != 1 {
+		t.Errorf("batch-get-deployment-groups = %+v", bg.DeploymentGroupsInfo)
+	}
+	s.MustCLI(t, "deploy", "delete-deployment-group", "--application-name", "api", "--deployment-group-name", "tmp2")
+	_, err = cd.GetDeploymentGroup(ctx, &codedeploy.GetDeploymentGroupInput{ApplicationName: aws.String("api"), DeploymentGroupName: aws.String("tmp2")})
+	wantCode(t, err, "DeploymentGroupDoesNotExistException")
+
+	arn := "arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:api/blue-green"
+	s.MustCLI(t, "deploy", "tag-resource", "--resource-arn", arn, "--tags", "Key=env,Value=prod", "Key=tier,Value=web")
+	s.MustCLI(t, "deploy", "untag-resource", "--resource-arn", arn, "--tag-keys", "tier")
+	var tags struct{ Tags []struct{ Key, Value string } }
+	s.MustCLI(t, "deploy", "list-tags-for-resource", "--resource-arn", arn).JSON(t, &tags)
+	if len(tags.Tags) != 1 || tags.Tags[0].Key != "env" {
+		t.Errorf("tags = %+v", tags.Tags)
+	}
+
+	// Ready wait: the deployment stops before production traffic moves.
+	var created struct {
+		DeploymentID string `json:"deploymentId"`
+	}
+	s.MustCLI(t, "deploy", "create-deployment", "--application-name", "api", "--deployment-group-name", "blue-green",
+		"--description", "release 3", "--revision", revisionArg(ecsNoHooks)).JSON(t, &created)
+	id := created.DeploymentID
+	_, err = cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("api"), DeploymentGroupName: aws.String("blue-green"),
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent, AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String(ecsNoHooks)}}})
+	wantCode(t, err, "DeploymentLimitExceededException")
+	type info struct {
+		Status                             string              `json:"status"`
+		Description                        string              `json:"description"`
+		InstanceTerminationWaitTimeStarted bool                `json:"instanceTerminationWaitTimeStarted"`
+		DeploymentOverview                 struct{ Ready int } `json:"deploymentOverview"`
+	}
+	var batch struct {
+		DeploymentsInfo []info `json:"deploymentsInfo"`
+	}
+	s.MustCLI(t, "deploy", "batch-get-deployments", "--deployment-ids", id).JSON(t, &batch)
+	if d := batch.DeploymentsInfo[0]; d.Status != "Ready" || d.Description != "release 3" || d.DeploymentOverview.Ready != 1 {
+		t.Fatalf("deployment before continue = %+v", d)
+	}
+	_, err = cd.ContinueDeployment(ctx, &codedeploy.ContinueDeploymentInput{DeploymentId: aws.String(id), DeploymentWaitType: cdtypes.DeploymentWaitTypeTerminationWait})
+	wantCode(t, err, "DeploymentIsNotInReadyStateException")
+	s.MustCLI(t, "deploy", "continue-deployment", "--deployment-id", id, "--deployment-wait-type", "READY_WAIT")
+	// The canary moves 20% and bakes a minute; stopping without rollback ends it there.
+	var get struct {
+		DeploymentInfo info `json:"deploymentInfo"`
+	}
+	s.MustCLI(t, "deploy", "get-deployment", "--deployment-id", id).JSON(t, &get)
+	if get.DeploymentInfo.Status != "InProgress" {
+		t.Fatalf("after continue = %+v", get.DeploymentInfo)
+	}
+	var list struct {
+		Deployments []string `json:"deployments"`
+	}
+	s.MustCLI(t, "deploy", "list-deployments", "--application-name", "api", "--deployment-group-name", "blue-green",
+		"--include-only-statuses", "InProgress").JSON(t, &list)
+	if len(list.Deployments) != 1 || list.Deployments[0] != id {
+		t.Errorf("list-deployments InProgress = %v", list.Deployments)
+	}
+	s.MustCLI(t, "deploy", "stop-deployment", "--deployment-id", id, "--no-auto-rollback-enabled")
+	s.MustCLI(t, "deploy", "list-deployments", "--include-only-statuses", "Stopped").JSON(t, &list)
+	if len(list.Deployments) != 1 || list.Deployments[0] != id {
+		t.Errorf("list-deployments Stopped = %v", list.Deployments)
+	}
+	_, err = cd.ContinueDeployment(ctx, &codedeploy.ContinueDeploymentInput{DeploymentId: aws.String(id)})
+	wantCode(t, err, "DeploymentAlreadyCompletedException")
+	_, err = cd.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String("d-ABCDEFGHI")})
+	wantCode(t, err, "DeploymentDoesNotExistException")
+	s.FailCLI(t, "InvalidDeploymentIdException", "deploy", "get-deployment", "--deployment-id", "nope")
+}
+
+func TestCodeDeployResumesAfterRestart(t *testing.T) {
+	dataDir := t.TempDir()
+	s := startServer(t, "--data-dir", dataDir, "--time-scale", "60")
+	ctx := context.Background()
+	fns := lambda.NewFromConfig(s.SDK())
+	for i, v := range []string{"v1", "v2"} {
+		zip := zipFiles(t, map[string]string{"app.py": "def handler(e, c):\n    return '" + v + "'\n"})
+		var err error
+		if i == 0 {
+			_, err = fns.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("orders"), Runtime: ltypes.RuntimePython312,
+				Handler: aws.String("app.handler"), Role: aws.String(lambdaRole), Code: &ltypes.FunctionCode{ZipFile: zip}, Publish: true})
+		} else {
+			_, err = fns.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("orders"), ZipFile: zip, Publish: true})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fns.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("orders"), Name: aws.String("live"), FunctionVersion: aws.String("1")}); err != nil {
+		t.Fatal(err)
+	}
+	cd := codedeploy.NewFromConfig(s.SDK())
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("orders"), ComputePlatform: cdtypes.ComputePlatformLambda}))
+	must(cd.CreateDeploymentConfig(ctx, &codedeploy.CreateDeploymentConfigInput{DeploymentConfigName: aws.String("half-then-all"), ComputePlatform: cdtypes.ComputePlatformLambda,
+		TrafficRoutingConfig: &cdtypes.TrafficRoutingConfig{Type: cdtypes.TrafficRoutingTypeTimeBasedCanary, TimeBasedCanary: &cdtypes.TimeBasedCanary{CanaryPercentage: 50, CanaryInterval: 5}}}))
+	must(cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{ApplicationName: aws.String("orders"), DeploymentGroupName: aws.String("live"),
+		ServiceRoleArn: aws.String(cdRole), DeploymentConfigName: aws.String("half-then-all")}))
+	spec := `version: 0.0
+Resources:
+  - orders:
+      Type: AWS::Lambda::Function
+      Properties: {Name: orders, Alias: live, CurrentVersion: "1", TargetVersion: "2"}
+`
+	out, err := cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("orders"), DeploymentGroupName: aws.String("live"),
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent, AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String(spec)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := fns.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String("orders"), Name: aws.String("live")})
+	if err != nil || a.RoutingConfig == nil || a.RoutingConfig.AdditionalVersionWeights["2"] != 0.5 {
+		t.Fatalf("alias during the canary = %+v, %v", a, err)
+	}
+	s.Kill() // five scaled minutes (5 s) of bake remain
+
+	s2 := startServer(t, "--data-dir", dataDir, "--time-scale", "60")
+	cd2 := codedeploy.NewFromConfig(s2.SDK())
+	info := waitDeployment(t, cd2, aws.ToString(out.DeploymentId), cdtypes.DeploymentStatusSucceeded)
+	if info.CompleteTime == nil {
+		t.Errorf("completeTime missing: %+v", info)
+	}
+	a, err = lambda.NewFromConfig(s2.SDK()).GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String("orders"), Name: aws.String("live")})
+	if err != nil || aws.ToString(a.FunctionVersion) != "2" || (a.RoutingConfig != nil && len(a.RoutingConfig.AdditionalVersionWeights) > 0) {
+		t.Fatalf("alias after the resumed deployment = %+v, %v", a, err)
+	}
+}
+
+// wantCode checks that an SDK call failed with the AWS error code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
+		t.Errorf("error = %v; want %s", err, code)
 	}
 }
