@@ -182,6 +182,11 @@ func (s *Service) Reset(ctx context.Context) error {
 		t.Stop()
 		delete(s.timers, k)
 	}
+	for _, chs := range s.watchers {
+		for _, ch := range chs {
+			close(ch)
+		}
+	}
 	s.watchers = map[string][]chan Result{}
 	return nil
 }

@@ -1,6 +1,8 @@
 package codedeploy_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -636,4 +638,121 @@ func TestApplicationsGroupsConfigs(t *testing.T) {
 	}
 	h.must("DeleteApplication", map[string]any{"applicationName": "a3"})
 	h.fail("ApplicationDoesNotExistException", "ListDeploymentGroups", map[string]any{"applicationName": "a3"})
+}
+
+type fakeObjects map[string][]byte
+
+func (o fakeObjects) GetObject(ctx context.Context, account, region, bucket, key, version string) ([]byte, error) {
+	b, ok := o[bucket+"/"+key]
+	if !ok {
+		return nil, edge.Errorf("NoSuchKey", "The specified key does not exist.")
+	}
+	return b, nil
+}
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestDeployFromS3AndDone(t *testing.T) {
+	st := store.NewMem()
+	clk := clock.NewFake(t0)
+	fns := &fakeFunctions{}
+	objs := fakeObjects{
+		"artifacts/build.zip": zipOf(t, map[string]string{"appspec.yaml": strings.Split(lambdaSpec, "Hooks:")[0], "src/x.py": "x"}),
+		"artifacts/bad.zip":   zipOf(t, map[string]string{"readme.txt": "no spec"}),
+		"artifacts/spec.json": []byte(`{"version":0.0,"Resources":[{"f":{"Type":"AWS::Lambda::Function","Properties":{"Name":"checkout","Alias":"live","CurrentVersion":"1","TargetVersion":"2"}}}]}`),
+	}
+	svc := codedeploy.New(codedeploy.Config{Store: st, Clock: clk, Functions: fns, Objects: objs})
+	defer svc.Close(context.Background())
+	h := &harness{t: t, svc: svc, clk: clk, fns: fns, evs: &fakeEvents{}, st: st,
+		ctx: edge.WithMeta(context.Background(), &edge.Meta{Account: "111122223333", Region: "eu-west-1"})}
+	h.lambdaGroup("CodeDeployDefault.LambdaAllAtOnce", nil)
+	ctx := context.Background()
+
+	id, err := svc.Deploy(ctx, "111122223333", "eu-west-1", "app", "grp", codedeploy.Revision{S3Bucket: "artifacts", S3Key: "build.zip"}, "pipeline run 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case res := <-svc.Done("111122223333", "eu-west-1", id):
+		if res.Status != "Succeeded" || res.DeploymentID != id {
+			t.Errorf("Done = %+v", res)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Done did not report")
+	}
+	info := h.deployment(id)
+	if info["description"] != "pipeline run 1" || info["revision"].(map[string]any)["s3Location"].(map[string]any)["bundleType"] != "zip" {
+		t.Errorf("deployment = %v", info)
+	}
+
+	_, err = svc.Deploy(ctx, "111122223333", "eu-west-1", "app", "grp", codedeploy.Revision{S3Bucket: "artifacts", S3Key: "bad.zip"}, "")
+	if e := (*edge.Error)(nil); !errors.As(err, &e) || e.Code != "InvalidRevisionException" {
+		t.Errorf("zip without an AppSpec = %v; want InvalidRevisionException", err)
+	}
+	_, err = svc.Deploy(ctx, "111122223333", "eu-west-1", "app", "grp", codedeploy.Revision{S3Bucket: "artifacts", S3Key: "missing.zip"}, "")
+	if e := (*edge.Error)(nil); !errors.As(err, &e) || e.Code != "RevisionDoesNotExistException" {
+		t.Errorf("missing object = %v; want RevisionDoesNotExistException", err)
+	}
+	id2, err := svc.Deploy(ctx, "111122223333", "eu-west-1", "app", "grp", codedeploy.Revision{S3Bucket: "artifacts", S3Key: "spec.json", BundleType: "JSON"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitStatus(id2, "Succeeded")
+	if prev := h.deployment(id2)["previousRevision"].(map[string]any)["s3Location"].(map[string]any)["key"]; prev != "build.zip" {
+		t.Errorf("previousRevision key = %v; want build.zip", prev)
+	}
+	if _, err := svc.Deploy(ctx, "111122223333", "eu-west-1", "app", "nope", codedeploy.Revision{AppSpecContent: lambdaSpec}, ""); err == nil ||
+		!strings.Contains(err.Error(), "DeploymentGroupDoesNotExistException") {
+		t.Errorf("unknown group = %v", err)
+	}
+	h.fail("InvalidRevisionException", "CreateDeployment", map[string]any{"applicationName": "app", "deploymentGroupName": "grp",
+		"revision": map[string]any{"revisionType": "AppSpecContent", "appSpecContent": map[string]any{"content": lambdaSpec, "sha256": "00"}}})
+	if _, ok := <-svc.Done("111122223333", "eu-west-1", "d-UNKNOWN00"); ok {
+		t.Error("Done of an unknown deployment sent a result")
+	}
+}
+
+func TestServerDeploymentFailsWithoutInstances(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	h.must("CreateApplication", map[string]any{"applicationName": "app"})
+	h.must("CreateDeploymentGroup", map[string]any{"applicationName": "app", "deploymentGroupName": "grp", "serviceRoleArn": "arn:aws:iam::111122223333:role/cd"})
+	out := h.must("CreateDeployment", map[string]any{"applicationName": "app", "deploymentGroupName": "grp",
+		"revision": map[string]any{"revisionType": "S3", "s3Location": map[string]any{"bucket": "b", "key": "k.zip", "bundleType": "zip"}}})
+	info := h.deployment(out["deploymentId"].(string))
+	if info["status"] != "Failed" || info["errorInformation"].(map[string]any)["code"] != "NO_INSTANCES" {
+		t.Errorf("server deployment = %v", info)
+	}
+}
+
+func TestResetClosesWatchers(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	h.lambdaGroup("CodeDeployDefault.LambdaAllAtOnce", nil)
+	id := h.deploy(lambdaSpec)
+	ch := h.svc.Done("111122223333", "eu-west-1", id)
+	if err := h.svc.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case _, ok := <-ch:
+		if ok {
+			t.Error("Done sent a result on reset")
+		}
+	case <-time.After(time.Second):
+		t.Error("Done stayed open after Reset")
+	}
 }
