@@ -1,6 +1,7 @@
 package asl_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -128,7 +129,7 @@ func TestPaths(t *testing.T) {
 	p, _ := asl.CompileReferencePath("$.x.y")
 	in := map[string]any{"a": int64(1)}
 	out, err := p.Set(in, "v")
-	if err != nil || fmtAny(out) != "map[a:1 x:map[y:v]]" || len(in) != 1 {
+	if b, _ := json.Marshal(out); err != nil || string(b) != `{"a":1,"x":{"y":"v"}}` || len(in) != 1 {
 		t.Fatalf("Set = %v, %v (input %v)", out, err, in)
 	}
 	if _, err := p.Set(map[string]any{"x": "str"}, "v"); err == nil {

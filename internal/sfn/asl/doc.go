@@ -15,6 +15,6 @@
 // with locations such as /States/A/Next.
 //
 // Values handled by compiled paths and templates are Go JSON data as
-// DecodeJSON produces it: map[string]any, []any, string, bool, nil, int64 for
+// DecodeJSON produces it: *Object (keys in order), []any, string, bool, nil, int64 for
 // integers that fit and float64 for other numbers.
 package asl

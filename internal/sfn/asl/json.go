@@ -99,13 +99,13 @@ func decodeValue(d *json.Decoder, depth int) (any, error) {
 	}
 }
 
-// plain converts an ordered tree into Go JSON data (maps, normalised numbers).
+// plain converts a decoded tree into engine values (*Object, normalised numbers).
 func plain(v any) any {
 	switch v := v.(type) {
 	case *object:
-		m := make(map[string]any, len(v.keys))
+		m := NewObject(len(v.keys))
 		for _, k := range v.keys {
-			m[k] = plain(v.vals[k])
+			m.Set(k, plain(v.vals[k]))
 		}
 		return m
 	case []any:
@@ -134,40 +134,15 @@ func Number(n json.Number) any {
 	return f
 }
 
-// DecodeJSON decodes data into Go JSON values with numbers normalised
-// (int64 when integral and in range, float64 otherwise).
+// DecodeJSON decodes data into engine values: *Object (keys in order),
+// []any, string, bool, nil, and numbers normalised (int64 when integral and
+// in range, float64 otherwise). A key given twice keeps its last value.
 func DecodeJSON(data []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, err := decodeOrdered(data)
+	if err != nil {
 		return nil, err
 	}
-	if d.More() {
-		return nil, errors.New("unexpected data after the top-level value")
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the top-level value")
-	}
-	return normalize(v), nil
-}
-
-func normalize(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = normalize(e)
-		}
-		return x
-	case []any:
-		for i, e := range x {
-			x[i] = normalize(e)
-		}
-		return x
-	case json.Number:
-		return Number(x)
-	}
-	return v
+	return plain(v), nil
 }
 
 // ToFloat reports v as a float64 if it is a JSON number.
@@ -184,4 +159,16 @@ func ToFloat(v any) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
+}
+
+// FromGo converts Go JSON data (maps, json.Number, float64 integers) into
+// engine values.
+func FromGo(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return FromPlain(x)
+	case json.Number:
+		return Number(x)
+	}
+	return v
 }

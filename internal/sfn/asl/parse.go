@@ -262,7 +262,7 @@ func (p *parser) state(name string, o *object, loc, defQL string) *State {
 	p.stateLoc = loc
 	defer func() { p.stateLoc = saved }()
 	st := &State{Name: name, QueryLanguage: defQL}
-	st.Raw, _ = plain(o).(map[string]any)
+	st.Raw, _ = plain(o).(*Object)
 	tv, ok := o.get("Type")
 	if !ok {
 		p.errs.schema(loc, "These fields are required: [Type]")

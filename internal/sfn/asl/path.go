@@ -151,22 +151,26 @@ func (p *Path) Get(root any) (any, error) {
 				cur = a[s.index]
 				continue
 			}
-			m, ok := cur.(map[string]any)
-			if !ok {
-				return nil, ErrPathNotFound
+			var ok bool
+			switch m := cur.(type) {
+			case *Object:
+				cur, ok = m.Get(s.name)
+			case map[string]any:
+				cur, ok = m[s.name]
 			}
-			cur, ok = m[s.name]
 			if !ok {
 				return nil, ErrPathNotFound
 			}
 		}
 		return cur, nil
 	}
-	res := p.expr.Get(root)
-	if res == nil {
-		res = []any{}
+	// Filters and wildcards run on Go maps; matches come back as Objects.
+	res := p.expr.Get(ToPlain(root))
+	out := make([]any, len(res))
+	for i, r := range res {
+		out[i] = FromPlain(r)
 	}
-	return res, nil
+	return out, nil
 }
 
 // Normalized returns the path in the bracket form AWS quotes in error
@@ -216,27 +220,23 @@ func setAt(cur any, segs []seg, value any) (any, error) {
 		out[s.index] = v
 		return out, nil
 	}
-	var m map[string]any
+	var out *Object
 	switch c := cur.(type) {
+	case *Object:
+		out = c.Clone(1)
 	case map[string]any:
-		m = c
+		out = FromPlain(c).(*Object)
 	case nil:
-		if cur != nil {
-			return nil, errors.New("not an object")
-		}
-		m = nil
+		// A missing object on the way is created.
+		out = NewObject(1)
 	default:
 		return nil, fmt.Errorf("cannot set field %q on a non-object", s.name)
 	}
-	child, _ := m[s.name]
+	child, _ := out.Get(s.name)
 	v, err := setAt(child, segs[1:], value)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]any, len(m)+1)
-	for k, e := range m {
-		out[k] = e
-	}
-	out[s.name] = v
+	out.Set(s.name, v)
 	return out, nil
 }

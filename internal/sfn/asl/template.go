@@ -47,6 +47,8 @@ func compileTemplate(v any, loc string, field string, errs *diagList) *Template 
 		}
 		sort.Strings(o.keys)
 		return compileTemplate(o, loc, field, errs)
+	case *Object:
+		return compileTemplate(&object{keys: x.keys, vals: x.Map()}, loc, field, errs)
 	case *object:
 		t := &Template{}
 		for _, k := range x.keys {
@@ -107,7 +109,7 @@ func compileTemplate(v any, loc string, field string, errs *diagList) *Template 
 
 func jsonKind(v any) string {
 	switch v.(type) {
-	case *object, map[string]any:
+	case *object, *Object, map[string]any:
 		return "OBJECT"
 	case []any:
 		return "ARRAY"
@@ -203,6 +205,8 @@ func compileJ(v any, loc, field string, errs *diagList) *JTemplate {
 		}
 		sort.Strings(o.keys)
 		return compileJ(o, loc, field, errs)
+	case *Object:
+		return compileJ(&object{keys: x.keys, vals: x.Map()}, loc, field, errs)
 	case []any:
 		t := &JTemplate{IsArray: true}
 		for i, e := range x {

@@ -140,7 +140,7 @@ type State struct {
 	Label                          string
 
 	// Raw is the state's definition as Go JSON data (for TestState and tools).
-	Raw map[string]any
+	Raw *Object
 }
 
 // Retrier is one Retry entry.

@@ -87,11 +87,11 @@ func (e *Engine) resume(ctx context.Context, sm *asl.StateMachine, info Executio
 	vars := map[string]any{}
 	if len(s.Vars) > 0 && string(s.Vars) != "null" {
 		v, err := asl.DecodeJSON(s.Vars)
-		m, ok := v.(map[string]any)
+		m, ok := v.(*asl.Object)
 		if err != nil || !ok {
 			return nil, fmt.Errorf("resume %s: %w", info.Name, ErrBadSnapshot)
 		}
-		vars = m
+		vars = m.Map()
 	}
 	x := e.newExecution(ctx, sm, info, rec)
 	x.input = execIn

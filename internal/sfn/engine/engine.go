@@ -184,7 +184,7 @@ func (e *Engine) Start(ctx context.Context, sm *asl.StateMachine, info Execution
 
 func decodeInput(input json.RawMessage) (any, error) {
 	if len(input) == 0 {
-		return map[string]any{}, nil
+		return asl.NewObject(0), nil
 	}
 	return asl.DecodeJSON(input)
 }

@@ -81,7 +81,8 @@ type env struct {
 	retry     int
 	token     string
 	item      *mapItem
-	ctxObj    map[string]any
+	ctxObj    *asl.Object
+	jvars     map[string]any // variables converted for JSONata, built on first use
 	th        *thread // the thread the state runs on, for EvaluationFailed events
 }
 
@@ -105,7 +106,7 @@ func (v *env) runtime(format string, args ...any) *failure {
 }
 
 // context returns the context object ($$ / $states.context).
-func (v *env) context() map[string]any {
+func (v *env) context() *asl.Object {
 	if v.ctxObj != nil {
 		return v.ctxObj
 	}
@@ -114,30 +115,26 @@ func (v *env) context() map[string]any {
 		v.ctxObj = x.testCtx
 		return v.ctxObj
 	}
-	c := map[string]any{
-		"Execution": map[string]any{
-			"Id":           x.info.ExecutionARN,
-			"Name":         x.info.Name,
-			"StartTime":    formatTime(x.info.StartTime),
-			"Input":        x.input,
-			"RoleArn":      x.info.RoleARN,
-			"RedriveCount": int64(x.info.RedriveCount),
-		},
-		"State": map[string]any{
-			"Name":        v.st.Name,
-			"EnteredTime": formatTime(v.entered),
-			"RetryCount":  int64(v.retry),
-		},
-		"StateMachine": map[string]any{
-			"Id":   x.info.StateMachineARN,
-			"Name": x.info.StateMachineName,
-		},
-	}
+	c := asl.ObjectOf(
+		"Execution", asl.ObjectOf(
+			"Id", x.info.ExecutionARN,
+			"Input", x.input,
+			"Name", x.info.Name,
+			"RoleArn", x.info.RoleARN,
+			"StartTime", formatTime(x.info.StartTime),
+			"RedriveCount", int64(x.info.RedriveCount)),
+		"State", asl.ObjectOf(
+			"EnteredTime", formatTime(v.entered),
+			"Name", v.st.Name,
+			"RetryCount", int64(v.retry)),
+		"StateMachine", asl.ObjectOf(
+			"Id", x.info.StateMachineARN,
+			"Name", x.info.StateMachineName))
 	if v.token != "" {
-		c["Task"] = map[string]any{"Token": v.token}
+		c.Set("Task", asl.ObjectOf("Token", v.token))
 	}
 	if v.item != nil {
-		c["Map"] = map[string]any{"Item": map[string]any{"Index": int64(v.item.index), "Value": v.item.value}}
+		c.Set("Map", asl.ObjectOf("Item", asl.ObjectOf("Index", int64(v.item.index), "Value", v.item.value)))
 	}
 	v.ctxObj = c
 	return c
@@ -177,7 +174,7 @@ func (v *env) applyPath(op asl.OptPath, input any) (any, *failure) {
 		return input, nil
 	}
 	if op.Null {
-		return map[string]any{}, nil
+		return asl.NewObject(0), nil
 	}
 	if op.Path.IsRoot() {
 		return input, nil
@@ -223,7 +220,7 @@ func (v *env) template(t *asl.Template, input any, field string) (any, *failure)
 		}
 		return out, nil
 	}
-	out := make(map[string]any, len(t.Fields))
+	out := asl.NewObject(len(t.Fields))
 	for _, fl := range t.Fields {
 		switch {
 		case fl.Path != nil:
@@ -235,19 +232,19 @@ func (v *env) template(t *asl.Template, input any, field string) (any, *failure)
 				}
 				return nil, v.runtime("The JSONPath '%s' specified for the field '%s.$' could not be found in the input '%s'", fl.Path.Src, fl.Key, encode(src))
 			}
-			out[fl.Key] = val
+			out.Set(fl.Key, val)
 		case fl.Call != nil:
 			val, err := v.call(fl.Call, input)
 			if err != nil {
 				return nil, v.intrinsicFailure(err)
 			}
-			out[fl.Key] = val
+			out.Set(fl.Key, val)
 		default:
 			val, f := v.template(fl.Val, input, field)
 			if f != nil {
 				return nil, f
 			}
-			out[fl.Key] = val
+			out.Set(fl.Key, val)
 		}
 	}
 	return out, nil
@@ -265,15 +262,36 @@ func (v *env) intrinsicFailure(err error) *failure {
 func (f *failure) Error() string { return f.name + ": " + f.cause }
 
 // states builds the $states binding of JSONata mode.
+// Its values are converted for the evaluator once, here.
 func (v *env) states(input, result, errorOutput any, hasResult, hasError bool) map[string]any {
-	m := map[string]any{"input": input, "context": v.context()}
+	m := map[string]any{"input": toJSONata(input), "context": toJSONata(v.context())}
 	if hasResult {
-		m["result"] = result
+		m["result"] = toJSONata(result)
 	}
 	if hasError {
-		m["errorOutput"] = errorOutput
+		m["errorOutput"] = toJSONata(errorOutput)
 	}
 	return m
+}
+
+// toJSONata converts engine values for the evaluator (ordered objects).
+func toJSONata(v any) any {
+	switch x := v.(type) {
+	case *asl.Object:
+		o := jsonata.NewObject(x.Len())
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			o.Set(k, toJSONata(e))
+		}
+		return o
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = toJSONata(e)
+		}
+		return out
+	}
+	return v
 }
 
 // jeval evaluates a JSONata-mode template.
@@ -285,17 +303,24 @@ func (v *env) jeval(ctx context.Context, t *asl.JTemplate, states map[string]any
 		if t.Field != "" {
 			field = t.Field
 		}
-		vars := v.sc.all()
-		b := make(map[string]any, len(vars)+1)
-		for k, val := range vars {
+		if v.jvars == nil {
+			vars := v.sc.all()
+			v.jvars = make(map[string]any, len(vars)+1)
+			for k, val := range vars {
+				v.jvars[k] = toJSONata(val)
+			}
+		}
+		b := make(map[string]any, len(v.jvars)+1)
+		for k, val := range v.jvars {
 			b[k] = val
 		}
 		b["states"] = states
 		out, err := t.Expr.Eval(ctx, nil, &jsonata.EvalOptions{
-			Bindings:  b,
-			Functions: v.x.e.jsonataFuncs(),
-			Now:       v.x.e.clk.Now,
-			TimeLimit: 10 * time.Second,
+			Bindings:       b,
+			Functions:      v.x.e.jsonataFuncs(),
+			Now:            v.x.e.clk.Now,
+			TimeLimit:      10 * time.Second,
+			OrderedObjects: true,
 		})
 		if err != nil {
 			return nil, v.evalFailed(field, v.prefix()+fmt.Sprintf(" The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %v", t.Expr.String(), field, jerrText(err)))
@@ -316,13 +341,13 @@ func (v *env) jeval(ctx context.Context, t *asl.JTemplate, states map[string]any
 		}
 		return out, nil
 	}
-	out := make(map[string]any, len(t.Keys))
+	out := asl.NewObject(len(t.Keys))
 	for i, k := range t.Keys {
 		val, f := v.jeval(ctx, t.Vals[i], states, field)
 		if f != nil {
 			return nil, f
 		}
-		out[k] = val
+		out.Set(k, val)
 	}
 	return out, nil
 }
@@ -353,16 +378,28 @@ func fromJSONata(v any) any {
 			return int64(x)
 		}
 		return x
+	case *jsonata.Object:
+		o := asl.NewObject(x.Len())
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			o.Set(k, fromJSONata(e))
+		}
+		return o
 	case map[string]any:
-		for k, e := range x {
-			x[k] = fromJSONata(e)
+		return fromJSONata(asl.FromPlain(x))
+	case *asl.Object:
+		o := asl.NewObject(x.Len())
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			o.Set(k, fromJSONata(e))
 		}
-		return x
+		return o
 	case []any:
+		out := make([]any, len(x))
 		for i, e := range x {
-			x[i] = fromJSONata(e)
+			out[i] = fromJSONata(e)
 		}
-		return x
+		return out
 	case *jsonata.FunctionValue:
 		return ""
 	}
@@ -392,7 +429,11 @@ func (v *env) assign(ctx context.Context, t *asl.Template, jt *asl.JTemplate, sr
 	if f != nil {
 		return nil, f
 	}
-	m, _ := vals.(map[string]any)
+	obj, _ := vals.(*asl.Object)
+	if obj == nil {
+		obj = asl.NewObject(0)
+	}
+	m := obj.Map()
 	assigned := make(map[string]string, len(m))
 	total := 0
 	for k, val := range m {

@@ -30,7 +30,7 @@ type Execution struct {
 	top        *thread
 	test       *testMode      // set by TestState
 	execInJSON string         // the execution input encoded, for checkpoints
-	testCtx    map[string]any // TestState's context object, if given
+	testCtx    *asl.Object // TestState's context object, if given
 }
 
 // thread tracks the last event of one line of execution (the top level, a

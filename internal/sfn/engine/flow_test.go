@@ -50,7 +50,7 @@ func TestParallelBranchFailureStopsOthers(t *testing.T) {
 			{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"bad"}}}]},
 		"C":{"Type":"Pass","End":true}}}`), info, json.RawMessage(`{}`), rec)
 	res := rec.wait(t)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `{"Cause":"bad","Error":"Boom"}` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `{"Error":"Boom","Cause":"bad"}` {
 		t.Fatalf("result = %+v", res)
 	}
 	if !strings.Contains(rec.types(), "ParallelStateFailed,ParallelStateExited,PassStateEntered") {
@@ -64,7 +64,7 @@ func TestMap(t *testing.T) {
 		"ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},
 		"ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},"ResultPath":"$.out","End":true}}}`,
 		`{"items":["a","b"],"k":9}`)
-	want := `{"items":["a","b"],"k":9,"out":[{"i":0,"k":9,"v":"a"},{"i":1,"k":9,"v":"b"}]}`
+	want := `{"items":["a","b"],"k":9,"out":[{"i":0,"v":"a","k":9},{"i":1,"v":"b","k":9}]}`
 	if res.Status != "SUCCEEDED" || string(res.Output) != want {
 		t.Fatalf("result = %+v; want %s", res, want)
 	}
@@ -91,7 +91,7 @@ func TestMapFailureAndTolerance(t *testing.T) {
 		t.Fatalf("result = %+v", res)
 	}
 	res, _ = s.run(t, strings.Replace(def, "%s", `"ToleratedFailureCount":1,`, 1), `[1,2,3]`)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `[1,2,{"Cause":"","Error":"TooBig"}]` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `[1,2,{"Error":"TooBig","Cause":""}]` {
 		t.Fatalf("tolerated result = %+v", res)
 	}
 	res, _ = s.run(t, strings.Replace(def, "%s", `"ToleratedFailurePercentage":10,`, 1), `[1,2,3]`)
@@ -188,7 +188,7 @@ func TestSendTaskFailureCaught(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	res := rec.wait(t)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `{"Cause":"why","Error":"Nope"}` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `{"Error":"Nope","Cause":"why"}` {
 		t.Fatalf("result = %+v", res)
 	}
 }
@@ -248,7 +248,7 @@ func TestCheckpointResume(t *testing.T) {
 	waitPending(t, s.clk, 1)
 	s.clk.Advance(100 * time.Second)
 	res := rec2.wait(t)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `{"n":1,"x":1}` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `{"x":1,"n":1}` {
 		t.Fatalf("result = %+v", res)
 	}
 	first := rec2.events[0]

@@ -11,7 +11,6 @@ import (
 	"hash"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -79,7 +78,7 @@ func (v *env) format(c *asl.Call, tmpl string, args []any) (any, error) {
 			switch a := args[n].(type) {
 			case string:
 				b.WriteString(a)
-			case map[string]any, []any:
+			case *asl.Object, []any:
 				return nil, v.ifail(c, "Formatting objects and arrays is not supported")
 			default:
 				b.WriteString(encode(a))
@@ -183,7 +182,7 @@ func (v *env) intrinsic(c *asl.Call, args []any) (any, error) {
 		out := []any{}
 		seen := map[string]bool{}
 		for _, e := range a {
-			k := encode(e)
+			k := encode(asl.FromPlain(asl.ToPlain(e))) // keys sorted: order does not make objects differ
 			if !seen[k] {
 				seen[k] = true
 				out = append(out, e)
@@ -227,8 +226,8 @@ func (v *env) intrinsic(c *asl.Call, args []any) (any, error) {
 		h.Write([]byte(data))
 		return hex.EncodeToString(h.Sum(nil)), nil
 	case "States.JsonMerge":
-		a, ok1 := args[0].(map[string]any)
-		b, ok2 := args[1].(map[string]any)
+		a, ok1 := args[0].(*asl.Object)
+		b, ok2 := args[1].(*asl.Object)
 		deep, ok3 := args[2].(bool)
 		if !ok1 || !ok2 || !ok3 {
 			return nil, v.ifail(c, "Expected two objects and a boolean")
@@ -236,12 +235,10 @@ func (v *env) intrinsic(c *asl.Call, args []any) (any, error) {
 		if deep {
 			return nil, v.ifail(c, "Deep merge is not supported; the third argument must be false")
 		}
-		out := make(map[string]any, len(a)+len(b))
-		for k, e := range a {
-			out[k] = e
-		}
-		for k, e := range b {
-			out[k] = e
+		out := a.Clone(b.Len())
+		for _, k := range b.Keys() {
+			e, _ := b.Get(k)
+			out.Set(k, e)
 		}
 		return out, nil
 	case "States.MathRandom":
@@ -300,15 +297,8 @@ func hasher(algo string) hash.Hash {
 	return nil
 }
 
-// jsonEqual compares JSON values, numbers by value.
-func jsonEqual(a, b any) bool {
-	fa, okA := asl.ToFloat(a)
-	fb, okB := asl.ToFloat(b)
-	if okA && okB {
-		return fa == fb
-	}
-	return reflect.DeepEqual(a, b)
-}
+// jsonEqual compares JSON values, numbers by value, objects regardless of key order.
+func jsonEqual(a, b any) bool { return asl.Equal(a, b) }
 
 func defaultRand() float64 { return rand.Float64() }
 

@@ -92,7 +92,7 @@ func (e *Engine) jsonataFuncs() map[string]jsonata.Function {
 				if err != nil {
 					return nil, errors.New("$parse: invalid JSON: " + err.Error())
 				}
-				return v, nil
+				return toJSONata(v), nil
 			}},
 		}
 	})

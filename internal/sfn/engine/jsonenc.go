@@ -2,6 +2,8 @@ package engine
 
 import (
 	"encoding/json"
+
+	"tenkai/internal/sfn/asl"
 	"math"
 	"slices"
 	"strconv"
@@ -34,6 +36,21 @@ func appendJSON(b []byte, v any) []byte {
 		return strconv.AppendInt(b, int64(x), 10)
 	case float64:
 		return appendFloat(b, x)
+	case *asl.Object:
+		if x.Len() == 0 {
+			return append(b, "{}"...)
+		}
+		b = append(b, '{')
+		for i, k := range x.Keys() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			e, _ := x.Get(k)
+			b = appendJSON(b, e)
+		}
+		return append(b, '}')
 	case map[string]any:
 		if len(x) == 0 {
 			return append(b, "{}"...)

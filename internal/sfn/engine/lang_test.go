@@ -35,7 +35,7 @@ func TestIntrinsics(t *testing.T) {
 		{`States.StringSplit($.s, ',')`, `{"s":",,a,,b,,"}`, `["a","b"]`},
 		{`States.StringSplit('...', '.')`, `{}`, `[]`},
 		{`States.Hash('abc', 'SHA-256')`, `{}`, `"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"`},
-		{`States.JsonMerge($.a, $.b, false)`, `{"a":{"a":1,"x":{"y":1}},"b":{"b":2,"x":{"z":2}}}`, `{"a":1,"b":2,"x":{"z":2}}`},
+		{`States.JsonMerge($.a, $.b, false)`, `{"a":{"a":1,"x":{"y":1}},"b":{"b":2,"x":{"z":2}}}`, `{"a":1,"x":{"z":2},"b":2}`},
 		{`States.MathAdd($.v, -1)`, `{"v":111}`, `110`},
 		{`States.StringSplit($.s, ',')`, `{"s":"1,2,3,4,5"}`, `["1","2","3","4","5"]`},
 		{`States.StringSplit('This.is+a,test', '.+,')`, `{}`, `["This","is","a","test"]`},
@@ -138,7 +138,7 @@ func TestJSONataCatchErrorOutput(t *testing.T) {
 		"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],
 			"Output":{"e":"{% $states.errorOutput.Error %}","in":"{% $states.input.a %}"},"Assign":{"failed":true},"Next":"D"}],"End":true},
 		"D":{"Type":"Pass","Output":{"o":"{% $states.input %}","f":"{% $failed %}"},"End":true}}}`, `{"a":1}`)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `{"f":true,"o":{"e":"E","in":1}}` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `{"o":{"e":"E","in":1},"f":true}` {
 		t.Fatalf("result = %+v", res)
 	}
 }
@@ -150,7 +150,7 @@ func TestVariablesScopes(t *testing.T) {
 		"P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","Assign":{"inner":2},"Parameters":{"x.$":"$x","y.$":"$y"},"Next":"B2"},
 			"B2":{"Type":"Pass","Parameters":{"inner.$":"$inner","x.$":"$x"},"End":true}}}],"ResultPath":"$.p","Assign":{"after.$":"$[0].inner"},"Next":"C"},
 		"C":{"Type":"Pass","Parameters":{"x.$":"$x","after.$":"$after","p.$":"$.p"},"End":true}}}`, `{"in":"v"}`)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `{"after":2,"p":[{"inner":2,"x":1}],"x":1}` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `{"x":1,"after":2,"p":[{"inner":2,"x":1}]}` {
 		t.Fatalf("result = %+v", res)
 	}
 	// Inner variables are not visible outside the branch.
@@ -168,7 +168,7 @@ func TestAssignEvaluatedBeforeNewValues(t *testing.T) {
 		"A":{"Type":"Pass","Assign":{"n":1},"Next":"B"},
 		"B":{"Type":"Pass","Assign":{"n":"{% $n + 1 %}","old":"{% $n %}"},"Output":"{% $n %}","Next":"C"},
 		"C":{"Type":"Pass","Output":{"n":"{% $n %}","old":"{% $old %}","in":"{% $states.input %}"},"End":true}}}`, `{}`)
-	if string(res.Output) != `{"in":1,"n":2,"old":1}` {
+	if string(res.Output) != `{"n":2,"old":1,"in":1}` {
 		t.Fatalf("output = %s (%+v)", res.Output, res)
 	}
 }
@@ -201,7 +201,7 @@ func TestTestState(t *testing.T) {
 	}
 	caught := `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["Boom"],"Next":"H"}],"End":true}`
 	res, _ = s.eng.TestState(context.Background(), []byte(caught), json.RawMessage(`{"fail":1}`), engine.TestStateOptions{})
-	if res.Status != "CAUGHT_ERROR" || res.NextState != "H" || string(res.Output) != `{"Cause":"x","Error":"Boom"}` {
+	if res.Status != "CAUGHT_ERROR" || res.NextState != "H" || string(res.Output) != `{"Error":"Boom","Cause":"x"}` {
 		t.Fatalf("caught = %+v", res)
 	}
 	res, _ = s.eng.TestState(context.Background(), []byte(`{"Type":"Fail","Error":"E","Cause":"C"}`), nil, engine.TestStateOptions{})

@@ -234,11 +234,15 @@ func (x *Execution) readItems(ctx context.Context, v *env, eff any) ([]any, *fai
 		}
 		return items, nil
 	}
-	reader, _ := v.st.ItemReader.(map[string]any)
-	res, _ := reader["Resource"].(string)
-	params := reader["Parameters"]
+	reader, _ := v.st.ItemReader.(*asl.Object)
+	if reader == nil {
+		reader = asl.NewObject(0)
+	}
+	rv, _ := reader.Get("Resource")
+	res, _ := rv.(string)
+	params, _ := reader.Get("Parameters")
 	if params == nil {
-		params = reader["Arguments"]
+		params, _ = reader.Get("Arguments")
 	}
 	if params != nil {
 		if ata(v.st) {
@@ -257,9 +261,9 @@ func (x *Execution) readItems(ctx context.Context, v *env, eff any) ([]any, *fai
 			params = p
 		}
 	}
-	in := map[string]any{"Parameters": params}
-	if rc, ok := reader["ReaderConfig"]; ok {
-		in["ReaderConfig"] = rc
+	in := asl.ObjectOf("Parameters", params)
+	if rc, ok := reader.Get("ReaderConfig"); ok {
+		in.Set("ReaderConfig", rc)
 	}
 	if x.e.tasks == nil {
 		return nil, fail("States.ItemReaderFailed", "No task runner is configured to read items from %s", res)
@@ -392,7 +396,7 @@ func (x *Execution) mapAttempt(ctx context.Context, v *env, th *thread, input, e
 				x.emitDetached(ith, "MapIterationFailed", &MapIterationEventDetails{Name: st.Name, Index: i})
 				mu.Lock()
 				failures++
-				results[i] = map[string]any{"Error": f.name, "Cause": f.cause}
+				results[i] = asl.ObjectOf("Error", f.name, "Cause", f.cause)
 				if first == nil && (!hasTol || failures > tolerated) {
 					first = f
 					if hasTol {
@@ -473,12 +477,18 @@ func (x *Execution) selectItem(ctx context.Context, v *env, input, eff any, inde
 // batch groups selected items as ItemBatcher asks: each batch is
 // {"Items": [...]} plus "BatchInput" when given.
 func (x *Execution) batch(ctx context.Context, v *env, input, eff any, items []any) ([]any, *failure) {
-	cfg, _ := v.st.ItemBatcher.(map[string]any)
-	size := int64(0)
-	if n, ok := asInt(cfg["MaxItemsPerBatch"]); ok {
-		size = n
+	cfg, _ := v.st.ItemBatcher.(*asl.Object)
+	if cfg == nil {
+		cfg = asl.NewObject(0)
 	}
-	if p, ok := cfg["MaxItemsPerBatchPath"].(string); ok {
+	size := int64(0)
+	if mv, _ := cfg.Get("MaxItemsPerBatch"); mv != nil {
+		if n, ok := asInt(mv); ok {
+			size = n
+		}
+	}
+	if pv, _ := cfg.Get("MaxItemsPerBatchPath"); pv != nil {
+		p, _ := pv.(string)
 		if pth, err := asl.CompilePath(p); err == nil {
 			val, err := v.get(pth, eff)
 			n, ok := asInt(val)
@@ -491,7 +501,7 @@ func (x *Execution) batch(ctx context.Context, v *env, input, eff any, items []a
 	if size <= 0 {
 		size = int64(len(items))
 	}
-	batchInput, hasBI := cfg["BatchInput"]
+	batchInput, hasBI := cfg.Get("BatchInput")
 	if hasBI {
 		if t, err := asl.CompileTemplate(batchInput); err == nil && !ata(v.st) {
 			var f *failure
@@ -510,10 +520,11 @@ func (x *Execution) batch(ctx context.Context, v *env, input, eff any, items []a
 			}
 			sel = append(sel, s)
 		}
-		b := map[string]any{"Items": sel}
+		b := asl.NewObject(2)
 		if hasBI {
-			b["BatchInput"] = batchInput
+			b.Set("BatchInput", batchInput)
 		}
+		b.Set("Items", sel)
 		out = append(out, b)
 	}
 	return out, nil

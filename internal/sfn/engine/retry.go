@@ -101,7 +101,7 @@ func (x *Execution) catch(ctx context.Context, v *env, th *thread, typ string, i
 		x.test.caught = true
 		x.test.errorDetails().CatchIndex = &ci
 	}
-	errOut := map[string]any{"Error": f.name, "Cause": f.cause}
+	errOut := asl.ObjectOf("Error", f.name, "Cause", f.cause)
 	var out any
 	var assigned map[string]string
 	var ff *failure

@@ -141,7 +141,7 @@ func TestRetryThenCatch(t *testing.T) {
 	waitPending(t, s.clk, 1)
 	s.clk.Advance(6 * time.Second)
 	res := rec.wait(t)
-	if res.Status != "SUCCEEDED" || string(res.Output) != `{"err":{"Cause":"attempt 3","Error":"Custom.Boom"},"k":1}` {
+	if res.Status != "SUCCEEDED" || string(res.Output) != `{"k":1,"err":{"Error":"Custom.Boom","Cause":"attempt 3"}}` {
 		t.Fatalf("result = %+v", res)
 	}
 	want := "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskFailed,TaskScheduled,TaskStarted,TaskFailed,TaskScheduled,TaskStarted,TaskFailed,TaskStateExited,PassStateEntered,PassStateExited,ExecutionSucceeded"
@@ -250,7 +250,7 @@ func TestResultPathAndOutputPath(t *testing.T) {
 		{"OutputPath", `"OutputPath":"$.a.b"`, `{"a":{"b":[1,2]}}`, `[1,2]`},
 		{"OutputPath null", `"OutputPath":null`, `{"a":1}`, `{}`},
 		{"Parameters with context", `"Parameters":{"name.$":"$$.State.Name","exec.$":"$$.Execution.Id","lit":[1,{"k.$":"$.a"}]}`, `{"a":1}`,
-			`{"exec":"arn:aws:states:us-east-1:123456789012:execution:sm:ex1","lit":[1,{"k":1}],"name":"P"}`},
+			`{"name":"P","exec":"arn:aws:states:us-east-1:123456789012:execution:sm:ex1","lit":[1,{"k":1}]}`},
 		{"wildcard path", `"Parameters":{"ids.$":"$.items[*].id"}`, `{"items":[{"id":1},{"id":2}]}`, `{"ids":[1,2]}`},
 		{"filter path", `"Parameters":{"big.$":"$.items[?(@.n > 1)].n"}`, `{"items":[{"n":1},{"n":2},{"n":3}]}`, `{"big":[2,3]}`},
 	}
@@ -307,7 +307,7 @@ func TestStatePathsAcrossTypes(t *testing.T) {
 			`{"ids":[1,2],"scoped":{"ignored":true}}`, `[{"id":1},{"id":2}]`},
 		{"parallel result path merges into raw input", `{"StartAt":"P","States":{"P":{"Type":"Parallel","InputPath":"$.scoped","ResultPath":"$.branches",
 			"Branches":[{"StartAt":"C","States":{"C":{"Type":"Pass","End":true}}}],"End":true}}}`,
-			`{"scoped":{"value":"right"},"outside":9}`, `{"branches":[{"value":"right"}],"outside":9,"scoped":{"value":"right"}}`},
+			`{"scoped":{"value":"right"},"outside":9}`, `{"scoped":{"value":"right"},"outside":9,"branches":[{"value":"right"}]}`},
 		{"map iterator output path null", `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.ids","MaxConcurrency":1,
 			"Iterator":{"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":null,"End":true}}},"End":true}}}`, `{"ids":[1,2]}`, `[{},{}]`},
 	}

@@ -194,8 +194,9 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 			return nil, f
 		}
 		credsJSON = encodeRaw(cv)
-		if m, ok := cv.(map[string]any); ok {
-			if r, ok := m["RoleArn"].(string); ok {
+		if m, ok := cv.(*asl.Object); ok {
+			if rv, _ := m.Get("RoleArn"); rv != nil {
+				r, _ := rv.(string)
 				creds = &TaskCredentials{RoleArn: r}
 			}
 		}
@@ -254,8 +255,9 @@ func (x *Execution) taskAttempt(ctx context.Context, v *env, th *thread, input, 
 		switch kind {
 		case kindActivity:
 			worker := ""
-			if m, ok := decodeMaybe(raw).(map[string]any); ok {
-				worker, _ = m["workerName"].(string)
+			if m, ok := decodeMaybe(raw).(*asl.Object); ok {
+				wv, _ := m.Get("workerName")
+				worker, _ = wv.(string)
 			}
 			x.emit(th, "ActivityStarted", &struct {
 				WorkerName string `json:"workerName,omitempty"`

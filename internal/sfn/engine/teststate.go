@@ -158,7 +158,7 @@ func (e *Engine) TestState(ctx context.Context, state []byte, input json.RawMess
 	x.input = in
 	if len(opts.Context) > 0 {
 		c, err := asl.DecodeJSON(opts.Context)
-		m, ok := c.(map[string]any)
+		m, ok := c.(*asl.Object)
 		if err != nil || !ok {
 			return nil, fmt.Errorf("%w: context must be a JSON object", ErrTestState)
 		}
@@ -166,11 +166,11 @@ func (e *Engine) TestState(ctx context.Context, state []byte, input json.RawMess
 	}
 	if len(opts.Variables) > 0 {
 		v, err := asl.DecodeJSON(opts.Variables)
-		m, ok := v.(map[string]any)
+		m, ok := v.(*asl.Object)
 		if err != nil || !ok {
 			return nil, fmt.Errorf("test state: variables must be a JSON object")
 		}
-		x.vars.vars = m
+		x.vars.vars = m.Map()
 	}
 	x.note(func(d *InspectionData) *string { return &d.Input }, in)
 	out, next, f := x.runState(x.ctx, st, in, x.top, x.vars, nil)
