@@ -83,7 +83,7 @@ type env struct {
 	item      *mapItem
 	ctxObj    *asl.Object
 	jvars     map[string]any // variables converted for JSONata, built on first use
-	th        *thread // the thread the state runs on, for EvaluationFailed events
+	th        *thread        // the thread the state runs on, for EvaluationFailed events
 }
 
 func (x *Execution) newEnv(st *asl.State, sc *scope, item *mapItem) *env {

@@ -28,8 +28,8 @@ type Execution struct {
 	timeout    clock.Timer
 	vars       *scope // top-level variables
 	top        *thread
-	test       *testMode      // set by TestState
-	execInJSON string         // the execution input encoded, for checkpoints
+	test       *testMode   // set by TestState
+	execInJSON string      // the execution input encoded, for checkpoints
 	testCtx    *asl.Object // TestState's context object, if given
 }
 

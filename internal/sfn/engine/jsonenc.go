@@ -3,10 +3,10 @@ package engine
 import (
 	"encoding/json"
 
-	"tenkai/internal/sfn/asl"
 	"math"
 	"slices"
 	"strconv"
+	"tenkai/internal/sfn/asl"
 	"unicode/utf8"
 )
 
