@@ -140,6 +140,9 @@ func (e *Engine) TestState(ctx context.Context, state []byte, input json.RawMess
 	if opts.Mock != nil && st.Type != asl.TypeTask && st.Type != asl.TypeMap && st.Type != asl.TypeParallel {
 		return nil, fmt.Errorf("%w: a mock can only be specified for Task, Map, or Parallel states", ErrTestState)
 	}
+	if k, _, _ := splitResource(st.Resource); st.Type == asl.TypeTask && k == kindActivity && opts.Mock == nil {
+		return nil, fmt.Errorf("%w: activity tasks cannot be tested", ErrTestState)
+	}
 	if len(opts.Context) > 0 && opts.Mock == nil {
 		return nil, fmt.Errorf("%w: context may only be specified together with a mock", ErrTestState)
 	}

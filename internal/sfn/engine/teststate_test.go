@@ -40,6 +40,9 @@ func TestTestStateMocksAndConfig(t *testing.T) {
 	if _, err := s.eng.TestState(ctx, []byte(`{"Type":"Pass","End":true}`), nil, engine.TestStateOptions{Mock: &engine.TestMock{Result: json.RawMessage(`1`)}}); !errors.Is(err, engine.ErrTestState) {
 		t.Fatalf("mock on Pass err = %v", err)
 	}
+	if _, err := s.eng.TestState(ctx, []byte(`{"Type":"Task","Resource":"arn:aws:states:us-east-1:1:activity:a","End":true}`), nil, engine.TestStateOptions{}); !errors.Is(err, engine.ErrTestState) {
+		t.Fatalf("activity err = %v", err)
+	}
 	if _, err := s.eng.TestState(ctx, task, nil, engine.TestStateOptions{Context: json.RawMessage(`{}`)}); !errors.Is(err, engine.ErrTestState) {
 		t.Fatalf("context without mock err = %v", err)
 	}
