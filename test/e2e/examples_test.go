@@ -67,3 +67,51 @@ func TestExample02SelfInvokingFunction(t *testing.T) {
 		t.Errorf("succeeded executions = %v, %v; want 1", execs, err)
 	}
 }
+
+func TestExample05StepFunctionsStatusEvents(t *testing.T) {
+	s := startServer(t)
+	out := runExample(t, s, "05-stepfunctions-status-events")
+	if !strings.Contains(out, "seed 004 proved") {
+		t.Fatalf("example did not finish:\n%s", out)
+	}
+	txt := logText(t, cloudwatchlogs.NewFromConfig(s.SDK()), "/aws/lambda/print-sfn-events")
+	// Two executions: RUNNING twice, then one SUCCEEDED and one FAILED.
+	if n := strings.Count(txt, "Received event: "); n != 4 {
+		t.Errorf("%d events printed; want 4 (2 RUNNING, SUCCEEDED, FAILED):\n%s", n, txt)
+	}
+	for _, want := range []string{`"source": "aws.states"`, `"status": "FAILED"`, `"error": "Seed004.Failure"`, `"cause": "asked to fail"`} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("printed events lack %s", want)
+		}
+	}
+}
+
+// TestSeed004Latency measures how soon after an execution finishes its
+// status change is printed by the target function. It asserts only that it
+// arrives; the figure is logged, not a pass/fail threshold.
+func TestSeed004Latency(t *testing.T) {
+	s := startServer(t)
+	runExample(t, s, "05-stepfunctions-status-events")
+	ctx := context.Background()
+	c := sfn.NewFromConfig(s.SDK())
+	logs := cloudwatchlogs.NewFromConfig(s.SDK())
+	start := time.Now()
+	x, err := c.StartExecution(ctx, &sfn.StartExecutionInput{
+		StateMachineArn: aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:seed004"),
+		Name:            aws.String("latency"), Input: aws.String(`{"fail":false}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"executionArn": "` + aws.ToString(x.ExecutionArn) + `"`
+	waitFor(t, 30*time.Second, "the SUCCEEDED line", func() bool {
+		txt := logText(t, logs, "/aws/lambda/print-sfn-events")
+		for _, line := range strings.Split(txt, "\n") {
+			if strings.Contains(line, want) && strings.Contains(line, `"status": "SUCCEEDED"`) {
+				return true
+			}
+		}
+		return false
+	})
+	t.Logf("start-execution → SUCCEEDED event printed in CloudWatch Logs: %s", time.Since(start).Round(time.Millisecond))
+}
