@@ -67,7 +67,9 @@ type ExecutionInfo struct {
 }
 
 // Recorder receives an execution's history, checkpoints and result.
-// Calls for one execution are serialised and come in history order.
+// Calls for one execution are serialised, come in history order and are made
+// with the execution's lock held: a Recorder must not call back into the
+// Execution (Stop, Result) from them.
 type Recorder interface {
 	// Event is called for each history event as it happens.
 	Event(ev *HistoryEvent)

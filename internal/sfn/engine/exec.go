@@ -177,6 +177,7 @@ func (x *Execution) finishTyped(typ string, res Result, details any) {
 	x.result = res
 	x.rec.Done(res)
 	x.mu.Unlock()
+	x.e.log.Debug("execution finished", "execution", x.info.ExecutionARN, "status", res.Status, "error", res.Error)
 	if x.timeout != nil {
 		x.timeout.Stop()
 	}
