@@ -237,7 +237,7 @@ func (s *Service) create(ctx context.Context, req *deploymentRequest) (string, e
 	}
 	switch app.Platform {
 	case platformLambda:
-		d.TargetID = spec.Lambda.Name + ":" + spec.Lambda.Alias
+		d.TargetID = spec.Lambda.Name // the function name, as the API reference says
 		d.TargetARN = "arn:aws:lambda:" + req.Region + ":" + req.Account + ":function:" + spec.Lambda.Name + ":" + spec.Lambda.Alias
 	case platformECS:
 		svc := g.ECSServices[0]

@@ -139,6 +139,22 @@ func (s *Service) validateGroup(tx store.Tx, account, region string, g *deployme
 			g.DeploymentConfigName = "CodeDeployDefault.OneAtATime"
 		}
 	}
+	// AWS reports empty lists and a disabled alarm configuration rather
+	// than leaving them out.
+	for _, l := range []*[]any{&g.EC2TagFilters, &g.OnPremisesInstanceTagFilters, &g.AutoScalingGroups, &g.TriggerConfigurations} {
+		if *l == nil {
+			*l = []any{}
+		}
+	}
+	if g.AlarmConfiguration == nil {
+		g.AlarmConfiguration = &alarmConfiguration{}
+	}
+	if g.AlarmConfiguration.Alarms == nil {
+		g.AlarmConfiguration.Alarms = []alarm{}
+	}
+	if g.OutdatedInstancesStrategy == "" {
+		g.OutdatedInstancesStrategy = "UPDATE"
+	}
 	c, err := s.loadConfig(tx, account, region, g.DeploymentConfigName)
 	if err != nil {
 		return err

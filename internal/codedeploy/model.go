@@ -155,7 +155,7 @@ type alarm struct {
 type alarmConfiguration struct {
 	Enabled                bool    `json:"enabled"`
 	IgnorePollAlarmFailure bool    `json:"ignorePollAlarmFailure"`
-	Alarms                 []alarm `json:"alarms,omitempty"`
+	Alarms                 []alarm `json:"alarms"`
 }
 
 type lastDeploymentInfo struct {
@@ -171,12 +171,12 @@ type deploymentGroupInfo struct {
 	DeploymentGroupID                string              `json:"deploymentGroupId"`
 	DeploymentGroupName              string              `json:"deploymentGroupName"`
 	DeploymentConfigName             string              `json:"deploymentConfigName"`
-	EC2TagFilters                    []any               `json:"ec2TagFilters,omitempty"`
-	OnPremisesInstanceTagFilters     []any               `json:"onPremisesInstanceTagFilters,omitempty"`
-	AutoScalingGroups                []any               `json:"autoScalingGroups,omitempty"`
+	EC2TagFilters                    []any               `json:"ec2TagFilters"`
+	OnPremisesInstanceTagFilters     []any               `json:"onPremisesInstanceTagFilters"`
+	AutoScalingGroups                []any               `json:"autoScalingGroups"`
 	ServiceRoleArn                   string              `json:"serviceRoleArn"`
 	TargetRevision                   *revisionLocation   `json:"targetRevision,omitempty"`
-	TriggerConfigurations            []any               `json:"triggerConfigurations,omitempty"`
+	TriggerConfigurations            []any               `json:"triggerConfigurations"`
 	AlarmConfiguration               *alarmConfiguration `json:"alarmConfiguration,omitempty"`
 	AutoRollbackConfiguration        *autoRollbackConfig `json:"autoRollbackConfiguration,omitempty"`
 	DeploymentStyle                  *deploymentStyle    `json:"deploymentStyle,omitempty"`

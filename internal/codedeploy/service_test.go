@@ -271,7 +271,7 @@ func TestLambdaCanaryShiftsOnClock(t *testing.T) {
 	if r.Function != "checkout" || r.Alias != "live" || r.Version != "1" || r.Weights["2"] != 0.1 {
 		t.Fatalf("canary route = %+v; want live at 1 with 10%% on 2", r)
 	}
-	tg := h.target(id, "checkout:live")
+	tg := h.target(id, "checkout")
 	if w := tg["lambdaTarget"].(map[string]any)["lambdaFunctionInfo"].(map[string]any)["targetVersionWeight"]; w != 0.1 {
 		t.Errorf("targetVersionWeight = %v; want 0.1", w)
 	}
@@ -342,7 +342,7 @@ func TestLinearSteps(t *testing.T) {
 		t.Errorf("linear weights = %v; want [0.4 0.8 1]", weights)
 	}
 	h.waitStatus(id, "Succeeded")
-	tg := h.target(id, "checkout:live")
+	tg := h.target(id, "checkout")
 	if got := eventStatuses(tg, "lambdaTarget"); got != "BeforeAllowTraffic=Skipped,AllowTraffic=Succeeded,AfterAllowTraffic=Skipped" {
 		t.Errorf("lifecycle = %s", got)
 	}
@@ -415,7 +415,7 @@ func TestHookFailures(t *testing.T) {
 			if info["errorInformation"].(map[string]any)["code"] != "HOOK_EXECUTION_FAILURE" {
 				t.Errorf("errorInformation = %v", info["errorInformation"])
 			}
-			tg := h.target(id, "checkout:live")
+			tg := h.target(id, "checkout")
 			evs := tg["lambdaTarget"].(map[string]any)["lifecycleEvents"].([]any)
 			last := evs[2].(map[string]any)
 			if last["status"] != "Failed" || !strings.Contains(last["diagnostics"].(map[string]any)["message"].(string), tc.wantDiag) {

@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
@@ -403,6 +406,21 @@ def handler(event, context):
 		}
 	}
 
+	// Deployment state changes reach EventBridge rules on the default bus.
+	logsc := cloudwatchlogs.NewFromConfig(s.SDK())
+	if _, err := logsc.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/aws/events/codedeploy")}); err != nil {
+		t.Fatal(err)
+	}
+	evc := eventbridge.NewFromConfig(s.SDK())
+	if _, err := evc.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("deployments"),
+		EventPattern: aws.String(`{"source":["aws.codedeploy"],"detail-type":["CodeDeploy Deployment State-change Notification"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := evc.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("deployments"), Targets: []ebtypes.Target{
+		{Id: aws.String("log"), Arn: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:/aws/events/codedeploy")}}}); err != nil {
+		t.Fatal(err)
+	}
+
 	id := deploy("1", "2")
 	waitCanary("1", "2")
 	counts := map[string]int{}
@@ -425,7 +443,7 @@ def handler(event, context):
 	if a := alias(); aws.ToString(a.FunctionVersion) != "2" || (a.RoutingConfig != nil && len(a.RoutingConfig.AdditionalVersionWeights) > 0) {
 		t.Errorf("alias after the deployment = %s %+v; want 2 alone", aws.ToString(a.FunctionVersion), a.RoutingConfig)
 	}
-	bt, err := cd.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(id), TargetIds: []string{"checkout:live"}})
+	bt, err := cd.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(id), TargetIds: []string{"checkout"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,6 +482,37 @@ def handler(event, context):
 	}
 	if a := alias(); aws.ToString(a.FunctionVersion) != "2" || (a.RoutingConfig != nil && len(a.RoutingConfig.AdditionalVersionWeights) > 0) {
 		t.Errorf("alias after rollback = %s %+v; want 2 alone", aws.ToString(a.FunctionVersion), a.RoutingConfig)
+	}
+	wantStates := []string{id + " START", id + " SUCCESS", id2 + " START", id2 + " STOP"}
+	var seen []string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		seen = seen[:0]
+		for _, line := range strings.Split(strings.TrimSpace(logText(t, logsc, "/aws/events/codedeploy")), "\n") {
+			var ev struct {
+				Source     string            `json:"source"`
+				DetailType string            `json:"detail-type"`
+				Resources  []string          `json:"resources"`
+				Detail     map[string]string `json:"detail"`
+			}
+			if json.Unmarshal([]byte(line), &ev) != nil || ev.Detail["application"] != "checkout" || ev.Detail["deploymentGroup"] != "live" ||
+				ev.Detail["instanceGroupId"] == "" || len(ev.Resources) != 2 {
+				continue
+			}
+			seen = append(seen, ev.Detail["deploymentId"]+" "+ev.Detail["state"])
+		}
+		all := strings.Join(seen, ",")
+		ok := true
+		for _, w := range wantStates {
+			ok = ok && strings.Contains(all, w)
+		}
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state-change events = %v; want %v", seen, wantStates)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	list, err := cd.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{ApplicationName: aws.String("checkout"), DeploymentGroupName: aws.String("live")})
 	if err != nil {
