@@ -247,7 +247,16 @@ func (s *Service) create(ctx context.Context, req *deploymentRequest) (string, e
 		if tgs := g.LoadBalancerInfo.TargetGroupPairInfoList[0].TargetGroups; len(tgs) > 0 {
 			blueGroup = tgs[0].Name
 		}
-		d.TaskSets = []taskSet{{ID: newTaskSetID(), Label: "Blue", Status: "PRIMARY", Weight: 100, Group: blueGroup, Count: 1}}
+		blue := taskSet{ID: newTaskSetID(), Label: "Blue", Status: "PRIMARY", Weight: 100, Group: blueGroup, Count: 1}
+		// The service keeps the task set the last successful deployment
+		// left: it is this deployment's original, on its target group.
+		if last := g.LastSuccessfulDeployment; last != nil {
+			if prev, err := s.load(req.Account, req.Region, last.DeploymentID); err == nil && len(prev.TaskSets) == 1 {
+				blue = prev.TaskSets[0]
+				blue.Label, blue.Status, blue.Weight = "Blue", "PRIMARY", 100
+			}
+		}
+		d.TaskSets = []taskSet{blue}
 	}
 	s.mu.Lock()
 	if active := s.activeDeployment(req.Account, req.Region, d.Application, d.Group); active != "" {

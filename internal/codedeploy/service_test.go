@@ -533,13 +533,31 @@ func TestECSReadyWaitContinueAndTermination(t *testing.T) {
 	if got := taskSets(h.target(id, "prod:web")); got != "Blue/ACTIVE/0,Green/PRIMARY/100" {
 		t.Errorf("task sets after reroute = %s", got)
 	}
+	h.fail("DeploymentIsNotInReadyStateException", "ContinueDeployment", map[string]any{"deploymentId": id, "deploymentWaitType": "READY_WAIT"})
 	h.clk.Advance(5 * time.Minute)
 	h.waitStatus(id, "Succeeded")
-	if got := taskSets(h.target(id, "prod:web")); got != "Green/PRIMARY/100" {
+	final := h.target(id, "prod:web")
+	if got := taskSets(final); got != "Green/PRIMARY/100" {
 		t.Errorf("task sets after termination = %s", got)
 	}
-	h.waitFor("SUCCESS event", func() bool { return len(h.evs.list()) == 3 })
-	if got := strings.Join(h.evs.list(), " "); got != id+":START "+id+":READY "+id+":SUCCESS" {
+	green := final["ecsTarget"].(map[string]any)["taskSetsInfo"].([]any)[0].(map[string]any)
+
+	// The next deployment starts from the set the last one left, and
+	// ContinueDeployment TERMINATION_WAIT ends the termination wait early.
+	id2 := h.deploy(ecsSpec)
+	if err := h.putStatus(h.waitHook(2), "Succeeded"); err != nil {
+		t.Fatal(err)
+	}
+	h.must("ContinueDeployment", map[string]any{"deploymentId": id2})
+	sets := h.target(id2, "prod:web")["ecsTarget"].(map[string]any)["taskSetsInfo"].([]any)
+	blue, repl := sets[0].(map[string]any), sets[1].(map[string]any)
+	if blue["identifer"] != green["identifer"] || blue["targetGroup"].(map[string]any)["name"] != "tg-green" || repl["targetGroup"].(map[string]any)["name"] != "tg-blue" {
+		t.Errorf("second deployment task sets = %v; want the first one's green set as original on tg-green", sets)
+	}
+	h.must("ContinueDeployment", map[string]any{"deploymentId": id2, "deploymentWaitType": "TERMINATION_WAIT"})
+	h.waitStatus(id2, "Succeeded")
+	h.waitFor("SUCCESS event", func() bool { return len(h.evs.list()) == 6 })
+	if got := strings.Join(h.evs.list()[:3], " "); got != id+":START "+id+":READY "+id+":SUCCESS" {
 		t.Errorf("events = %s", got)
 	}
 }
