@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
@@ -16,6 +18,27 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
+
+// cwlSDK is s.SDK() with request bodies that do not expose io.WriterTo.
+// smithy-go's request body answers WriteTo with io.EOF once the SDK has
+// closed it, which it does as soon as the response headers arrive; when the
+// transport's final check of the body comes after that (a fast server, a
+// response larger than one read), the transport closes the connection under
+// the response and the call fails with "use of closed network connection".
+func cwlSDK(s *Server) aws.Config {
+	cfg := s.SDK()
+	cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: plainBodies{http.DefaultTransport}}
+	return cfg
+}
+
+type plainBodies struct{ rt http.RoundTripper }
+
+func (p plainBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body = struct{ io.ReadCloser }{req.Body}
+	}
+	return p.rt.RoundTrip(req)
+}
 
 // cwlEvents renders log events as the --log-events JSON argument.
 func cwlEvents(t *testing.T, events ...cwltypes.InputLogEvent) string {
@@ -208,7 +231,7 @@ func TestLogsCLI(t *testing.T) {
 func TestLogsSDKPaginators(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
-	c := cloudwatchlogs.NewFromConfig(s.SDK())
+	c := cloudwatchlogs.NewFromConfig(cwlSDK(s))
 	for i := range 120 {
 		if _, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(fmt.Sprintf("/pg/g%03d", i))}); err != nil {
 			t.Fatal(err)
@@ -301,7 +324,7 @@ func TestLogsPersistAndTail(t *testing.T) {
 	dir := t.TempDir()
 	s := startServer(t, "--data-dir", dir)
 	ctx := context.Background()
-	c := cloudwatchlogs.NewFromConfig(s.SDK())
+	c := cloudwatchlogs.NewFromConfig(cwlSDK(s))
 	g, st := aws.String("/persist"), aws.String("s")
 	if _, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: g}); err != nil {
 		t.Fatal(err)
@@ -317,7 +340,7 @@ func TestLogsPersistAndTail(t *testing.T) {
 	s.Stop(t)
 
 	s = startServer(t, "--data-dir", dir)
-	c = cloudwatchlogs.NewFromConfig(s.SDK())
+	c = cloudwatchlogs.NewFromConfig(cwlSDK(s))
 	if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: g, LogStreamName: st,
 		LogEvents: []cwltypes.InputLogEvent{cwlEvent(now, "hello after restart")}}); err != nil {
 		t.Fatal(err)
@@ -337,8 +360,8 @@ func TestLogsPersistAndTail(t *testing.T) {
 func TestLogsSubscriptionToLambda(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
-	fns := lambda.NewFromConfig(s.SDK())
-	cl := cloudwatchlogs.NewFromConfig(s.SDK())
+	fns := lambda.NewFromConfig(cwlSDK(s))
+	cl := cloudwatchlogs.NewFromConfig(cwlSDK(s))
 	_, err := fns.CreateFunction(ctx, &lambda.CreateFunctionInput{
 		FunctionName: aws.String("log-sink"), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
 		Code: &lambdatypes.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": "import base64, gzip, json\n" +
