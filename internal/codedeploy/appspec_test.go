@@ -103,3 +103,13 @@ func FuzzParseAppSpec(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseAppSpec(b *testing.B) {
+	in := []byte("version: 0.0\nResources:\n  - f:\n      Type: AWS::Lambda::Function\n      Properties: {Name: fn, Alias: live, CurrentVersion: 1, TargetVersion: 2}\nHooks:\n  - BeforeAllowTraffic: pre\n  - AfterAllowTraffic: post\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseAppSpec(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -101,7 +101,7 @@ func (e *fakeEvents) list() []string {
 }
 
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	svc *codedeploy.Service
 	clk *clock.Fake
 	fns *fakeFunctions
@@ -112,7 +112,7 @@ type harness struct {
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func newHarness(t *testing.T, st store.Store, clk *clock.Fake) *harness {
+func newHarness(t testing.TB, st store.Store, clk *clock.Fake) *harness {
 	t.Helper()
 	if st == nil {
 		st = store.NewMem()
@@ -772,5 +772,20 @@ func TestResetClosesWatchers(t *testing.T) {
 		}
 	case <-time.After(time.Second):
 		t.Error("Done stayed open after Reset")
+	}
+}
+
+// BenchmarkGetDeployment measures the call waiters and pipelines poll.
+func BenchmarkGetDeployment(b *testing.B) {
+	h := newHarness(b, nil, nil)
+	h.lambdaGroup("CodeDeployDefault.LambdaAllAtOnce", nil)
+	id := h.deploy(lambdaSpec)
+	body := []byte(`{"deploymentId":"` + id + `"}`)
+	op := h.svc.Op("GetDeployment")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := op(h.ctx, body); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
