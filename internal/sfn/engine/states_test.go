@@ -321,3 +321,29 @@ func TestStatePathsAcrossTypes(t *testing.T) {
 		})
 	}
 }
+
+func TestResultPathMatchFailure(t *testing.T) {
+	s := newSetup(nil)
+	tests := []struct{ name, def, input, status, want string }{
+		{"string input", `{"StartAt":"P","States":{"P":{"Type":"Pass","ResultPath":"$.x","End":true}}}`, `"just-a-string"`, "FAILED", "States.ResultPathMatchFailure"},
+		{"caught by parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],
+			"ResultPath":"$.x","Catch":[{"ErrorEquals":["States.ResultPathMatchFailure"],"Next":"R"}],"End":true},"R":{"Type":"Pass","OutputPath":"$.Error","End":true}}}`,
+			`"just-a-string"`, "SUCCEEDED", `"States.ResultPathMatchFailure"`},
+		{"array index merges", `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"s":1},"ResultPath":"$[1].payload","End":true}}}`,
+			`[{"a":1},{"id":7},4]`, "SUCCEEDED", `[{"a":1},{"id":7,"payload":{"s":1}},4]`},
+		{"array index out of range", `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"s":1},"ResultPath":"$[10].payload","End":true}}}`,
+			`[{"a":1}]`, "FAILED", "States.ResultPathMatchFailure"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := s.run(t, tc.def, tc.input)
+			got := res.Error
+			if res.Status == "SUCCEEDED" {
+				got = string(res.Output)
+			}
+			if res.Status != tc.status || got != tc.want {
+				t.Fatalf("result = %+v; want %s %s", res, tc.status, tc.want)
+			}
+		})
+	}
+}
