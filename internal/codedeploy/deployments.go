@@ -593,6 +593,12 @@ func (s *Service) continueDeployment(ctx context.Context, in *continueDeployment
 	return &struct{}{}, nil
 }
 
+// skipWaitTimeForInstanceTermination is the older name of
+// ContinueDeployment with TERMINATION_WAIT.
+func (s *Service) skipWaitTimeForInstanceTermination(ctx context.Context, in *deploymentIDInput) (*struct{}, error) {
+	return s.continueDeployment(ctx, &continueDeploymentInput{DeploymentID: in.DeploymentID, DeploymentWaitType: "TERMINATION_WAIT"})
+}
+
 type putHookStatusInput struct {
 	DeploymentID                  string `json:"deploymentId"`
 	LifecycleEventHookExecutionID string `json:"lifecycleEventHookExecutionId"`

@@ -100,6 +100,7 @@ func New(cfg Config) *Service {
 		"ListDeployments":                      edge.JSON(s.listDeployments),
 		"StopDeployment":                       edge.JSON(s.stopDeployment),
 		"ContinueDeployment":                   edge.JSON(s.continueDeployment),
+		"SkipWaitTimeForInstanceTermination":   edge.JSON(s.skipWaitTimeForInstanceTermination),
 		"PutLifecycleEventHookExecutionStatus": edge.JSON(s.putHookStatus),
 		"ListDeploymentTargets":                edge.JSON(s.listDeploymentTargets),
 		"BatchGetDeploymentTargets":            edge.JSON(s.batchGetDeploymentTargets),

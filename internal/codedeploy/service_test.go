@@ -554,7 +554,7 @@ func TestECSReadyWaitContinueAndTermination(t *testing.T) {
 	if blue["identifer"] != green["identifer"] || blue["targetGroup"].(map[string]any)["name"] != "tg-green" || repl["targetGroup"].(map[string]any)["name"] != "tg-blue" {
 		t.Errorf("second deployment task sets = %v; want the first one's green set as original on tg-green", sets)
 	}
-	h.must("ContinueDeployment", map[string]any{"deploymentId": id2, "deploymentWaitType": "TERMINATION_WAIT"})
+	h.must("SkipWaitTimeForInstanceTermination", map[string]any{"deploymentId": id2})
 	h.waitStatus(id2, "Succeeded")
 	h.waitFor("SUCCESS event", func() bool { return len(h.evs.list()) == 6 })
 	if got := strings.Join(h.evs.list()[:3], " "); got != id+":START "+id+":READY "+id+":SUCCESS" {
