@@ -159,20 +159,28 @@ const pageSize = 100
 
 // page cuts names at the offset a nextToken encodes.
 func page(names []string, token string) ([]string, string, error) {
-	start := 0
-	if token != "" {
-		n, err := strconv.Atoi(token)
-		if err != nil || n < 0 || n > len(names) {
-			return nil, "", edge.Errorf("InvalidNextTokenException", "The next token was specified in an invalid format.")
-		}
-		start = n
-	}
-	end := min(start+pageSize, len(names))
-	next := ""
-	if end < len(names) {
-		next = strconv.Itoa(end)
+	start, end, next, err := pageBounds(len(names), token)
+	if err != nil {
+		return nil, "", err
 	}
 	return names[start:end], next, nil
+}
+
+// pageBounds returns the slice of n items a nextToken asks for and the
+// token of the page after it ("" on the last page).
+func pageBounds(n int, token string) (start, end int, next string, err error) {
+	if token != "" {
+		v, err := strconv.Atoi(token)
+		if err != nil || v < 0 || v > n {
+			return 0, 0, "", edge.Errorf("InvalidNextTokenException", "The next token was specified in an invalid format.")
+		}
+		start = v
+	}
+	end = min(start+pageSize, n)
+	if end < n {
+		next = strconv.Itoa(end)
+	}
+	return start, end, next, nil
 }
 
 func (s *Service) listApplications(ctx context.Context, in *listInput) (*listApplicationsOutput, error) {

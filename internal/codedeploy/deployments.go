@@ -264,6 +264,11 @@ func (s *Service) create(ctx context.Context, req *deploymentRequest) (string, e
 		return "", edge.Errorf("DeploymentLimitExceededException", "The Deployment Group '%s' for Application '%s' already has an active Deployment '%s'", d.Group, d.Application, active)
 	}
 	err = s.save(d)
+	if err == nil && d.Revision != nil {
+		err = s.st.Update(func(tx store.Tx) error {
+			return useRevision(tx, d.Account, d.Region, d.Application, d.Group, d.Revision, now)
+		})
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return "", err

@@ -789,3 +789,39 @@ func BenchmarkGetDeployment(b *testing.B) {
 		}
 	}
 }
+
+func TestApplicationRevisions(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	h.lambdaGroup("CodeDeployDefault.LambdaAllAtOnce", nil)
+	s3rev := map[string]any{"revisionType": "S3", "s3Location": map[string]any{"bucket": "rel", "key": "app/v1.yaml", "bundleType": "YAML"}}
+	h.must("RegisterApplicationRevision", map[string]any{"applicationName": "app", "description": "first", "revision": s3rev})
+	h.clk.Advance(time.Minute)
+	id := h.deploy(strings.Split(lambdaSpec, "Hooks:")[0])
+	h.waitStatus(id, "Succeeded")
+
+	got := h.must("GetApplicationRevision", map[string]any{"applicationName": "app", "revision": s3rev})
+	info := got["revisionInfo"].(map[string]any)
+	if info["description"] != "first" || info["firstUsedTime"] != nil || fmt.Sprint(info["deploymentGroups"]) != "[]" {
+		t.Errorf("registered revision = %v", info)
+	}
+	list := h.must("ListApplicationRevisions", map[string]any{"applicationName": "app", "sortBy": "registerTime", "sortOrder": "descending"})["revisions"].([]any)
+	if len(list) != 2 || list[0].(map[string]any)["revisionType"] != "AppSpecContent" {
+		t.Errorf("revisions newest first = %v", list)
+	}
+	used := h.must("ListApplicationRevisions", map[string]any{"applicationName": "app", "deployed": "include"})["revisions"].([]any)
+	if len(used) != 1 {
+		t.Errorf("deployed revisions = %v", used)
+	}
+	inBucket := h.must("ListApplicationRevisions", map[string]any{"applicationName": "app", "s3Bucket": "rel", "s3KeyPrefix": "app/"})["revisions"].([]any)
+	if len(inBucket) != 1 {
+		t.Errorf("revisions in s3://rel/app/ = %v", inBucket)
+	}
+	batch := h.must("BatchGetApplicationRevisions", map[string]any{"applicationName": "app", "revisions": []any{list[0]}})["revisions"].([]any)
+	gi := batch[0].(map[string]any)["genericRevisionInfo"].(map[string]any)
+	if fmt.Sprint(gi["deploymentGroups"]) != "[grp]" || gi["lastUsedTime"] == nil {
+		t.Errorf("deployed revision = %v", gi)
+	}
+	h.fail("RevisionDoesNotExistException", "GetApplicationRevision", map[string]any{"applicationName": "app",
+		"revision": map[string]any{"revisionType": "S3", "s3Location": map[string]any{"bucket": "rel", "key": "other"}}})
+	h.fail("BucketNameFilterRequiredException", "ListApplicationRevisions", map[string]any{"applicationName": "app", "s3KeyPrefix": "x"})
+}
