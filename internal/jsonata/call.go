@@ -171,7 +171,7 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, pos
 		if e.Token == "" && name != "" {
 			e.Token = name
 			if idx, ok := e.Value2.(argIndex); ok {
-				e.Message = argMessage(e.Code, name, int(idx))
+				e.Message = argMessage(e.Code, name, int(idx), e.subtype)
 			}
 		}
 		if e.Position < 0 {

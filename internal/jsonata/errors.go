@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -15,6 +16,7 @@ type Error struct {
 	Value    any    // offending value, if any
 	Value2   any    // second offending value, if any
 	Message  string // human-readable description
+	subtype  byte   // array subtype of a T0412 signature failure
 }
 
 // Error formats the error as "CODE @pos: message".
@@ -140,14 +142,33 @@ func formatMessage(code, token string, value, value2 any) string {
 	if !ok {
 		return code
 	}
-	m = strings.ReplaceAll(m, "{{token}}", token)
+	// As the reference implementation does, {{x}} is JSON.stringify(x): strings
+	// come out quoted. Step Functions passes these messages through verbatim.
+	m = strings.ReplaceAll(m, "{{token}}", quote(token))
 	if strings.Contains(m, "{{value}}") {
-		m = strings.ReplaceAll(m, "{{value}}", describe(value))
+		m = strings.ReplaceAll(m, "{{value}}", describeJSON(value))
 	}
 	if strings.Contains(m, "{{value2}}") {
-		m = strings.ReplaceAll(m, "{{value2}}", describe(value2))
+		m = strings.ReplaceAll(m, "{{value2}}", describeJSON(value2))
 	}
 	return m
+}
+
+// quote renders a string as JSON.stringify does.
+func quote(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return `"` + s + `"`
+	}
+	return string(b)
+}
+
+// describeJSON renders a value as JSON.stringify does in error messages.
+func describeJSON(v any) string {
+	if s, ok := v.(string); ok {
+		return quote(s)
+	}
+	return describe(v)
 }
 
 // describe renders a value for an error message.

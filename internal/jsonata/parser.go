@@ -48,10 +48,10 @@ func regexAllowed(prev token, first bool) bool {
 func (p *parser) advance(want string) error {
 	if want != "" && !(p.tok.kind == tokOp && p.tok.str == want) {
 		if p.tok.kind == tokEnd {
-			return &Error{Code: "S0203", Position: p.tok.pos, Value: want, Message: "Expected " + want + " before end of expression"}
+			return &Error{Code: "S0203", Position: p.tok.pos, Value: want, Message: "Expected " + quote(want) + " before end of expression"}
 		}
 		t := tokenText(p.tok)
-		return &Error{Code: "S0202", Position: p.tok.pos, Token: t, Value: want, Message: "Expected " + want + ", got " + t}
+		return &Error{Code: "S0202", Position: p.tok.pos, Token: t, Value: want, Message: "Expected " + quote(want) + ", got " + quote(t)}
 	}
 	p.prev = p.tok
 	t, err := p.lx.next(regexAllowed(p.prev, false))
@@ -228,7 +228,7 @@ func (p *parser) nud(t token) (*node, error) {
 		}
 		return n, nil
 	}
-	return nil, &Error{Code: "S0211", Position: t.pos, Token: t.str, Message: "The symbol " + t.str + " cannot be used as a unary operator"}
+	return nil, &Error{Code: "S0211", Position: t.pos, Token: t.str, Message: "The symbol " + quote(t.str) + " cannot be used as a unary operator"}
 }
 
 func (p *parser) objectPairs() ([][2]*node, error) {
@@ -420,10 +420,10 @@ func (p *parser) call(t token, left *node) (*node, error) {
 	}
 	if !p.isOp(")") {
 		if p.tok.kind == tokEnd {
-			return nil, &Error{Code: "S0203", Position: p.tok.pos, Value: ")", Message: "Expected ) before end of expression"}
+			return nil, &Error{Code: "S0203", Position: p.tok.pos, Value: ")", Message: "Expected \")\" before end of expression"}
 		}
 		tt := tokenText(p.tok)
-		return nil, &Error{Code: "S0202", Position: p.tok.pos, Token: tt, Value: ")", Message: "Expected ), got " + tt}
+		return nil, &Error{Code: "S0202", Position: p.tok.pos, Token: tt, Value: ")", Message: "Expected \")\", got " + quote(tt)}
 	}
 	isLambda := left.kind == kName && (left.op == "function" || left.op == "λ")
 	if !isLambda {

@@ -159,16 +159,23 @@ func (sig *signature) match(syms string, pi, si int, counts []int, full bool) (i
 	return 0, false
 }
 
-func argMessage(code, name string, idx int) string {
+func argMessage(code, name string, idx int, subtype byte) string {
 	m := messages[code]
-	m = strings.ReplaceAll(m, "{{token}}", name)
+	m = strings.ReplaceAll(m, "{{token}}", quote(name))
 	m = strings.ReplaceAll(m, "{{index}}", strconv.Itoa(idx))
-	m = strings.ReplaceAll(m, "{{type}}", "")
+	m = strings.ReplaceAll(m, "{{type}}", quote(arrayTypeNames[subtype]))
 	return m
 }
 
+// arrayTypeNames names array subtypes in T0412 messages, as the reference does.
+var arrayTypeNames = map[byte]string{'a': "arrays", 'b': "booleans", 'f': "functions", 'n': "numbers", 'o': "objects", 's': "strings"}
+
 func sigError(code, name string, v any, idx int) *Error {
-	return &Error{Code: code, Position: -1, Token: name, Value: v, Value2: argIndex(idx), Message: argMessage(code, name, idx)}
+	return sigErrorType(code, name, v, idx, 0)
+}
+
+func sigErrorType(code, name string, v any, idx int, subtype byte) *Error {
+	return &Error{Code: code, Position: -1, Token: name, Value: v, Value2: argIndex(idx), Message: argMessage(code, name, idx, subtype), subtype: subtype}
 }
 
 // validate checks args against the signature and returns the arguments to
@@ -249,7 +256,7 @@ func (sig *signature) validate(args []any, context any, name string) ([]any, err
 						}
 					}
 					if !ok {
-						return nil, sigError("T0412", name, a, ai+1)
+						return nil, sigErrorType("T0412", name, a, ai+1, p.subtype[0])
 					}
 					if s != 'a' {
 						a = &seqv{a: []any{a}}
