@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -146,9 +147,22 @@ func (s *server) sdk() aws.Config {
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String(s.url),
-		HTTPClient: &http.Client{Transport: &http.Transport{
+		HTTPClient: &http.Client{Transport: plainBodies{&http.Transport{
 			MaxIdleConns: 64, MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second,
-		}, Timeout: 30 * time.Second},
+		}}, Timeout: 30 * time.Second},
 		Retryer: func() aws.Retryer { return aws.NopRetryer{} },
 	}
+}
+
+// plainBodies hides io.WriterTo on request bodies, working around a race in
+// smithy-go's request body (it answers WriteTo with io.EOF once the SDK closed
+// it on seeing the response headers, and the transport then drops the
+// connection under the response). It applies to every peer alike.
+type plainBodies struct{ rt http.RoundTripper }
+
+func (p plainBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body = struct{ io.ReadCloser }{req.Body}
+	}
+	return p.rt.RoundTrip(req)
 }
