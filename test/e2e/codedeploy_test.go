@@ -648,6 +648,35 @@ func TestCodeDeployCLIOperations(t *testing.T) {
 	_, err = cd.GetDeploymentGroup(ctx, &codedeploy.GetDeploymentGroupInput{ApplicationName: aws.String("api"), DeploymentGroupName: aws.String("tmp2")})
 	wantCode(t, err, "DeploymentGroupDoesNotExistException")
 
+	s.MustCLI(t, "deploy", "register-application-revision", "--application-name", "api", "--description", "bundle 1",
+		"--s3-location", "bucket=releases,key=api/1.zip,bundleType=zip")
+	var rev struct {
+		RevisionInfo struct {
+			Description string `json:"description"`
+		} `json:"revisionInfo"`
+	}
+	s.MustCLI(t, "deploy", "get-application-revision", "--application-name", "api",
+		"--s3-location", "bucket=releases,key=api/1.zip,bundleType=zip").JSON(t, &rev)
+	if rev.RevisionInfo.Description != "bundle 1" {
+		t.Errorf("get-application-revision = %+v", rev)
+	}
+	var revs struct {
+		Revisions []json.RawMessage `json:"revisions"`
+	}
+	s.MustCLI(t, "deploy", "list-application-revisions", "--application-name", "api", "--s3-bucket", "releases").JSON(t, &revs)
+	if len(revs.Revisions) != 1 {
+		t.Fatalf("list-application-revisions = %s", revs.Revisions)
+	}
+	var brevs struct {
+		Revisions []struct {
+			GenericRevisionInfo struct{ Description string } `json:"genericRevisionInfo"`
+		} `json:"revisions"`
+	}
+	s.MustCLI(t, "deploy", "batch-get-application-revisions", "--application-name", "api", "--revisions", "["+string(revs.Revisions[0])+"]").JSON(t, &brevs)
+	if len(brevs.Revisions) != 1 || brevs.Revisions[0].GenericRevisionInfo.Description != "bundle 1" {
+		t.Errorf("batch-get-application-revisions = %+v", brevs)
+	}
+
 	arn := "arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:api/blue-green"
 	s.MustCLI(t, "deploy", "tag-resource", "--resource-arn", arn, "--tags", "Key=env,Value=prod", "Key=tier,Value=web")
 	s.MustCLI(t, "deploy", "untag-resource", "--resource-arn", arn, "--tag-keys", "tier")
