@@ -66,9 +66,9 @@ func TestSeed001EventBridgeLoop(t *testing.T) {
 		_, _, body := s.Do(t, "GET", "/_tenkai/events/deliveries", nil, nil)
 		return strings.Contains(string(body), "not authorized to invoke")
 	})
-	if !strings.Contains(s.Logs(), "add-permission") {
-		t.Errorf("tenkai's log does not explain the missing permission")
-	}
+	waitFor(t, 5*time.Second, "tenkai's log to explain the missing permission", func() bool {
+		return strings.Contains(s.Logs(), "add-permission")
+	})
 	logs := cloudwatchlogs.NewFromConfig(s.SDK())
 	if txt := logText(t, logs, "/aws/lambda/looper"); strings.Contains(txt, "eb i=") {
 		t.Fatalf("function ran without permission:\n%s", txt)
