@@ -269,6 +269,15 @@ func (s *Service) deleteApplication(ctx context.Context, in *appNameInput) (*str
 		for _, k := range keys {
 			_ = gb.Delete(k)
 		}
+		rb := tx.Bucket(bucket(bucketRevisions, m.Account, m.Region))
+		keys = keys[:0]
+		rb.Scan(prefix, store.PrefixEnd(prefix), false, func(k, v []byte) bool {
+			keys = append(keys, append([]byte(nil), k...))
+			return true
+		})
+		for _, k := range keys {
+			_ = rb.Delete(k)
+		}
 		return nil
 	})
 }
