@@ -385,6 +385,20 @@ func TestStopWithRollback(t *testing.T) {
 	if fmt.Sprint(list["deployments"]) != "["+id+"]" {
 		t.Errorf("ListDeployments Stopped = %v", list["deployments"])
 	}
+	for _, tc := range []struct {
+		start, end time.Time
+		want       int
+	}{
+		{t0.Add(-time.Hour), t0.Add(time.Hour), 2},
+		{t0.Add(time.Second), t0.Add(time.Hour), 0},
+	} {
+		r := h.must("ListDeployments", map[string]any{"createTimeRange": map[string]any{"start": tc.start.Unix(), "end": tc.end.Unix()}})
+		if n := len(r["deployments"].([]any)); n != tc.want {
+			t.Errorf("ListDeployments created in [%v, %v] = %d deployments; want %d", tc.start, tc.end, n, tc.want)
+		}
+	}
+	h.fail("InvalidTimeRangeException", "ListDeployments", map[string]any{"createTimeRange": map[string]any{"start": t0.Unix(), "end": t0.Add(-time.Hour).Unix()}})
+	h.fail("InvalidDeploymentStatusException", "ListDeployments", map[string]any{"includeOnlyStatuses": []string{"Done"}})
 }
 
 func TestHookFailures(t *testing.T) {
