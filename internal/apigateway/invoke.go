@@ -286,24 +286,35 @@ func (s *Service) executeREST(w http.ResponseWriter, r *http.Request, ix *apiInd
 		s.fail(w, r, kindREST, restForbidden.because("stage "+name+" has no deployment"))
 		return
 	}
+	// The most specific resource wins first; then its method (or ANY). A
+	// resource without the method answers 403 even when a greedy resource
+	// would have it, as API Gateway does.
 	var cands []Candidate
 	for _, res := range d.Resources {
+		if len(res.Methods) == 0 {
+			continue
+		}
 		tpl, err := ParseTemplate(res.Path)
 		if err != nil {
 			continue
 		}
-		for hm := range res.Methods {
-			cands = append(cands, Candidate{ID: res.ID + " " + hm, Method: hm, Path: tpl})
-		}
+		cands = append(cands, Candidate{ID: res.ID, Method: "ANY", Path: tpl})
 	}
 	c, params, ok := Choose(cands, req.Method, t.Path)
 	if !ok {
-		s.fail(w, r, kindREST, restMissing.because("no resource method for "+req.Method+" "+t.Path))
+		s.fail(w, r, kindREST, restMissing.because("no resource for "+t.Path))
 		return
 	}
-	resID, hm, _ := strings.Cut(c.ID, " ")
-	res := d.Resources[resID]
+	res := d.Resources[c.ID]
+	hm := req.Method
 	m := res.Methods[hm]
+	if m == nil {
+		hm, m = "ANY", res.Methods["ANY"]
+	}
+	if m == nil {
+		s.fail(w, r, kindREST, restMissing.because("resource "+res.Path+" has no "+req.Method+" method"))
+		return
+	}
 	t.ResourcePath, t.ResourceID, t.PathParams = res.Path, res.ID, params
 	integ := m.Integration
 	if integ == nil {
