@@ -178,6 +178,7 @@ func (r *lineReader) take() []LogEvent {
 type logBatch struct {
 	account, region, group, stream string
 	events                         []LogEvent
+	done                           chan struct{} // closed once written, when the sender waits
 }
 
 func logGroup(s *Spec) string {
@@ -189,12 +190,29 @@ func logGroup(s *Spec) string {
 
 // sendLogs queues lines for the sink; a single goroutine writes them in order.
 func (m *Manager) sendLogs(e *env, events []LogEvent) {
-	m.sendBatch(logBatch{e.spec.Account, e.spec.Region, logGroup(e.spec), e.stream, events})
+	m.sendBatch(logBatch{e.spec.Account, e.spec.Region, logGroup(e.spec), e.stream, events, nil})
 }
 
-func (m *Manager) sendBatch(b logBatch) {
-	if m.cfg.Logs == nil || len(b.events) == 0 {
+// sendLogsWait queues an invocation's last lines and waits until they are
+// written, so that when Invoke returns its log is readable, as a client
+// tailing the log group right after the call expects.
+func (m *Manager) sendLogsWait(b logBatch) {
+	b.done = make(chan struct{})
+	if !m.sendBatch(b) {
 		return
+	}
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case <-b.done:
+	case <-t.C:
+	}
+}
+
+// sendBatch queues b and reports whether it was queued.
+func (m *Manager) sendBatch(b logBatch) bool {
+	if m.cfg.Logs == nil || len(b.events) == 0 {
+		return false
 	}
 	m.logOnce.Do(func() {
 		m.logCh = make(chan logBatch, 1024)
@@ -204,9 +222,10 @@ func (m *Manager) sendBatch(b logBatch) {
 	m.logMu.RLock()
 	defer m.logMu.RUnlock()
 	if m.logCh == nil || m.logClosed {
-		return // Close came first: the lines are dropped
+		return false // Close came first: the lines are dropped
 	}
 	m.logCh <- b
+	return true
 }
 
 // closeLogs stops the flusher after it has written everything queued.
@@ -234,6 +253,9 @@ func (m *Manager) flushLogs() {
 	warned := false
 	for b := range m.logCh {
 		err := m.cfg.Logs.Append(context.Background(), b.account, b.region, b.group, b.stream, b.events)
+		if b.done != nil {
+			close(b.done)
+		}
 		if err != nil && !warned {
 			warned = true
 			m.log.Warn("lambda logs dropped", "group", b.group, "err", err)
@@ -297,7 +319,7 @@ func (m *Manager) writeInvocationLogs(e *env, inv *invocation, res *Result, il *
 	if inv.wantTail {
 		res.LogTail = logTail(append(il.sent, events...))
 	}
-	m.sendLogs(e, events)
+	m.sendLogsWait(logBatch{e.spec.Account, e.spec.Region, logGroup(e.spec), e.stream, events, nil})
 }
 
 // platformFailure is the Result (and log) of an environment that could not start.
@@ -317,7 +339,7 @@ func (m *Manager) platformFailure(spec *Spec, stream string, inv *invocation, er
 	if inv.wantTail {
 		res.LogTail = logTail(events)
 	}
-	m.sendBatch(logBatch{spec.Account, spec.Region, logGroup(spec), stream, events})
+	m.sendLogsWait(logBatch{spec.Account, spec.Region, logGroup(spec), stream, events, nil})
 	return res
 }
 
