@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -808,5 +811,58 @@ func wantCode(t *testing.T, err error, code string) {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != code {
 		t.Errorf("error = %v; want %s", err, code)
+	}
+}
+
+// TestCodeDeployBoto3 drives an ECS blue/green deployment from boto3:
+// modeled exceptions, ContinueDeployment and the deployment_successful waiter.
+func TestCodeDeployBoto3(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	s := startServer(t)
+	script := `
+import os, boto3
+cd = boto3.client("codedeploy", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1")
+cd.create_application(applicationName="shop", computePlatform="ECS")
+cd.create_deployment_group(
+    applicationName="shop", deploymentGroupName="shop-bg", serviceRoleArn="arn:aws:iam::000000000000:role/cd",
+    deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+    blueGreenDeploymentConfiguration={
+        "deploymentReadyOption": {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 30},
+        "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 0}},
+    ecsServices=[{"serviceName": "shop", "clusterName": "main"}],
+    loadBalancerInfo={"targetGroupPairInfoList": [{"targetGroups": [{"name": "a"}, {"name": "b"}],
+        "prodTrafficRoute": {"listenerArns": ["arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/shop/1/443"]}}]})
+spec = "version: 0.0\nResources:\n  - S:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: td:1\n"
+dep = cd.create_deployment(applicationName="shop", deploymentGroupName="shop-bg",
+    revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": spec}})["deploymentId"]
+assert cd.get_deployment(deploymentId=dep)["deploymentInfo"]["status"] == "Ready"
+try:
+    cd.create_deployment(applicationName="shop", deploymentGroupName="shop-bg",
+        revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": spec}})
+    raise SystemExit("a second deployment was accepted")
+except cd.exceptions.DeploymentLimitExceededException:
+    pass
+cd.continue_deployment(deploymentId=dep, deploymentWaitType="READY_WAIT")
+cd.get_waiter("deployment_successful").wait(deploymentId=dep, WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+try:
+    cd.get_deployment(deploymentId="d-NOTHERE00")
+except cd.exceptions.DeploymentDoesNotExistException:
+    print("ok", cd.get_deployment(deploymentId=dep)["deploymentInfo"]["status"])
+`
+	path := filepath.Join(t.TempDir(), "deploy.py")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, path)
+	cmd.Env = awsEnv("ENDPOINT=" + s.URL)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("boto3 script: %v\n%s", err, out)
+	}
+	if strings.TrimSpace(string(out)) != "ok Succeeded" {
+		t.Errorf("boto3 script printed %q; want ok Succeeded", out)
 	}
 }
