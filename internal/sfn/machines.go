@@ -245,6 +245,12 @@ func (s *Service) createStateMachine(ctx context.Context, in *createStateMachine
 	if err := s.checkDefinition(in.Definition); err != nil {
 		return nil, err
 	}
+	if in.Type == typeExpress {
+		sm, _ := s.parseDefinition(in.Definition)
+		if err := checkExpress(sm); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkLogging(in.LoggingConfiguration, in.Type); err != nil {
 		return nil, err
 	}
@@ -502,6 +508,12 @@ func (s *Service) updateStateMachine(ctx context.Context, in *updateStateMachine
 		}
 		if in.LoggingConfiguration != nil {
 			if err := checkLogging(in.LoggingConfiguration, sm.Type); err != nil {
+				return err
+			}
+		}
+		if in.Definition != "" && sm.Type == typeExpress {
+			parsed, _ := s.parseDefinition(in.Definition)
+			if err := checkExpress(parsed); err != nil {
 				return err
 			}
 		}

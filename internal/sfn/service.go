@@ -125,6 +125,8 @@ func New(cfg Config) *Service {
 		"SendTaskFailure":                  edge.JSON(s.sendTaskFailure),
 		"SendTaskHeartbeat":                edge.JSON(s.sendTaskHeartbeat),
 		"TestState":                        edge.JSON(s.testState),
+		"ListMapRuns":                      edge.JSON(s.listMapRuns),
+		"DescribeMapRun":                   edge.JSON(s.describeMapRun),
 		"TagResource":                      edge.JSON(s.tagResource),
 		"UntagResource":                    edge.JSON(s.untagResource),
 		"ListTagsForResource":              edge.JSON(s.listTagsForResource),

@@ -72,8 +72,26 @@ func newTestService(t *testing.T, st store.Store, clk clock.Clock, cfg Config) *
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close(context.Background()) })
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.Close(ctx); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	return s
+}
+
+// waitPending waits until the fake clock has n timers.
+func waitPending(t *testing.T, clk *clock.Fake, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for clk.Pending() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d timers pending; want %d", clk.Pending(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func mustCreate(t *testing.T, s *Service, name, def, typ string) string {
@@ -246,10 +264,7 @@ func TestStandardExecutionLifecycle(t *testing.T) {
 	if _, err := s.StartExecution(testCtx(), arn, "e1", &other, ""); err == nil || !strings.Contains(err.Error(), "ExecutionAlreadyExists") {
 		t.Fatalf("start with other input: %v", err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for clk.Pending() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
+	waitPending(t, clk, 1)
 	clk.Advance(10 * time.Second)
 	d := waitDone(t, s, rec.ARN)
 	if d.Status != "SUCCEEDED" || d.Output == nil || *d.Output != `{"r":1}` || time.Time(*d.StopDate).Sub(time.Time(d.StartDate)) != 10*time.Second {
@@ -325,18 +340,17 @@ func TestResumeAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for clk.Pending() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitPending(t, clk, 1)
 	time.Sleep(3 * flushDelay)
 	s1.Close(context.Background())
+	if n := clk.Pending(); n != 0 {
+		t.Fatalf("%d timers left after Close", n)
+	}
 
 	s2 := newTestService(t, st, clk, Config{APIs: apiFunc(func(service, op string, in []byte) ([]byte, error) {
 		return []byte(`{"Entries":[],"FailedEntryCount":0}`), nil
 	})})
-	for clk.Pending() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitPending(t, clk, 1)
 	clk.Advance(time.Minute)
 	var token []byte
 	deadline := time.Now().Add(5 * time.Second)

@@ -637,6 +637,20 @@ func TestSFNExpress(t *testing.T) {
 		t.Errorf("unknown machine: %v", err)
 	}
 	s.FailCLI(t, "StateMachineTypeNotSupported", "stepfunctions", "list-executions", "--state-machine-arn", aws.ToString(out.StateMachineArn))
+	r := s.FailCLI(t, "InvalidDefinition", "stepfunctions", "create-state-machine", "--name", "fast-sync", "--type", "EXPRESS", "--role-arn", sfnRole,
+		"--definition", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync","End":true}}}`)
+	if !strings.Contains(r.Stderr, "'.sync'") {
+		t.Errorf("EXPRESS with .sync: %s", r.Stderr)
+	}
+
+	// SDKs address StartSyncExecution to sync-HOST; the edge routes it by
+	// X-Amz-Target whatever the Host header says.
+	host := strings.TrimPrefix(s.URL, "http://")
+	code, _, body := s.Do(t, "POST", "/", map[string]string{"Host": "sync-" + host, "X-Amz-Target": "AWSStepFunctions.StartSyncExecution",
+		"Content-Type": "application/x-amz-json-1.0"}, strings.NewReader(`{"stateMachineArn":"`+aws.ToString(out.StateMachineArn)+`","input":"{\"a\":4,\"b\":4}"}`))
+	if code != 200 || !strings.Contains(string(body), `"output":"{\"sum\":8}"`) {
+		t.Errorf("sync- host: %d %s", code, body)
+	}
 }
 
 // Executions started through an alias run the version it routes to.
