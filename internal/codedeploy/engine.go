@@ -334,7 +334,8 @@ func (s *Service) shift(ctx context.Context, d *deployment, w float64) error {
 	return nil
 }
 
-// finish ends the open lifecycle event with status and skips the rest.
+// finishEvents ends the open lifecycle event with status and skips the
+// events that did not start.
 func (d *deployment) finishEvents(status string, diag *diagnostics, now time.Time) {
 	for i := range d.Events {
 		ev := &d.Events[i]
@@ -361,7 +362,7 @@ func (s *Service) fail(d *deployment, fx *effects, code, message, diag string) {
 	now := s.clk.Now()
 	var dg *diagnostics
 	if diag != "" {
-		dg = &diagnostics{ErrorCode: "UnknownError", ScriptName: "", Message: diag, LogTail: ""}
+		dg = &diagnostics{ErrorCode: "UnknownError", Message: diag}
 	}
 	d.finishEvents(evFailed, dg, now)
 	d.Status = statusFailed

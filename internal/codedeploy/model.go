@@ -332,6 +332,9 @@ type deployment struct {
 	// IsRollback marks a rollback deployment: it runs no hooks.
 	IsRollback bool `json:"isRollback,omitempty"`
 
+	// Engine state: Events[Step] is the lifecycle event in progress; Wait
+	// says what the deployment waits for and WakeAt (or Hook.Deadline)
+	// until when, so a restarted process re-arms the same timer.
 	Events      []lifecycleEvent  `json:"events"`
 	Step        int               `json:"step"`
 	Weight      float64           `json:"weight"` // percent of production traffic on the new version
@@ -345,8 +348,8 @@ type deployment struct {
 
 	TargetID    string    `json:"targetId"`
 	TargetARN   string    `json:"targetArn"`
-	TaskSets    []taskSet `json:"taskSets,omitempty"`
-	TestOnGreen bool      `json:"testOnGreen,omitempty"`
+	TaskSets    []taskSet `json:"taskSets,omitempty"`    // ECS: the original, then the replacement
+	TestOnGreen bool      `json:"testOnGreen,omitempty"` // ECS: the test listener routes to the replacement
 }
 
 func (d *deployment) terminal() bool {
