@@ -28,6 +28,8 @@ func workloads() []workload {
 		{group: "dynamodb", name: "DynamoDB Query (100-item partition)", unit: "ops/s", setup: ddbQuerySetup, op: ddbQuery},
 		{group: "sfn", name: "Step Functions 10-Pass STANDARD start → SUCCEEDED", unit: "ops/s", setup: sfnSetup(sfntypes.StateMachineTypeStandard), op: sfnStandard},
 		{group: "sfn", name: "Step Functions EXPRESS StartSyncExecution (10 Pass)", unit: "ops/s", setup: sfnSetup(sfntypes.StateMachineTypeExpress), op: sfnExpress},
+		{group: "apigateway", name: "Lambda Invoke → warm Go function (baseline)", unit: "ops/s", setup: gwDirectSetup, op: gwDirect},
+		{group: "apigateway", name: "API Gateway HTTP API → warm Go function", unit: "ops/s", setup: gwHTTPSetup, op: gwHTTP},
 	}
 }
 
