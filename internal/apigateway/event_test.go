@@ -21,7 +21,7 @@ func decode(t *testing.T, b []byte) map[string]any {
 func TestBuildV2(t *testing.T) {
 	r := &Request{Method: "POST", Path: "/prod/items/7", RawQuery: "a=1&a=2&b=x%20y&flag", Protocol: "HTTP/1.1",
 		Header: map[string][]string{"Content-Type": {"application/json"}, "Cookie": {"c1=v1; c2=v2"}, "X-Multi": {"a", "b"}, "User-Agent": {"ua"}},
-		Body: []byte(`{"k":1}`), SourceIP: "10.0.0.1", Time: t0}
+		Body:   []byte(`{"k":1}`), SourceIP: "10.0.0.1", Time: t0}
 	tg := &Target{Account: "123456789012", APIID: "abc123", DomainName: "abc123.execute-api.localhost", DomainPrefix: "abc123",
 		RequestID: "rid", Stage: "prod", RouteKey: "POST /items/{id}", PathParams: map[string]string{"id": "7"}, StageVars: map[string]string{"v": "1"}}
 	got := decode(t, BuildV2(r, tg))

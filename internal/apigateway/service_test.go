@@ -135,7 +135,9 @@ func TestIntegrationTimeouts(t *testing.T) {
 	id := createQuick(t, s)
 	// Shorten the quick-create integration's timeout to 50 ms.
 	w := call(t, s, "GET", "localhost", "/v2/apis/"+id+"/integrations", "")
-	var ints struct{ Items []struct{ IntegrationId string } }
+	var ints struct {
+		Items []struct{ IntegrationId string }
+	}
 	_ = json.Unmarshal(w.Body.Bytes(), &ints)
 	if len(ints.Items) != 1 {
 		t.Fatalf("GetIntegrations = %s", w.Body)
