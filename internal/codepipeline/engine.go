@@ -2,9 +2,9 @@ package codepipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"tenkai/internal/store"
@@ -152,6 +152,29 @@ func (r *run) exec(account, region, pipeline, id string) (*execRecord, error) {
 	return ex, nil
 }
 
+// activeExecs returns a pipeline's executions in progress, newest first,
+// including those this transaction started or ended.
+func (r *run) activeExecs(account, region, pipeline string) ([]*execRecord, error) {
+	seen := map[string]bool{}
+	var out []*execRecord
+	for _, id := range activeIDs(r.tx, account, region, pipeline) {
+		ex, err := r.exec(account, region, pipeline, id)
+		if err != nil {
+			return nil, err
+		}
+		seen[id] = true
+		out = append(out, ex)
+	}
+	prefix := account + "/" + region + "/" + pipeline + "/"
+	for k, ex := range r.execs {
+		if strings.HasPrefix(k, prefix) && !seen[ex.ID] && ex.Pipeline == pipeline {
+			out = append(out, ex)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq > out[j].Seq })
+	return out, nil
+}
+
 // pipelineExecs returns every execution of a pipeline, newest first, sharing
 // the cache so changes are saved.
 func (r *run) pipelineExecs(account, region, pipeline string) ([]*execRecord, error) {
@@ -190,7 +213,7 @@ func (r *run) wakeAll() {
 		todo := r.wake
 		r.wake = map[string][3]string{}
 		for _, w := range todo {
-			list, err := r.pipelineExecs(w[0], w[1], w[2])
+			list, err := r.activeExecs(w[0], w[1], w[2])
 			if err != nil {
 				r.s.log.Error("codepipeline: list executions", "pipeline", w[2], "err", err)
 				continue
@@ -309,7 +332,7 @@ func (r *run) waitFor(ex *execRecord, j int) bool {
 	if ex.Mode != "SUPERSEDED" && ex.Mode != "" {
 		return true
 	}
-	list, err := r.pipelineExecs(ex.Account, ex.Region, ex.Pipeline)
+	list, err := r.activeExecs(ex.Account, ex.Region, ex.Pipeline)
 	if err != nil {
 		return true
 	}
@@ -347,7 +370,7 @@ func (r *run) canEnter(ex *execRecord, j int) bool {
 	if ex.Mode == "PARALLEL" {
 		return true
 	}
-	list, err := r.pipelineExecs(ex.Account, ex.Region, ex.Pipeline)
+	list, err := r.activeExecs(ex.Account, ex.Region, ex.Pipeline)
 	if err != nil {
 		return false
 	}
@@ -612,11 +635,14 @@ func (s *Service) onDeadline(t timerReq) {
 func (s *Service) resume() error {
 	var keys [][4]string
 	err := s.st.View(func(tx store.Tx) error {
-		tx.BucketNames("codepipeline/executions/", func(name string) bool {
-			tx.Bucket(name).Scan(nil, nil, false, func(k, v []byte) bool {
-				var ex execRecord
-				if json.Unmarshal(v, &ex) == nil && (ex.Status == statusInProgress || ex.Status == statusStopping) {
-					keys = append(keys, [4]string{ex.Account, ex.Region, ex.Pipeline, ex.ID})
+		tx.BucketNames("codepipeline/active/", func(name string) bool {
+			parts := strings.Split(name, "/")
+			if len(parts) != 4 {
+				return true
+			}
+			tx.Bucket(name).Scan(nil, nil, false, func(k, _ []byte) bool {
+				if pipeline, id, ok := strings.Cut(string(k), "/"); ok {
+					keys = append(keys, [4]string{parts[2], parts[3], pipeline, id})
 				}
 				return true
 			})

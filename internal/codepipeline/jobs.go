@@ -74,7 +74,7 @@ func (s *Service) putApprovalResult(ctx context.Context, in *approvalInput) (*ap
 		if !found {
 			return edge.Errorf("ActionNotFoundException", "Action %s not found in stage %s of pipeline %s", in.ActionName, in.StageName, in.PipelineName)
 		}
-		list, err := r.pipelineExecs(m.Account, m.Region, in.PipelineName)
+		list, err := r.activeExecs(m.Account, m.Region, in.PipelineName)
 		if err != nil {
 			return err
 		}
@@ -101,6 +101,9 @@ func (s *Service) putApprovalResult(ctx context.Context, in *approvalInput) (*ap
 			}
 		}
 		// A token of an approval that already ended is reported as such.
+		if list, err = r.pipelineExecs(m.Account, m.Region, in.PipelineName); err != nil {
+			return err
+		}
 		for _, ex := range list {
 			for _, st := range ex.Stages {
 				for _, a := range st.Actions {

@@ -206,6 +206,9 @@ func (s *Service) deletePipeline(ctx context.Context, in *nameInput) (*struct{},
 			if err := eb.Delete(execKey(ex.Pipeline, ex.ID)); err != nil {
 				return err
 			}
+			if err := r.tx.Bucket(activeBucket(m.Account, m.Region)).Delete(execKey(ex.Pipeline, ex.ID)); err != nil {
+				return err
+			}
 		}
 		vb := r.tx.Bucket(versionsBucket(m.Account, m.Region))
 		var keys [][]byte

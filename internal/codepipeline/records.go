@@ -196,8 +196,36 @@ func loadExec(tx store.Tx, account, region, pipeline, id string) (*execRecord, e
 	return &ex, nil
 }
 
+// activeBucket indexes the executions still in progress (or stopping), so
+// the engine never reads a pipeline's whole history.
+func activeBucket(account, region string) string {
+	return "codepipeline/active/" + account + "/" + region
+}
+
+func (ex *execRecord) active() bool {
+	return ex.Status == statusInProgress || ex.Status == statusStopping
+}
+
 func saveExec(tx store.Tx, ex *execRecord) error {
-	return putJSON(tx.Bucket(execBucket(ex.Account, ex.Region)), execKey(ex.Pipeline, ex.ID), ex)
+	if err := putJSON(tx.Bucket(execBucket(ex.Account, ex.Region)), execKey(ex.Pipeline, ex.ID), ex); err != nil {
+		return err
+	}
+	ab := tx.Bucket(activeBucket(ex.Account, ex.Region))
+	if ex.active() {
+		return ab.Put(execKey(ex.Pipeline, ex.ID), nil)
+	}
+	return ab.Delete(execKey(ex.Pipeline, ex.ID))
+}
+
+// activeIDs lists the ids of a pipeline's active executions.
+func activeIDs(tx store.Tx, account, region, pipeline string) []string {
+	prefix := []byte(pipeline + "/")
+	var ids []string
+	tx.Bucket(activeBucket(account, region)).Scan(prefix, store.PrefixEnd(prefix), false, func(k, _ []byte) bool {
+		ids = append(ids, string(k[len(prefix):]))
+		return true
+	})
+	return ids
 }
 
 // pipelineExecs returns a pipeline's executions, newest first.

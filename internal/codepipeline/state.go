@@ -274,15 +274,23 @@ func (s *Service) listActionExecutions(ctx context.Context, in *listActionsInput
 	}
 	var all []actionExecutionDetail
 	for _, ex := range list {
+		// In start order: stage by stage, earlier attempts of a stage's
+		// actions before its current ones; then newest first.
+		var mine []actionExecutionDetail
 		for _, st := range ex.Stages {
+			for _, p := range ex.Past {
+				if p.Stage == st.Name {
+					mine = append(mine, detailOf(ex, p.Stage, p.Run))
+				}
+			}
 			for _, a := range st.Actions {
 				if a.Status != "" {
-					all = append(all, detailOf(ex, st.Name, a))
+					mine = append(mine, detailOf(ex, st.Name, a))
 				}
 			}
 		}
-		for _, p := range ex.Past {
-			all = append(all, detailOf(ex, p.Stage, p.Run))
+		for i := len(mine) - 1; i >= 0; i-- {
+			all = append(all, mine[i])
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool {
