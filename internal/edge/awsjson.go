@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,22 +102,60 @@ func (e *Edge) serveJSON(w http.ResponseWriter, r *http.Request, m *Meta, target
 		writeError(w, r, m, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-"+s.JSONVersion())
-	w.Header().Set("x-amzn-RequestId", m.RequestID)
+	// Headers are set in canonical form straight into the map: Header.Set
+	// would allocate a canonical copy of "x-amzn-RequestId" on every call.
+	hdr := w.Header()
+	hdr["Content-Type"] = jsonContentType(s.JSONVersion())
+	hdr["X-Amzn-Requestid"] = []string{m.RequestID}
 	if raw, ok := out.(json.RawMessage); ok {
-		w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
+		hdr["Content-Length"] = []string{strconv.Itoa(len(raw))}
 		_, _ = w.Write(raw)
 		return
 	}
-	var buf bytes.Buffer
 	if out == nil {
-		buf.WriteString("{}")
-	} else if err := json.NewEncoder(&buf).Encode(out); err != nil {
+		hdr["Content-Length"] = []string{"2"}
+		_, _ = w.Write(emptyObject)
+		return
+	}
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer putJSONBuf(buf)
+	if err := json.NewEncoder(buf).Encode(out); err != nil {
 		writeError(w, r, m, fmt.Errorf("encode %s response: %w", op, err))
 		return
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	hdr["Content-Length"] = []string{strconv.Itoa(buf.Len())}
 	_, _ = w.Write(buf.Bytes())
+}
+
+var emptyObject = []byte("{}")
+
+// jsonBufs recycles response buffers; one that grew past 1 MiB is dropped so
+// a single large answer does not stay pinned.
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putJSONBuf(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	jsonBufs.Put(b)
+}
+
+// The Content-Type values of awsJson responses. The slices are shared: header
+// values are replaced, never modified in place.
+var (
+	contentJSON10 = []string{"application/x-amz-json-1.0"}
+	contentJSON11 = []string{"application/x-amz-json-1.1"}
+)
+
+func jsonContentType(version string) []string {
+	switch version {
+	case "1.0":
+		return contentJSON10
+	case "1.1":
+		return contentJSON11
+	}
+	return []string{"application/x-amz-json-" + version}
 }
 
 // readBody reads the whole body up to max bytes.
