@@ -135,6 +135,7 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 		state = "state in " + cfg.DataDir
 	}
 	fmt.Fprintf(stdout, "tenkai %s ready on %s (%s)\n", cfg.Version, a.Endpoint(), state)
+	startPprof(cfg.Logger)
 	<-ctx.Done()
 	cfg.Logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
