@@ -125,6 +125,10 @@ func (s *Service) executeHTTP(w http.ResponseWriter, r *http.Request, ix *apiInd
 		return
 	}
 	w.Header().Set("Apigw-Requestid", t.RequestID)
+	if api.DisableExecuteApiEndpoint {
+		s.fail(w, r, kindHTTP, fault{http.StatusForbidden, "Forbidden", "the API's default endpoint is disabled"})
+		return
+	}
 	name, rest := splitStage(req.Path)
 	st := api.Stages[name]
 	if st != nil && name != "$default" {
@@ -163,6 +167,10 @@ func (s *Service) executeHTTP(w http.ResponseWriter, r *http.Request, ix *apiInd
 	integ := d.Integrations[strings.TrimPrefix(rt.Target, "integrations/")]
 	if integ == nil {
 		s.fail(w, r, kindHTTP, httpNotFound.because("route "+rt.RouteKey+" has no integration"))
+		return
+	}
+	if integ.IntegrationType == "HTTP_PROXY" {
+		s.proxyHTTP(w, r, req, integ, params, kindHTTP)
 		return
 	}
 	if integ.IntegrationType != "AWS_PROXY" {
@@ -274,6 +282,10 @@ func (s *Service) executeREST(w http.ResponseWriter, r *http.Request, ix *apiInd
 		return
 	}
 	w.Header().Set("x-amzn-RequestId", t.RequestID)
+	if api.DisableExecuteApiEndpoint {
+		s.fail(w, r, kindREST, restForbidden.because("the API's default endpoint is disabled"))
+		return
+	}
 	name, rest := splitStage(req.Path)
 	st := api.Stages[name]
 	if st == nil {
@@ -319,6 +331,11 @@ func (s *Service) executeREST(w http.ResponseWriter, r *http.Request, ix *apiInd
 	integ := m.Integration
 	if integ == nil {
 		s.fail(w, r, kindREST, restInternal.because("method "+hm+" "+res.Path+" has no integration"))
+		return
+	}
+	if integ.Type == "HTTP_PROXY" {
+		s.proxyHTTP(w, r, req, &integration{IntegrationURI: integ.URI, IntegrationMethod: integ.HTTPMethod,
+			TimeoutInMillis: integ.TimeoutInMillis}, params, kindREST)
 		return
 	}
 	if integ.Type != "AWS_PROXY" {

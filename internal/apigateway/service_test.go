@@ -218,3 +218,24 @@ func BenchmarkExecuteHTTPAPI(b *testing.B) {
 		}
 	}
 }
+
+func TestHTTPProxyIntegration(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Backend", r.Method+" "+r.URL.RequestURI())
+		w.WriteHeader(202)
+		io.WriteString(w, "proxied")
+	}))
+	defer backend.Close()
+	s := newService(t, &fakeFunctions{})
+	w := call(t, s, "POST", "localhost", "/v2/apis", `{"name":"p","protocolType":"HTTP","target":"`+backend.URL+`/base","routeKey":"ANY /things/{id}"}`)
+	var api struct{ ApiId string }
+	_ = json.Unmarshal(w.Body.Bytes(), &api)
+	w = call(t, s, "PUT", api.ApiId+".execute-api.localhost", "/things/9?a=b", "")
+	if w.Code != 202 || w.Body.String() != "proxied" || w.Header().Get("X-Backend") != "PUT /base?a=b" {
+		t.Errorf("HTTP_PROXY = %d %s %v", w.Code, w.Body, w.Header())
+	}
+	w = call(t, s, "GET", api.ApiId+".execute-api.localhost", "/other", "")
+	if w.Code != 404 {
+		t.Errorf("unrouted path = %d; want 404", w.Code)
+	}
+}
