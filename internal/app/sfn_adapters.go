@@ -8,6 +8,7 @@ import (
 	"tenkai/internal/edge"
 	"tenkai/internal/events"
 	"tenkai/internal/logs"
+	"tenkai/internal/s3"
 	"tenkai/internal/sfn"
 )
 
@@ -88,3 +89,28 @@ var (
 	_ sfn.LogWriter           = sfnLogs{}
 	_ events.ExecutionStarter = sfnExecutions{}
 )
+
+// sfnObjects lets Step Functions read and write S3 objects.
+type sfnObjects struct{ a *App }
+
+func (o sfnObjects) GetObject(ctx context.Context, account, region, bucket, key, versionID string) ([]byte, sfn.ObjectInfo, error) {
+	b, info, err := o.a.s3.GetObjectBytes(ctx, account, region, bucket, key, versionID)
+	if err != nil {
+		return nil, sfn.ObjectInfo{}, err
+	}
+	return b, objectInfo(info), nil
+}
+
+func (o sfnObjects) PutObject(ctx context.Context, account, region, bucket, key string, body []byte, contentType string) (sfn.ObjectInfo, error) {
+	info, err := o.a.s3.PutObject(ctx, account, region, bucket, key, body, contentType)
+	if err != nil {
+		return sfn.ObjectInfo{}, err
+	}
+	return objectInfo(info), nil
+}
+
+func objectInfo(i s3.ObjectInfo) sfn.ObjectInfo {
+	return sfn.ObjectInfo{ETag: i.ETag, ContentType: i.ContentType, VersionID: i.VersionID, Size: i.Size, LastModified: i.LastModified, Metadata: i.Metadata}
+}
+
+var _ sfn.ObjectStore = sfnObjects{}

@@ -37,7 +37,7 @@ func (a *App) wire() error {
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(a.dynamodb)
-	a.sfn = sfn.New(sfn.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: sfnFunctions{a}, Events: sfnEvents{a}, APIs: sfnAPIs{a}, Logs: sfnLogs{a.logs}})
+	a.sfn = sfn.New(sfn.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: sfnFunctions{a}, Events: sfnEvents{a}, APIs: sfnAPIs{a}, Logs: sfnLogs{a.logs}, Objects: sfnObjects{a}})
 	a.register(a.sfn)
 	a.register(a.newCodeDeploy())
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())

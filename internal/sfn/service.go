@@ -58,6 +58,7 @@ type Config struct {
 	Events    EventPublisher
 	APIs      APICaller
 	Logs      LogWriter
+	Objects   ObjectStore
 	NewID     func() string  // execution names, version and revision ids; nil means random UUIDs
 	Rand      func() float64 // alias routing; nil means math/rand/v2
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -57,6 +56,9 @@ func (t *tasks) Run(ctx context.Context, call *engine.TaskCall) (json.RawMessage
 		case "putItem", "getItem", "updateItem", "deleteItem":
 			return t.callAPI(ctx, call, "dynamodb", pascal(op), call.Input, "DynamoDB")
 		}
+	case spec == "s3:getObject": // only usable as a Map ItemReader
+
+		return t.readItems(ctx, call)
 	case spec == "states:startExecution":
 		return t.startExecution(ctx, call, pattern)
 	case strings.HasPrefix(spec, "aws-sdk:"):
@@ -372,6 +374,7 @@ var sdkServices = map[string]struct {
 	"sfn":            {"states", "Sfn", true},
 	"cloudwatchlogs": {"logs", "CloudWatchLogs", true},
 	"lambda":         {"lambda", "Lambda", false},
+	"s3":             {"s3", "S3", false},
 }
 
 // sdk is arn:aws:states:::aws-sdk:SERVICE:ACTION: PascalCase parameters,
@@ -386,6 +389,9 @@ func (t *tasks) sdk(ctx context.Context, call *engine.TaskCall, spec, pattern st
 		return nil, taskFailed("The integration pattern " + pattern + " is not supported by " + call.Resource)
 	}
 	op := pascal(action)
+	if svc == "s3" {
+		return t.sdkS3(ctx, call, op)
+	}
 	if svc == "lambda" {
 		if op != "Invoke" {
 			return nil, taskFailed("The resource " + call.Resource + " is not supported")
@@ -489,5 +495,3 @@ func rekey(doc []byte, f func(string) string) []byte {
 	}
 	return out
 }
-
-var _ = strconv.Itoa

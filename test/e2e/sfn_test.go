@@ -829,3 +829,39 @@ func TestSFNRestartResume(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+// A Distributed Map reads its items from S3 (JSON and CSV); aws-sdk:s3
+// writes and reads objects and names S3 errors with the Exception suffix.
+func TestSFNS3(t *testing.T) {
+	s := startServer(t)
+	c := sfnClient(s)
+	s.MustCLI(t, "s3api", "create-bucket", "--bucket", "items")
+	s.MustCLI(t, "s3api", "put-object", "--bucket", "items", "--key", "list.json", "--body", writeTemp(t, "list.json", []byte(`[{"n":1},{"n":2},{"n":3}]`)))
+	s.MustCLI(t, "s3api", "put-object", "--bucket", "items", "--key", "rows.csv", "--body", writeTemp(t, "rows.csv", []byte("name,qty\na,1\nb,2\n")))
+	def := `{"StartAt":"J","States":{
+	"J":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"items","Key":"list.json"}},
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"D","States":{"D":{"Type":"Pass","Parameters":{"d.$":"States.MathAdd($.n,$.n)"},"End":true}}},
+	  "ResultPath":"$.json","Next":"C"},
+	"C":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},"Parameters":{"Bucket":"items","Key":"rows.csv"}},
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"E","States":{"E":{"Type":"Pass","Parameters":{"k.$":"$.name"},"End":true}}},
+	  "ResultPath":"$.csv","Next":"Put"},
+	"Put":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:putObject","Parameters":{"Bucket":"items","Key":"out.txt","Body":"hello"},"ResultPath":null,"Next":"Get"},
+	"Get":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:getObject","Parameters":{"Bucket":"items","Key":"out.txt"},"ResultSelector":{"body.$":"$.Body"},"ResultPath":"$.got","Next":"Missing"},
+	"Missing":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:getObject","Parameters":{"Bucket":"items","Key":"nope"},
+	  "Catch":[{"ErrorEquals":["S3.NoSuchKeyException"],"ResultPath":"$.err","Next":"Done"}],"End":true},
+	"Done":{"Type":"Pass","End":true}}}`
+	d := runSM(t, c, createSM(t, c, "reader", def, ""), `{}`)
+	if d.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("status %s %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	var out struct {
+		JSON []struct{ D int }
+		CSV  []struct{ K string }
+		Got  struct{ Body string }
+		Err  struct{ Error string }
+	}
+	json.Unmarshal([]byte(aws.ToString(d.Output)), &out)
+	if len(out.JSON) != 3 || out.JSON[2].D != 6 || len(out.CSV) != 2 || out.CSV[1].K != "b" || out.Got.Body != "hello" || out.Err.Error != "S3.NoSuchKeyException" {
+		t.Errorf("output = %s", aws.ToString(d.Output))
+	}
+}
