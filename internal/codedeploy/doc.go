@@ -19,7 +19,8 @@
 // ContinueDeployment with TERMINATION_WAIT or the end of the wait.
 //
 // Each hook invokes its function with {"DeploymentId", "LifecycleEventHookExecutionId"}
-// and waits up to one hour (on the clock) for
+// in the background (the engine never blocks on a function) and waits up
+// to one hour (on the clock) for
 // PutLifecycleEventHookExecutionStatus. A function error, a Failed status
 // or the timeout fails the deployment; with automatic rollback on
 // DEPLOYMENT_FAILURE (or StopDeployment with autoRollbackEnabled) a
@@ -28,7 +29,9 @@
 // "CodeDeploy Deployment State-change Notification" events.
 //
 // Deployments are stored; Start resumes them after a restart, re-arming
-// timers from their stored deadlines.
+// timers from their stored deadlines. Server (EC2/on-premises)
+// deployments are accepted and fail with NO_INSTANCES: tenkai runs no
+// instances.
 //
 // Other services start deployments with [Service.Deploy] and learn the
 // outcome from [Service.Done]:
