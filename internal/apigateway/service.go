@@ -37,7 +37,7 @@ type FunctionURL struct {
 	AuthType        string // NONE or AWS_IAM
 	Cors            *Cors
 	// Allowed reports whether the resource policy lets anyone invoke the
-	// URL (lambda:InvokeFunctionUrl for principal * with AuthType NONE).
+	// URL (lambda:InvokeFunctionUrl and lambda:InvokeFunction for principal *).
 	Allowed bool
 }
 

@@ -38,7 +38,7 @@ func (s *Service) serveFunctionURL(w http.ResponseWriter, r *http.Request, host 
 		forbidden("AuthType AWS_IAM and the request is not signed")
 		return
 	case u.AuthType != "AWS_IAM" && !u.Allowed:
-		forbidden("the function's resource policy does not allow lambda:InvokeFunctionUrl for principal * (FunctionUrlAuthType NONE)")
+		forbidden("the function's resource policy must allow lambda:InvokeFunctionUrl (FunctionUrlAuthType NONE) and lambda:InvokeFunction to principal *")
 		return
 	}
 	req, err := s.newRequest(r, r.URL.Path, r.URL.EscapedPath())

@@ -46,8 +46,9 @@ type URLTarget struct {
 	FunctionARN     string // qualified when the URL belongs to an alias
 	AuthType        string
 	Cors            *URLCors
-	// Public reports whether the resource policy allows
-	// lambda:InvokeFunctionUrl to principal * for AuthType NONE.
+	// Public reports whether the resource policy allows both
+	// lambda:InvokeFunctionUrl (for AuthType NONE) and lambda:InvokeFunction
+	// to principal *.
 	Public bool
 }
 
@@ -304,12 +305,23 @@ func (s *Service) FunctionURL(ctx context.Context, urlID string) (URLTarget, boo
 	if u.Qualifier != "" {
 		stmts = append(stmts, fn.Policy[u.Qualifier]...)
 	}
+	// Since October 2025 a new function URL needs both lambda:InvokeFunctionUrl
+	// and lambda:InvokeFunction granted to the caller (principal * for NONE).
+	var viaURL, invoke bool
 	for _, st := range stmts {
-		if (st.Action == "lambda:InvokeFunctionUrl" || st.Action == "lambda:*" || st.Action == "*") &&
-			st.Principal == "*" && (st.UrlAuthType == "" || st.UrlAuthType == u.AuthType) {
-			t.Public = true
+		if st.Principal != "*" {
+			continue
+		}
+		switch st.Action {
+		case "lambda:InvokeFunctionUrl":
+			viaURL = viaURL || st.UrlAuthType == "" || st.UrlAuthType == u.AuthType
+		case "lambda:InvokeFunction":
+			invoke = true
+		case "lambda:*", "*":
+			viaURL, invoke = true, true
 		}
 	}
+	t.Public = viaURL && invoke
 	return t, true
 }
 

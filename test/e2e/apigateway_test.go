@@ -457,8 +457,14 @@ func TestAPIGatewayFunctionURL(t *testing.T) {
 	if code != 403 {
 		t.Errorf("GET without permission = %d; want 403", code)
 	}
+	// Since October 2025 a URL needs lambda:InvokeFunctionUrl and lambda:InvokeFunction.
 	s.MustCLI(t, "lambda", "add-permission", "--function-name", "echo", "--statement-id", "url", "--action", "lambda:InvokeFunctionUrl",
 		"--principal", "*", "--function-url-auth-type", "NONE")
+	if code, _, _ = g.do("GET", host, "/x", nil, ""); code != 403 {
+		t.Errorf("GET with lambda:InvokeFunctionUrl only = %d; want 403", code)
+	}
+	s.MustCLI(t, "lambda", "add-permission", "--function-name", "echo", "--statement-id", "invoke", "--action", "lambda:InvokeFunction",
+		"--principal", "*", "--invoked-via-function-url")
 	ev := g.event("POST", host, "/path/here?q=1", map[string]string{"Content-Type": "application/json", "Cookie": "k=v"}, `{"x":1}`)
 	urlID := strings.SplitN(host, ".", 2)[0]
 	if ev["routeKey"] != "$default" || ev["rawPath"] != "/path/here" || get(ev, "queryStringParameters", "q") != "1" ||
