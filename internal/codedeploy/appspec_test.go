@@ -1,6 +1,8 @@
 package codedeploy
 
 import (
+	"archive/zip"
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -112,4 +114,20 @@ func BenchmarkParseAppSpec(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func FuzzAppSpecFromZip(f *testing.F) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("appspec.yml")
+	w.Write([]byte("version: 0.0\n"))
+	zw.Close()
+	f.Add(buf.Bytes())
+	f.Add([]byte("PK\x03\x04 not a zip"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		spec, err := appSpecFromZip(b)
+		if err == nil && len(spec) > 1<<20 {
+			t.Fatalf("appSpecFromZip returned %d bytes; the limit is 1 MiB", len(spec))
+		}
+	})
 }
