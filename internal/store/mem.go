@@ -18,6 +18,9 @@ type Mem struct {
 	mu      sync.RWMutex // writers hold it exclusively for the whole Update
 	buckets map[string]*btree.BTreeG[item]
 	closed  bool
+	// undo is the undo log's storage, reused by each Update (guarded by mu,
+	// held exclusively) so that a write does not grow a fresh slice.
+	undo []undo
 }
 
 // NewMem returns an empty in-memory store.
@@ -40,13 +43,22 @@ func (m *Mem) Update(fn func(Tx) error) error {
 	if m.closed {
 		return ErrClosed
 	}
-	tx := &memTx{m: m, writable: true}
+	tx := &memTx{m: m, writable: true, log: m.undo[:0]}
 	err := fn(tx)
 	if err != nil {
 		tx.rollback()
 	}
+	// Keep the log's storage for the next Update, without its references;
+	// a log grown by a very large transaction is dropped.
+	clear(tx.log)
+	if cap(tx.log) <= maxKeptUndo {
+		m.undo = tx.log[:0]
+	}
 	return err
 }
+
+// maxKeptUndo bounds the undo log storage Mem keeps between updates.
+const maxKeptUndo = 1024
 
 // Reset drops every bucket.
 func (m *Mem) Reset() error {
@@ -164,8 +176,12 @@ func (b *memBucket) Put(key, value []byte) error {
 		return ErrReadOnly
 	}
 	t := b.tree(true)
-	k := append([]byte(nil), key...)
-	v := append(make([]byte, 0, len(value)), value...)
+	// One allocation holds both copies: half the objects for the collector
+	// to track in a large bucket.
+	buf := make([]byte, len(key)+len(value))
+	k := buf[:copy(buf, key):len(key)]
+	v := buf[len(key):]
+	copy(v, value)
 	old, had := t.ReplaceOrInsert(item{k, v})
 	b.tx.log = append(b.tx.log, undo{bucket: b.name, k: k, v: old.v, hadKey: had})
 	return nil
