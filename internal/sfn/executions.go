@@ -244,6 +244,11 @@ func (s *Service) liveRun(arn string) *run {
 
 // loadExecution reads a stored STANDARD execution.
 func (s *Service) loadExecution(r *resource, arn string) (*execution, error) {
+	return s.loadExecutionDef(r, arn, false)
+}
+
+// loadExecutionDef reads a stored execution, with its definition when withDef.
+func (s *Service) loadExecutionDef(r *resource, arn string, withDef bool) (*execution, error) {
 	if r.Kind == "express" {
 		return nil, execNotFound(arn)
 	}
@@ -253,7 +258,7 @@ func (s *Service) loadExecution(r *resource, arn string) (*execution, error) {
 	err := s.st.View(func(tx store.Tx) error {
 		var err error
 		found, err = getJSON(tx.Bucket(executionsBucket(r.Account, r.Region)), execKey(r.Machine, r.Exec), &rec)
-		if found {
+		if found && withDef {
 			def = string(tx.Bucket(definitionsBucket).Get([]byte(rec.RevisionID)))
 		}
 		return err
@@ -635,7 +640,7 @@ func (s *Service) describeStateMachineForExecution(ctx context.Context, in *exec
 	if err != nil {
 		return nil, err
 	}
-	rec, err := s.loadExecution(r, in.ExecutionArn)
+	rec, err := s.loadExecutionDef(r, in.ExecutionArn, true)
 	if err != nil {
 		return nil, err
 	}
@@ -923,7 +928,7 @@ func (s *Service) redriveExecution(ctx context.Context, in *executionArnIn) (*re
 	if r.Kind == "express" {
 		return nil, edge.Errorf("ExecutionNotRedrivable", "Execution is of type EXPRESS and cannot be redriven")
 	}
-	rec, err := s.loadExecution(r, in.ExecutionArn)
+	rec, err := s.loadExecutionDef(r, in.ExecutionArn, true)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tenkai/internal/sfn/engine"
@@ -126,6 +127,8 @@ type run struct {
 	finalWritten bool
 
 	wmu sync.Mutex // serialises store writes of this run
+
+	discarded atomic.Bool // Reset dropped the run: record nothing more
 }
 
 func newRun(s *Service, rec *execution, account, region string, express bool) *run {
@@ -225,7 +228,7 @@ func (r *run) Done(res engine.Result) {
 	}
 	r.rec = &rec
 	r.mu.Unlock()
-	if !r.express {
+	if !r.express && !r.discarded.Load() {
 		r.wmu.Lock()
 		err := r.s.st.Update(func(tx store.Tx) error {
 			if err := putEvents(tx, rec.ARN, evs); err != nil {
@@ -276,6 +279,7 @@ func deleteTokens(tx store.Tx, arn string) error {
 
 // discard drops a run's in-memory state (Reset).
 func (r *run) discard() {
+	r.discarded.Store(true)
 	r.mu.Lock()
 	r.finished = true
 	r.mu.Unlock()

@@ -449,3 +449,31 @@ func TestNestedExpressSync(t *testing.T) {
 		t.Errorf("parent = %s %v %s %s", d.Status, d.Output, d.Error, d.Cause)
 	}
 }
+
+// Reset stops running executions without writing them back.
+func TestResetDropsRuns(t *testing.T) {
+	st := store.NewMem()
+	clk := clock.NewFake(t0)
+	s := newTestService(t, st, clk, Config{})
+	arn := mustCreate(t, s, "w", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}`, "")
+	rec, err := s.StartExecution(testCtx(), arn, "e", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPending(t, clk, 1)
+	rn := s.liveRun(rec.ARN)
+	if err := st.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-rn.done
+	r, _ := parseARN(rec.ARN)
+	if _, err := s.loadExecution(r, rec.ARN); err == nil || !strings.Contains(err.Error(), "ExecutionDoesNotExist") {
+		t.Errorf("after Reset the execution is still stored: %v", err)
+	}
+	if _, err := s.describeStateMachine(testCtx(), &describeStateMachineIn{StateMachineArn: arn}); err == nil {
+		t.Errorf("after Reset the state machine is still cached")
+	}
+}
