@@ -27,6 +27,7 @@ type delivery struct {
 	Region    string    `json:"region"`
 	RuleARN   string    `json:"rule"`
 	Target    Target    `json:"target"`
+	EventID   string    `json:"eventId,omitempty"`
 	Input     []byte    `json:"input"`
 	EventTime time.Time `json:"eventTime"`
 	Attempts  int       `json:"attempts"`
@@ -154,11 +155,8 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 		}
 		group := strings.TrimPrefix(res, "log-group:")
 		group = strings.TrimSuffix(group, ":*")
-		var ev struct {
-			ID string `json:"id"`
-		}
-		_ = json.Unmarshal(d.Input, &ev)
-		stream := ev.ID
+		// AWS names the log stream after the event id.
+		stream := d.EventID
 		if stream == "" {
 			stream = d.ID
 		}
@@ -180,7 +178,7 @@ func (s *Service) forward(ctx context.Context, acct, region, bus string, d *deli
 	if !idx.exists {
 		return errPermanent{fmt.Errorf("event bus %s does not exist", bus)}
 	}
-	s.route(ctx, acct, region, idx, d.Input, s.clk.Now())
+	s.route(ctx, acct, region, idx, d.EventID, d.Input, s.clk.Now())
 	return nil
 }
 

@@ -107,16 +107,3 @@ type APIDestination struct {
 	Created       time.Time `json:"created"`
 	Modified      time.Time `json:"modified"`
 }
-
-// envelope is an event as EventBridge delivers it; field order is AWS's.
-type envelope struct {
-	Version    string          `json:"version"`
-	ID         string          `json:"id"`
-	DetailType string          `json:"detail-type"`
-	Source     string          `json:"source"`
-	Account    string          `json:"account"`
-	Time       string          `json:"time"`
-	Region     string          `json:"region"`
-	Resources  []string        `json:"resources"`
-	Detail     json.RawMessage `json:"detail"`
-}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,12 +75,18 @@ func (s *Service) putEvents(ctx context.Context, in *putEventsIn) (*putEventsOut
 	}
 	out := &putEventsOut{Entries: make([]putEventsResult, len(in.Entries))}
 	now := s.clk.Now()
+	var idx *busIndex
+	var idxBus string
 	for i := range in.Entries {
 		e := &in.Entries[i]
-		res, err := s.acceptEntry(ctx, m.Account, m.Region, e, now, false)
-		if err != nil {
-			return nil, err
+		if bus := busName(e.EventBusName); idx == nil || bus != idxBus {
+			var err error
+			if idx, err = s.busIndexFor(m.Account, m.Region, bus); err != nil {
+				return nil, err
+			}
+			idxBus = bus
 		}
+		res := s.acceptEntry(ctx, m.Account, m.Region, e, idx, now, false)
 		if res.ErrorCode != "" {
 			out.FailedEntryCount++
 		}
@@ -93,54 +100,42 @@ func entryError(code, msg string) putEventsResult {
 }
 
 // acceptEntry validates one entry, builds its event and routes it. internal
-// events (from AWS services) may use aws.* sources.
-func (s *Service) acceptEntry(ctx context.Context, acct, region string, e *putEventsEntry, now time.Time, internal bool) (putEventsResult, error) {
+// events (from AWS services) may use aws.* sources. idx is the index of the
+// entry's bus; putEvents looks it up once per bus and request.
+func (s *Service) acceptEntry(ctx context.Context, acct, region string, e *putEventsEntry, idx *busIndex, now time.Time, internal bool) putEventsResult {
 	switch {
 	case e.Source == nil || *e.Source == "":
-		return entryError("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."), nil
+		return entryError("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.")
 	case e.DetailType == nil || *e.DetailType == "":
-		return entryError("InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument."), nil
+		return entryError("InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument.")
 	case e.Detail == nil || *e.Detail == "":
-		return entryError("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument."), nil
+		return entryError("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument.")
 	}
-	detail := []byte(*e.Detail)
-	if !json.Valid(detail) || bytes.TrimSpace(detail)[0] != '{' {
-		return entryError("MalformedDetail", "Detail is malformed."), nil
-	}
-	if !internal && len(*e.Source) >= 4 && (*e.Source)[:4] == "aws." {
-		return entryError("NotAuthorizedForSourceException", "Not authorized for the source."), nil
-	}
-	bus := busName(e.EventBusName)
-	idx, err := s.busIndexFor(acct, region, bus)
-	if err != nil {
-		return putEventsResult{}, err
-	}
-	if !idx.exists {
-		return entryError("ResourceNotFoundException", "Event bus "+bus+" does not exist."), nil
-	}
-	t := now
+	// Building the envelope validates the detail, so a malformed detail is
+	// reported before the source and bus checks.
+	ev := event{ID: s.cfg.NewID(), DetailType: *e.DetailType, Source: *e.Source, Account: acct, Region: region,
+		Time: now, Resources: e.Resources, Detail: []byte(*e.Detail)}
 	if e.Time != nil {
-		t = e.Time.Time()
+		ev.Time = e.Time.Time()
 	}
-	id := s.cfg.NewID()
-	resources := e.Resources
-	if resources == nil {
-		resources = []string{}
+	buf := bytes.NewBuffer(make([]byte, 0, 160+len(*e.Detail)))
+	if err := appendEnvelope(buf, &ev); err != nil {
+		return entryError("MalformedDetail", "Detail is malformed.")
 	}
-	ev := envelope{Version: "0", ID: id, DetailType: *e.DetailType, Source: *e.Source, Account: acct,
-		Time: t.UTC().Format(time.RFC3339), Region: region, Resources: resources, Detail: compactJSON(detail)}
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		return putEventsResult{}, err
+	switch {
+	case !internal && strings.HasPrefix(*e.Source, "aws."):
+		return entryError("NotAuthorizedForSourceException", "Not authorized for the source.")
+	case !idx.exists:
+		return entryError("ResourceNotFoundException", "Event bus "+busName(e.EventBusName)+" does not exist.")
 	}
-	s.route(ctx, acct, region, idx, raw, now)
-	return putEventsResult{EventId: id}, nil
+	s.route(ctx, acct, region, idx, ev.ID, buf.Bytes(), now)
+	return putEventsResult{EventId: ev.ID}
 }
 
 var eventPool = sync.Pool{New: func() any { return new(pattern.Event) }}
 
 // route matches an event against a bus's rules and queues a delivery per target.
-func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex, raw []byte, ingested time.Time) {
+func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex, eventID string, raw []byte, ingested time.Time) {
 	if idx.set.Len() == 0 {
 		return
 	}
@@ -156,12 +151,12 @@ func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex,
 		if r == nil {
 			continue
 		}
-		s.dispatch(ctx, acct, region, r, raw, ingested)
+		s.dispatch(ctx, acct, region, r, eventID, raw, ingested)
 	}
 }
 
 // dispatch queues one delivery per target of a matched rule.
-func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, raw []byte, ingested time.Time) {
+func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, eventID string, raw []byte, ingested time.Time) {
 	arn := ruleARN(region, acct, r.Bus, r.Name)
 	for i := range r.Targets {
 		t := &r.Targets[i]
@@ -171,16 +166,8 @@ func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, ra
 			s.log.Warn("target input could not be built", "rule", arn, "target", t.Id, "err", err)
 			continue
 		}
-		s.enqueue(&delivery{ID: s.cfg.NewID(), Account: acct, Region: region, RuleARN: arn, Target: *t, Input: input, EventTime: ingested})
+		s.enqueue(&delivery{ID: s.cfg.NewID(), Account: acct, Region: region, RuleARN: arn, Target: *t, EventID: eventID, Input: input, EventTime: ingested})
 	}
-}
-
-func compactJSON(b []byte) json.RawMessage {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, b); err != nil {
-		return b
-	}
-	return buf.Bytes()
 }
 
 // PublishEvent puts an event on the default bus on behalf of an AWS service
@@ -189,10 +176,11 @@ func compactJSON(b []byte) json.RawMessage {
 func (s *Service) PublishEvent(ctx context.Context, account, region, source, detailType string, detail []byte, resources []string) error {
 	d := string(detail)
 	e := putEventsEntry{Source: &source, DetailType: &detailType, Detail: &d, Resources: resources}
-	res, err := s.acceptEntry(ctx, account, region, &e, s.clk.Now(), true)
+	idx, err := s.busIndexFor(account, region, "default")
 	if err != nil {
 		return err
 	}
+	res := s.acceptEntry(ctx, account, region, &e, idx, s.clk.Now(), true)
 	if res.ErrorCode != "" {
 		return edge.Errorf(res.ErrorCode, "%s", res.ErrorMessage)
 	}

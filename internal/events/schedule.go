@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -388,13 +389,13 @@ func (sc *scheduler) fire(key, acct, region, bus, name string, at time.Time) {
 	}
 	sc.mu.Unlock()
 	arn := ruleARN(region, acct, bus, name)
-	ev := envelope{Version: "0", ID: sc.s.cfg.NewID(), DetailType: "Scheduled Event", Source: "aws.events", Account: acct,
-		Time: at.UTC().Format(time.RFC3339), Region: region, Resources: []string{arn}, Detail: json.RawMessage("{}")}
-	raw, err := json.Marshal(ev)
-	if err != nil {
+	ev := event{ID: sc.s.cfg.NewID(), DetailType: "Scheduled Event", Source: "aws.events", Account: acct,
+		Time: at, Region: region, Resources: []string{arn}, Detail: []byte("{}")}
+	var buf bytes.Buffer
+	if err := appendEnvelope(&buf, &ev); err != nil {
 		return
 	}
-	sc.s.dispatch(context.Background(), acct, region, r, raw, at)
+	sc.s.dispatch(context.Background(), acct, region, r, ev.ID, buf.Bytes(), at)
 }
 
 func (sc *scheduler) remove(acct, region, bus, name string) {

@@ -1,0 +1,183 @@
+package events_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"tenkai/internal/clock"
+	"tenkai/internal/edge"
+	"tenkai/internal/events"
+	"tenkai/internal/store"
+)
+
+// logLine is one WriteLog call.
+type logLine struct{ Group, Stream, Message string }
+
+// captureLogs is a LogWriter that keeps what it is given.
+type captureLogs struct {
+	mu    sync.Mutex
+	lines []logLine
+	ch    chan logLine
+}
+
+func newCaptureLogs() *captureLogs { return &captureLogs{ch: make(chan logLine, 100)} }
+
+func (c *captureLogs) WriteLog(_ context.Context, _, _, group, stream string, _ time.Time, msg string) error {
+	l := logLine{group, stream, msg}
+	c.mu.Lock()
+	c.lines = append(c.lines, l)
+	c.mu.Unlock()
+	c.ch <- l
+	return nil
+}
+
+// next waits for the next delivered line.
+func (c *captureLogs) next(t *testing.T) logLine {
+	t.Helper()
+	select {
+	case l := <-c.ch:
+		return l
+	case <-time.After(5 * time.Second):
+		t.Fatal("no delivery within 5 s")
+	}
+	return logLine{}
+}
+
+// fixture is a started service behind the edge with a capturing log target.
+type fixture struct {
+	svc  *events.Service
+	edge *edge.Edge
+	logs *captureLogs
+	clk  *clock.Fake
+}
+
+func newFixture(t *testing.T, cfg events.Config) *fixture {
+	t.Helper()
+	f := &fixture{logs: newCaptureLogs(), clk: clock.NewFake(time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC))}
+	if cfg.Store == nil {
+		cfg.Store = store.NewMem()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = f.clk
+	}
+	cfg.Logs = f.logs
+	cfg.Logger = quietLogger()
+	f.svc = events.New(cfg)
+	if err := f.svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.svc.Close(context.Background()) })
+	f.edge = edge.New(edge.Config{Logger: quietLogger()})
+	f.edge.Register(f.svc)
+	return f
+}
+
+// ok calls op and decodes its 200 answer into out (when not nil).
+func (f *fixture) ok(t *testing.T, op, body string, out any) {
+	t.Helper()
+	b := call(t, f.edge, op, body, 200)
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s answer %s: %v", op, b, err)
+		}
+	}
+}
+
+// fail calls op and returns the error's __type and message.
+func (f *fixture) fail(t *testing.T, op, body string) (code, msg string) {
+	t.Helper()
+	b := call(t, f.edge, op, body, 400)
+	var e struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatalf("%s error %s: %v", op, b, err)
+	}
+	return e.Type, e.Message
+}
+
+const logTarget = "arn:aws:logs:us-east-1:000000000000:log-group:/t"
+
+// logRule creates a rule with pattern p and a log-group target.
+func (f *fixture) logRule(t *testing.T, name, p string) {
+	t.Helper()
+	f.ok(t, "PutRule", `{"Name":"`+name+`","EventPattern":`+quote(p)+`}`, nil)
+	f.ok(t, "PutTargets", `{"Rule":"`+name+`","Targets":[{"Id":"log","Arn":"`+logTarget+`"}]}`, nil)
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func TestDeliveredEnvelope(t *testing.T) {
+	f := newFixture(t, events.Config{NewID: func() string { return "11111111-2222-3333-4444-555555555555" }})
+	f.logRule(t, "r", `{"source":["app"]}`)
+	var out struct{ Entries []struct{ EventId string } }
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"Order <Placed>","Detail":"{ \"html\" : \"<b>&amp;</b>\", \"n\": [1, 2] }","Time":1763712000}]}`, &out)
+	if len(out.Entries) != 1 || out.Entries[0].EventId == "" {
+		t.Fatalf("PutEvents entries = %+v; want one EventId", out.Entries)
+	}
+	l := f.logs.next(t)
+	want := `{"version":"0","id":"11111111-2222-3333-4444-555555555555","detail-type":"Order <Placed>","source":"app","account":"000000000000","time":"2025-11-21T08:00:00Z","region":"us-east-1","resources":[],"detail":{"html":"<b>&amp;</b>","n":[1,2]}}`
+	if l.Message != want {
+		t.Errorf("delivered event = %s; want %s", l.Message, want)
+	}
+	if l.Group != "/t" || l.Stream != "11111111-2222-3333-4444-555555555555" {
+		t.Errorf("log target = %s/%s; want /t and the event id as stream", l.Group, l.Stream)
+	}
+}
+
+func TestPutEventsEntryErrors(t *testing.T) {
+	f := newFixture(t, events.Config{})
+	tests := []struct {
+		name, entry, code string
+	}{
+		{"no source", `{"DetailType":"t","Detail":"{}"}`, "InvalidArgument"},
+		{"no detail type", `{"Source":"a","Detail":"{}"}`, "InvalidArgument"},
+		{"no detail", `{"Source":"a","DetailType":"t"}`, "InvalidArgument"},
+		{"blank detail", `{"Source":"a","DetailType":"t","Detail":"   "}`, "MalformedDetail"},
+		{"array detail", `{"Source":"a","DetailType":"t","Detail":"[1]"}`, "MalformedDetail"},
+		{"broken detail", `{"Source":"a","DetailType":"t","Detail":"{\"a\":"}`, "MalformedDetail"},
+		{"aws source", `{"Source":"aws.ec2","DetailType":"t","Detail":"{}"}`, "NotAuthorizedForSourceException"},
+		{"unknown bus", `{"Source":"a","DetailType":"t","Detail":"{}","EventBusName":"nope"}`, "ResourceNotFoundException"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out struct {
+				FailedEntryCount int
+				Entries          []struct{ EventId, ErrorCode string }
+			}
+			f.ok(t, "PutEvents", `{"Entries":[`+tc.entry+`]}`, &out)
+			if out.FailedEntryCount != 1 || len(out.Entries) != 1 || out.Entries[0].ErrorCode != tc.code {
+				t.Errorf("PutEvents(%s) = %+v; want one %s", tc.entry, out, tc.code)
+			}
+		})
+	}
+}
+
+// seq returns ids "id-1", "id-2", ...
+func seq() func() string {
+	var mu sync.Mutex
+	n := 0
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return "id-" + strconv.Itoa(n)
+	}
+}
+
+func TestLogStreamIsEventIDWithConstantInput(t *testing.T) {
+	f := newFixture(t, events.Config{NewID: seq()})
+	f.ok(t, "PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"app\"]}"}`, nil)
+	f.ok(t, "PutTargets", `{"Rule":"r","Targets":[{"Id":"log","Arn":"`+logTarget+`","Input":"{\"fixed\":true}"}]}`, nil)
+	var out struct{ Entries []struct{ EventId string } }
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`, &out)
+	l := f.logs.next(t)
+	if l.Message != `{"fixed":true}` || l.Stream != out.Entries[0].EventId {
+		t.Errorf("delivered %q to stream %q; want the constant input in stream %q", l.Message, l.Stream, out.Entries[0].EventId)
+	}
+}
