@@ -182,6 +182,11 @@ func validateShape(p *PipelineDeclaration) error {
 			if a.Name == "" || len(a.Name) > 100 || !namePattern.MatchString(a.Name) {
 				return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.actions.%d.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+", a.Name, si+1, ai+1)
 			}
+			for k, v := range a.Configuration {
+				if v == "" || len(v) > 1000 {
+					return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.actions.%d.member.configuration' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 1000, Member must have length greater than or equal to 1] (key %s)", v, si+1, ai+1, k)
+				}
+			}
 			for _, art := range append(append([]ArtifactName{}, a.InputArtifacts...), a.OutputArtifacts...) {
 				if art.Name == "" || len(art.Name) > 100 || !regexp.MustCompile(`^[a-zA-Z0-9_\-]+$`).MatchString(art.Name) {
 					return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.actions.%d.member.inputArtifacts.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_\\-]+", art.Name, si+1, ai+1)
