@@ -94,3 +94,12 @@ func addCorsHeaders(w http.ResponseWriter, r *http.Request, c *Cors) {
 	}
 	h.Add("Vary", "Origin")
 }
+
+// dropCorsHeaders removes the Access-Control-* headers a function returned.
+func dropCorsHeaders(h map[string][]string) {
+	for k := range h {
+		if strings.HasPrefix(strings.ToLower(k), "access-control-") {
+			delete(h, k)
+		}
+	}
+}

@@ -211,6 +211,8 @@ func (s *Service) executeHTTP(w http.ResponseWriter, r *http.Request, ix *apiInd
 		return
 	}
 	if api.Cors != nil {
+		// With a CORS configuration API Gateway ignores the integration's CORS headers.
+		dropCorsHeaders(res.Header)
 		addCorsHeaders(w, r, corsFromV2(api.Cors))
 	}
 	writeResponse(w, r, res)

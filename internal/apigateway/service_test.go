@@ -239,3 +239,26 @@ func TestHTTPProxyIntegration(t *testing.T) {
 		t.Errorf("unrouted path = %d; want 404", w.Code)
 	}
 }
+
+func TestUpdateRestAPIPatch(t *testing.T) {
+	s := newService(t, &fakeFunctions{})
+	w := call(t, s, "POST", "localhost", "/restapis", `{"name":"r","binaryMediaTypes":["image/png"]}`)
+	var api struct{ ID string }
+	_ = json.Unmarshal(w.Body.Bytes(), &api)
+	w = call(t, s, "PATCH", "localhost", "/restapis/"+api.ID, `{"patchOperations":[
+		{"op":"add","path":"/binaryMediaTypes/application~1octet-stream"},
+		{"op":"remove","path":"/binaryMediaTypes/image~1png"},
+		{"op":"replace","path":"/name","value":"renamed"}]}`)
+	var got struct {
+		Name             string
+		BinaryMediaTypes []string
+	}
+	_ = json.Unmarshal(w.Body.Bytes(), &got)
+	if w.Code != 200 || got.Name != "renamed" || len(got.BinaryMediaTypes) != 1 || got.BinaryMediaTypes[0] != "application/octet-stream" {
+		t.Errorf("UpdateRestApi = %d %s", w.Code, w.Body)
+	}
+	w = call(t, s, "PATCH", "localhost", "/restapis/"+api.ID, `{"patchOperations":[{"op":"replace","path":"/nope","value":"x"}]}`)
+	if w.Code != 400 {
+		t.Errorf("UpdateRestApi bad path = %d; want 400", w.Code)
+	}
+}

@@ -70,6 +70,7 @@ func (s *Service) serveFunctionURL(w http.ResponseWriter, r *http.Request, host 
 		return
 	}
 	if u.Cors != nil {
+		dropCorsHeaders(res.Header)
 		addCorsHeaders(w, r, u.Cors)
 	}
 	writeResponse(w, r, res)

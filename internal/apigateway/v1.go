@@ -147,6 +147,26 @@ func (s *Service) routesV1() {
 		}
 		return http.StatusOK, restOut(a), nil
 	})
+	s.handle("PATCH "+api, "UpdateRestApi", func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+		var in struct {
+			PatchOperations []patchOp `json:"patchOperations"`
+		}
+		if err := edge.ReadJSON(r, maxControlBody, &in); err != nil {
+			return 0, nil, err
+		}
+		a, err := s.withRest(r, true, func(a *restAPI) error {
+			for _, op := range in.PatchOperations {
+				if err := a.patch(op); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, restOut(a), nil
+	})
 	s.handle("DELETE "+api, "DeleteRestApi", func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		m := edge.MetaFrom(r.Context())
 		id := r.PathValue("restapi_id")
@@ -500,4 +520,67 @@ func (s *Service) methodRoutes(p string) {
 		}
 		return http.StatusCreated, &in, nil
 	})
+}
+
+// patchOp is one JSON-Patch-like operation of the REST API's Update calls.
+type patchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value string `json:"value"`
+	From  string `json:"from"`
+}
+
+// unescapePatch reads a patch path part: ~1 is "/" and ~0 is "~".
+func unescapePatch(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// patch applies one UpdateRestApi operation.
+func (a *restAPI) patch(op patchOp) error {
+	switch {
+	case op.Path == "/name" && op.Op == "replace":
+		if op.Value == "" {
+			return badRequest("Invalid REST API name specified")
+		}
+		a.Name = op.Value
+	case op.Path == "/description":
+		a.Description = op.Value
+	case op.Path == "/version":
+		a.Version = op.Value
+	case op.Path == "/policy":
+		a.Policy = op.Value
+	case op.Path == "/disableExecuteApiEndpoint":
+		a.DisableExecuteApiEndpoint = op.Value == "true"
+	case op.Path == "/minimumCompressionSize":
+		if op.Value == "" || op.Op == "remove" {
+			a.MinimumCompressionSize = nil
+			return nil
+		}
+		n, err := strconv.Atoi(op.Value)
+		if err != nil || n < 0 || n > 10485760 {
+			return badRequest("Invalid minimum compression size, must be between 0 and 10485760")
+		}
+		a.MinimumCompressionSize = &n
+	case strings.HasPrefix(op.Path, "/binaryMediaTypes/"):
+		t := unescapePatch(strings.TrimPrefix(op.Path, "/binaryMediaTypes/"))
+		out := a.BinaryMediaTypes[:0:0]
+		for _, x := range a.BinaryMediaTypes {
+			if x != t {
+				out = append(out, x)
+			}
+		}
+		switch op.Op {
+		case "add":
+			out = append(out, t)
+		case "replace":
+			out = append(out, op.Value)
+		case "remove":
+		default:
+			return badRequest("Invalid patch operation specified. Must be one of: [add, remove, replace]")
+		}
+		a.BinaryMediaTypes = out
+	default:
+		return badRequest("Invalid patch path '%s' specified for op '%s'", op.Path, op.Op)
+	}
+	return nil
 }

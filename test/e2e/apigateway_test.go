@@ -641,3 +641,31 @@ func jsonEqual(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+// TestAPIGatewaySurvivesRestart checks that APIs and function URLs live in
+// the store: after a restart with the same --data-dir they still answer.
+func TestAPIGatewaySurvivesRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := startServer(t, "--data-dir", dir)
+	fnARN := createEcho(t, s, "echo")
+	var api struct{ ApiId string }
+	s.MustCLI(t, "apigatewayv2", "create-api", "--name", "keep", "--protocol-type", "HTTP", "--target", fnARN).JSON(t, &api)
+	allowGateway(t, s, "echo", "apigw", "arn:aws:execute-api:us-east-1:000000000000:"+api.ApiId+"/*")
+	g := newGW(t, s)
+	if code, _, body := g.do("GET", api.ApiId+".execute-api.localhost", "/bare", nil, ""); code != 200 {
+		t.Fatalf("GET /bare = %d %s", code, body)
+	}
+	s.Stop(t)
+	s2 := startServer(t, "--data-dir", dir)
+	g2 := newGW(t, s2)
+	code, _, body := g2.do("GET", api.ApiId+".execute-api.localhost", "/bare", nil, "")
+	if code != 200 || string(body) != `{"hello": "world"}` {
+		t.Errorf("GET /bare after restart = %d %s", code, body)
+	}
+	var got struct{ Name string }
+	s2.MustCLI(t, "apigatewayv2", "get-api", "--api-id", api.ApiId).JSON(t, &got)
+	if got.Name != "keep" {
+		t.Errorf("get-api after restart = %+v", got)
+	}
+}
