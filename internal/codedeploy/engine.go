@@ -457,8 +457,8 @@ func (s *Service) invokeHook(h hookCall) {
 		} else {
 			fe, err := s.cfg.Functions.Invoke(s.ctx, h.account, h.region, h.function, payload)
 			switch {
-			case s.ctx.Err() != nil:
-				return // shutting down: the hook stays waiting and resumes on restart
+			case err != nil && s.ctx.Err() != nil:
+				return // cut short by shutdown: the hook runs again on restart
 			case err != nil:
 				msg = "The Lambda function " + h.function + " could not be invoked: " + err.Error()
 			case fe != "":
@@ -466,6 +466,7 @@ func (s *Service) invokeHook(h hookCall) {
 			}
 		}
 		if msg == "" {
+			s.hookReturned(h)
 			return
 		}
 		err := s.hookResult(h.account, h.region, h.id, h.exec, false, msg)
@@ -473,6 +474,17 @@ func (s *Service) invokeHook(h hookCall) {
 			s.log.Debug("codedeploy: hook result ignored", "deployment", h.id, "err", err)
 		}
 	}()
+}
+
+// hookReturned notes that a hook's function ran to completion, so a
+// restart does not run it again.
+func (s *Service) hookReturned(h hookCall) {
+	_ = s.transition(h.account, h.region, h.id, func(d *deployment, fx *effects) error {
+		if d.Hook != nil && d.Hook.ExecID == h.exec {
+			d.Hook.Returned = true
+		}
+		return nil
+	})
 }
 
 // hookResult records a hook's outcome and continues the deployment.

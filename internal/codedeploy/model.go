@@ -257,6 +257,9 @@ type pendingHook struct {
 	Event    string    `json:"event"`
 	Function string    `json:"function"`
 	Deadline time.Time `json:"deadline"`
+	// Returned is set once the function's invocation came back without an
+	// error; a hook whose invocation a restart cut short is invoked again.
+	Returned bool `json:"returned,omitempty"`
 }
 
 // routing is a deployment config's traffic shifting.

@@ -153,7 +153,14 @@ func (s *Service) Start(ctx context.Context) error {
 		return err
 	}
 	for _, k := range keys {
-		s.advance(k[0], k[1], k[2])
+		// Hooks keep waiting for their status; one whose function was
+		// still running when the previous process stopped runs again.
+		_ = s.transition(k[0], k[1], k[2], func(d *deployment, fx *effects) error {
+			if h := d.Hook; d.Wait == waitHook && h != nil && !h.Returned {
+				fx.hooks = append(fx.hooks, hookCall{account: d.Account, region: d.Region, id: d.ID, exec: h.ExecID, function: h.Function})
+			}
+			return nil
+		})
 	}
 	if len(keys) > 0 {
 		s.log.Info("codedeploy: resumed deployments", "count", len(keys))

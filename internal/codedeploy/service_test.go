@@ -24,6 +24,7 @@ type fakeFunctions struct {
 	invokes []invocation
 	routes  []route
 	result  func(function string) (string, error) // nil means success
+	block   bool                                  // invocations run until their context ends
 }
 
 type invocation struct {
@@ -41,8 +42,12 @@ func (f *fakeFunctions) Invoke(ctx context.Context, account, region, function st
 	_ = json.Unmarshal(payload, &p)
 	f.mu.Lock()
 	f.invokes = append(f.invokes, invocation{Function: function, Payload: p})
-	res := f.result
+	res, block := f.result, f.block
 	f.mu.Unlock()
+	if block {
+		<-ctx.Done() // a function still running when tenkai stops
+		return "", ctx.Err()
+	}
 	if res != nil {
 		return res(function)
 	}
@@ -840,4 +845,61 @@ func TestApplicationRevisions(t *testing.T) {
 	h.fail("RevisionDoesNotExistException", "GetApplicationRevision", map[string]any{"applicationName": "app",
 		"revision": map[string]any{"revisionType": "S3", "s3Location": map[string]any{"bucket": "rel", "key": "other"}}})
 	h.fail("BucketNameFilterRequiredException", "ListApplicationRevisions", map[string]any{"applicationName": "app", "s3KeyPrefix": "x"})
+}
+
+func TestRestartRerunsInterruptedHooks(t *testing.T) {
+	tests := []struct {
+		name      string
+		block     bool
+		wantCalls int
+	}{
+		{"function still running", true, 2},
+		{"function returned", false, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := store.OpenBolt(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			clk := clock.NewFake(t0)
+			h := newHarness(t, st, clk)
+			h.fns.mu.Lock()
+			h.fns.block = tc.block
+			h.fns.mu.Unlock()
+			h.lambdaGroup("CodeDeployDefault.LambdaAllAtOnce", nil)
+			id := h.deploy(lambdaSpec)
+			first := h.waitHook(1)
+			h.svc.Close(context.Background()) // waits for the invocation to be recorded
+
+			fns := &fakeFunctions{}
+			h2 := &harness{t: t, clk: clk, fns: fns, evs: h.evs, st: st, ctx: h.ctx}
+			h2.svc = codedeploy.New(codedeploy.Config{Store: st, Clock: clk, Functions: fns, Events: h.evs})
+			if err := h2.svc.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer h2.svc.Close(context.Background())
+			if tc.block {
+				h2.waitFor("hook rerun", func() bool { return len(fns.invocations()) >= 1 })
+			} else {
+				time.Sleep(50 * time.Millisecond) // time enough for a wrong rerun to show
+			}
+			calls := 1 + len(fns.invocations())
+			if calls != tc.wantCalls {
+				t.Fatalf("hook invocations across the restart = %d; want %d", calls, tc.wantCalls)
+			}
+			if tc.block && fns.invocations()[0].Payload["LifecycleEventHookExecutionId"] != first.Payload["LifecycleEventHookExecutionId"] {
+				t.Errorf("the rerun hook has a new execution id")
+			}
+			// Either way the stored execution id still completes the hook.
+			if err := h2.putStatus(first, "Succeeded"); err != nil {
+				t.Fatal(err)
+			}
+			h2.waitFor("AfterAllowTraffic", func() bool { return len(fns.invocations()) >= tc.wantCalls })
+			if got := h2.deployment(id)["status"]; got != "InProgress" {
+				t.Errorf("status = %v", got)
+			}
+		})
+	}
 }
