@@ -29,7 +29,9 @@
 // "CodeDeploy Deployment State-change Notification" events.
 //
 // Deployments are stored; Start resumes them after a restart, re-arming
-// timers from their stored deadlines. Server (EC2/on-premises)
+// timers from their stored deadlines. Hooks keep waiting for their status;
+// a hook whose function was still running when the process stopped is
+// invoked again with the same execution id. Server (EC2/on-premises)
 // deployments are accepted and fail with NO_INSTANCES: tenkai runs no
 // instances.
 //
