@@ -158,3 +158,17 @@ func TestMatchesMediaType(t *testing.T) {
 		}
 	}
 }
+
+func TestWithStageVars(t *testing.T) {
+	vars := map[string]string{"alias": "live", "fn": "orders"}
+	tests := []struct{ in, want string }{
+		{"arn:aws:lambda:us-east-1:000000000000:function:fn", "arn:aws:lambda:us-east-1:000000000000:function:fn"},
+		{"arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}:${stageVariables.alias}", "arn:aws:lambda:us-east-1:000000000000:function:orders:live"},
+		{"function:${stageVariables.missing}", "function:"},
+	}
+	for _, tc := range tests {
+		if got := withStageVars(tc.in, vars); got != tc.want {
+			t.Errorf("withStageVars(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}

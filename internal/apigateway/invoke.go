@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -351,7 +352,7 @@ func (s *Service) executeREST(w http.ResponseWriter, r *http.Request, ix *apiInd
 	if timeout <= 0 {
 		timeout = 29 * time.Second
 	}
-	out, f := s.callLambda(r.Context(), ix, integ.URI, source, payload, timeout, kindREST)
+	out, f := s.callLambda(r.Context(), ix, withStageVars(integ.URI, st.Variables), source, payload, timeout, kindREST)
 	if f != nil {
 		s.fail(w, r, kindREST, *f)
 		return
@@ -394,4 +395,18 @@ func writeResponse(w http.ResponseWriter, r *http.Request, res *Response) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.Body)
 	}
+}
+
+// reStageVarRef finds ${stageVariables.name} references in integration URIs.
+var reStageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`)
+
+// withStageVars fills ${stageVariables.name} in uri from the stage's
+// variables (an unset variable becomes empty, which then names no function).
+func withStageVars(uri string, vars map[string]string) string {
+	if !strings.Contains(uri, "${") {
+		return uri
+	}
+	return reStageVarRef.ReplaceAllStringFunc(uri, func(m string) string {
+		return vars[reStageVarRef.FindStringSubmatch(m)[1]]
+	})
 }

@@ -123,7 +123,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(r.URL.Path, "/_aws/execute-api/")
 		id, p, _ := strings.Cut(rest, "/")
 		raw := strings.TrimPrefix(r.URL.EscapedPath(), "/_aws/execute-api/"+id)
-		s.serveExecute(w, r, id, "/"+p, raw, h)
+		s.serveExecute(w, r, id, "/"+p, raw, id+".execute-api.localhost")
 	default:
 		s.mux.ServeHTTP(w, r)
 	}

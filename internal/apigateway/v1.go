@@ -413,7 +413,7 @@ func (s *Service) methodRoutes(p string) {
 			if in.HTTPMethod == "" {
 				return 0, nil, badRequest("Enumeration value for HttpMethod must be non-empty")
 			}
-			if !reInvokeURI.MatchString(in.URI) {
+			if !reInvokeURI.MatchString(reStageVarRef.ReplaceAllString(in.URI, "v")) {
 				return 0, nil, badRequest("Invalid ARN specified in the request")
 			}
 		case "HTTP_PROXY", "MOCK", "AWS", "HTTP":
