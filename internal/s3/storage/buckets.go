@@ -81,10 +81,22 @@ func (e *Engine) Bucket(name string) (*Bucket, error) {
 	var b *Bucket
 	err := e.st.View(func(tx store.Tx) error {
 		var err error
-		b, err = getBucket(tx, name)
+		b, err = e.bucket(tx, name)
 		return err
 	})
 	return b, err
+}
+
+// bucket is getBucket through the engine's record cache, for hot paths.
+func (e *Engine) bucket(tx store.Tx, name string) (*Bucket, error) {
+	b, found, err := e.buckets.get(tx.Bucket(bucketsBucket), name, []byte(name))
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errNoSuchBucket(name)
+	}
+	return b, nil
 }
 
 func getBucket(tx store.Tx, name string) (*Bucket, error) {

@@ -167,6 +167,11 @@ type Engine struct {
 	blobs Blobs
 	clk   clock.Clock
 
+	// Decoded records of buckets (by name) and of current object versions
+	// (by bucket and key), checked against the stored bytes on each read.
+	buckets *recordCache[Bucket]
+	objects *recordCache[Object]
+
 	mu   sync.RWMutex
 	subs map[int]func(Event) // guarded by mu
 	next int                 // guarded by mu
@@ -180,7 +185,9 @@ func New(cfg Config) *Engine {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
-	return &Engine{st: cfg.Store, blobs: cfg.Blobs, clk: cfg.Clock, subs: map[int]func(Event){}}
+	return &Engine{st: cfg.Store, blobs: cfg.Blobs, clk: cfg.Clock, subs: map[int]func(Event){},
+		buckets: newRecordCache(bucketCacheSize, cloneBucket),
+		objects: newRecordCache(objectCacheSize, cloneObject)}
 }
 
 // Subscribe registers fn to be called after each committed object change. fn

@@ -104,7 +104,7 @@ func (e *Engine) commitVersion(bucket string, obj *Object, event string, cond Wr
 	var b *Bucket
 	err := e.st.Update(func(tx store.Tx) error {
 		var err error
-		if b, err = getBucket(tx, bucket); err != nil {
+		if b, err = e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		if err := cond.check(tx, bucket, obj.Key); err != nil {
@@ -154,14 +154,19 @@ func insertVersion(tx store.Tx, b *Bucket, obj *Object) ([]Segment, error) {
 			replaced = old.Segments
 		}
 	}
-	if err := putJSON(ver, verKey(obj.Key, seq), obj); err != nil {
+	// The version and the current record are the same bytes: encode once.
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	if err := ver.Put(verKey(obj.Key, seq), raw); err != nil {
 		return nil, err
 	}
 	cur := tx.Bucket(curBucket(b.Name))
 	if obj.DeleteMarker {
 		return replaced, cur.Delete([]byte(obj.Key))
 	}
-	return replaced, putJSON(cur, []byte(obj.Key), obj)
+	return replaced, cur.Put([]byte(obj.Key), raw)
 }
 
 // findVersion returns a version of key and its store key, or nil when absent.
@@ -218,17 +223,16 @@ func (e *Engine) GetObject(bucket, key, vid string) (*Object, *Bucket, error) {
 	var b *Bucket
 	err := e.st.View(func(tx store.Tx) error {
 		var err error
-		if b, err = getBucket(tx, bucket); err != nil {
+		if b, err = e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		if vid == "" {
-			var o Object
-			found, err := getJSON(tx.Bucket(curBucket(bucket)), []byte(key), &o)
+			o, found, err := e.objects.get(tx.Bucket(curBucket(bucket)), bucket+"/"+key, []byte(key))
 			if err != nil {
 				return err
 			}
 			if found {
-				obj = &o
+				obj = o
 				return nil
 			}
 			nerr := errNoSuchKey(key)
