@@ -163,7 +163,17 @@ func readBody(r *http.Request, max int64) ([]byte, error) {
 	if r.ContentLength > max {
 		return nil, tooLarge(max)
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	var b []byte
+	var err error
+	if n := r.ContentLength; n > 0 {
+		// The usual case: read into a buffer of the announced size instead of
+		// letting io.ReadAll grow one; a body longer than announced is an error
+		// net/http reports itself.
+		b = make([]byte, n)
+		_, err = io.ReadFull(r.Body, b)
+	} else {
+		b, err = io.ReadAll(io.LimitReader(r.Body, max+1))
+	}
 	if err != nil {
 		return nil, Errorf("SerializationException", "Failed to read request body: %v", err)
 	}
