@@ -130,11 +130,10 @@ func backoff(attempt int) time.Duration {
 // send delivers to the target named by its ARN.
 func (s *Service) send(ctx context.Context, d *delivery) error {
 	arn := d.Target.Arn
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
+	svc, region, acct, res, ok := splitARN(arn)
+	if !ok {
 		return errPermanent{fmt.Errorf("target ARN %q is not valid", arn)}
 	}
-	svc, region, acct, res := parts[2], parts[3], parts[4], parts[5]
 	switch {
 	case svc == "lambda":
 		if s.cfg.Functions == nil {
@@ -167,6 +166,19 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 		return s.callAPIDestination(ctx, acct, region, res, d)
 	}
 	return errPermanent{fmt.Errorf("targets of type %s are not supported by tenkai", svc)}
+}
+
+// splitARN returns the service, region, account and resource of an ARN
+// (arn:partition:service:region:account:resource).
+func splitARN(arn string) (svc, region, acct, res string, ok bool) {
+	var parts [5]string
+	rest := arn
+	for i := range parts {
+		if parts[i], rest, ok = strings.Cut(rest, ":"); !ok {
+			return "", "", "", "", false
+		}
+	}
+	return parts[2], parts[3], parts[4], rest, true
 }
 
 // forward puts an event on another bus, as cross-bus targets do.

@@ -56,6 +56,15 @@ func appendEnvelope(buf *bytes.Buffer, e *event) error {
 	return nil
 }
 
+// envelopeSize is room for e's envelope when nothing in it needs escaping.
+func envelopeSize(e *event) int {
+	n := 192 + len(e.ID) + len(e.DetailType) + len(e.Source) + len(e.Account) + len(e.Region) + len(e.Detail)
+	for _, r := range e.Resources {
+		n += len(r) + 3
+	}
+	return n
+}
+
 const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string, escaping only what JSON requires

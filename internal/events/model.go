@@ -26,6 +26,8 @@ type Rule struct {
 	ManagedBy          string    `json:"managedBy,omitempty"`
 	Targets            []Target  `json:"targets,omitempty"`
 	Created            time.Time `json:"created"`
+
+	arn string // set on rules held by a bus index, so routing does not rebuild it
 }
 
 // Target is a rule target as PutTargets takes it; members tenkai does not act

@@ -118,7 +118,7 @@ func (s *Service) acceptEntry(ctx context.Context, acct, region string, e *putEv
 	if e.Time != nil {
 		ev.Time = e.Time.Time()
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, 160+len(*e.Detail)))
+	buf := bytes.NewBuffer(make([]byte, 0, envelopeSize(&ev)))
 	if err := appendEnvelope(buf, &ev); err != nil {
 		return entryError("MalformedDetail", "Detail is malformed.")
 	}
@@ -157,7 +157,10 @@ func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex,
 
 // dispatch queues one delivery per target of a matched rule.
 func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, eventID string, raw []byte, ingested time.Time) {
-	arn := ruleARN(region, acct, r.Bus, r.Name)
+	arn := r.arn
+	if arn == "" {
+		arn = ruleARN(region, acct, r.Bus, r.Name)
+	}
 	for i := range r.Targets {
 		t := &r.Targets[i]
 		input, err := targetInput(t, raw, arn, r.Name, ingested)
@@ -166,7 +169,7 @@ func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, ev
 			s.log.Warn("target input could not be built", "rule", arn, "target", t.Id, "err", err)
 			continue
 		}
-		s.enqueue(&delivery{ID: s.cfg.NewID(), Account: acct, Region: region, RuleARN: arn, Target: *t, EventID: eventID, Input: input, EventTime: ingested})
+		s.enqueue(&delivery{ID: s.deliveryID(), Account: acct, Region: region, RuleARN: arn, Target: *t, EventID: eventID, Input: input, EventTime: ingested})
 	}
 }
 

@@ -319,6 +319,7 @@ func (s *Service) busIndexFor(acct, region, bus string) (*busIndex, error) {
 				s.log.Warn("stored rule has an invalid pattern", "rule", r.Name, "err", err)
 				return true
 			}
+			r.arn = ruleARN(region, acct, bus, r.Name)
 			idx.set.Add(r.Name, p)
 			idx.rules[r.Name] = &r
 			return true

@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tenkai/internal/clock"
@@ -71,6 +73,9 @@ type Service struct {
 	rate  *rateLimiters
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
+
+	bootID string        // distinguishes this process's delivery ids from resumed ones
+	seq    atomic.Uint64 // last delivery id number
 }
 
 // busIndex is the compiled, enabled pattern rules of one bus.
@@ -100,6 +105,7 @@ func New(cfg Config) *Service {
 	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, index: map[string]*busIndex{}, gen: map[string]uint64{},
 		q: newQueue(), rec: newRecorder(200), rate: newRateLimiters(cfg.Clock)}
 	s.sched = newScheduler(s)
+	s.bootID = cfg.NewID()
 	s.ops = map[string]edge.JSONHandler{
 		"CreateEventBus":         edge.JSON(s.createEventBus),
 		"DescribeEventBus":       edge.JSON(s.describeEventBus),
@@ -197,6 +203,12 @@ func (s *Service) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"deliveries": s.rec.list()})
 	})
+}
+
+// deliveryID names a delivery in the pending bucket. It is a counter rather
+// than a UUID: deliveries are internal, and one is made per matched target.
+func (s *Service) deliveryID() string {
+	return s.bootID + "-" + strconv.FormatUint(s.seq.Add(1), 36)
 }
 
 // Storage layout.
