@@ -669,3 +669,24 @@ func TestAPIGatewaySurvivesRestart(t *testing.T) {
 		t.Errorf("get-api after restart = %+v", got)
 	}
 }
+
+func TestExample03FastAPILambdaLayer(t *testing.T) {
+	t.Parallel()
+	seed002Layer(t) // fails with a clear message when python3-fastapi is missing
+	s := startServer(t)
+	out := runExample(t, s, "03-fastapi-lambda-layer")
+	if !strings.Contains(out, "seed 002 proved") {
+		t.Fatalf("example did not finish:\n%s", out)
+	}
+	// What the example left behind: the import error, then a working API.
+	r := s.MustCLI(t, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/multicloud-auto-deploy-staging-api",
+		"--filter-pattern", `"Runtime.ImportModuleError"`)
+	if !strings.Contains(r.Stdout, "No module named 'mangum'") {
+		t.Errorf("the function's log lacks the import error:\n%s", r.Stdout)
+	}
+	var layers struct{ Layers []struct{ Arn string } }
+	s.MustCLI(t, "lambda", "get-function-configuration", "--function-name", "multicloud-auto-deploy-staging-api").JSON(t, &layers)
+	if len(layers.Layers) != 1 || !strings.HasSuffix(layers.Layers[0].Arn, ":layer:multicloud-auto-deploy-staging-dependencies:1") {
+		t.Errorf("function layers = %+v", layers)
+	}
+}
