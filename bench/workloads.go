@@ -23,6 +23,11 @@ func workloads() []workload {
 		{group: "s3", name: "S3 PutObject 1 KiB", unit: "ops/s", setup: s3Setup, op: s3Put},
 		{group: "s3", name: "S3 GetObject 1 KiB", unit: "ops/s", setup: s3SetupObjects, op: s3Get},
 		{group: "logs", name: "Logs PutLogEvents (10 events)", unit: "ops/s", setup: logsSetup, op: logsPut},
+		{group: "lambda", name: "Lambda cold start, Go provided.al2023 (p50 of 5)", unit: "ms", lowerBetter: true, custom: coldStart("go", 5)},
+		{group: "lambda", name: "Lambda cold start, Python 3.12 (p50 of 5)", unit: "ms", lowerBetter: true, custom: coldStart("python", 5)},
+		{group: "lambda", name: "Lambda cold start, Node.js 20 (p50 of 5)", unit: "ms", lowerBetter: true, custom: coldStart("node", 5)},
+		{group: "lambda", name: "Lambda warm invoke, Go echo (1 client)", unit: "ops/s", setup: lambdaWarmSetup, op: lambdaWarmInvoke, concurrency: 1},
+		{group: "lambda", name: "Lambda warm invoke, Go echo, 8-way fan-out", unit: "ops/s", setup: lambdaWarmSetup, op: lambdaWarmInvoke, concurrency: 8},
 		{group: "events", name: "EventBridge PutEvents (10 events, 100 rules, delivery verified)", unit: "ops/s", setup: ebSetup, op: ebPut, verify: ebVerify, warmup: -1},
 		{group: "dynamodb", name: "DynamoDB Put/Get 50/50", unit: "ops/s", setup: ddbPutGetSetup, op: ddbPutGet},
 		{group: "dynamodb", name: "DynamoDB Query (100-item partition)", unit: "ops/s", setup: ddbQuerySetup, op: ddbQuery},
@@ -30,6 +35,7 @@ func workloads() []workload {
 		{group: "sfn", name: "Step Functions EXPRESS StartSyncExecution (10 Pass)", unit: "ops/s", setup: sfnSetup(sfntypes.StateMachineTypeExpress), op: sfnExpress},
 		{group: "apigateway", name: "Lambda Invoke → warm Go function (baseline)", unit: "ops/s", setup: gwDirectSetup, op: gwDirect},
 		{group: "apigateway", name: "API Gateway HTTP API → warm Go function", unit: "ops/s", setup: gwHTTPSetup, op: gwHTTP},
+		{group: "codepipeline", name: "CodePipeline start → Succeeded (S3 source → Lambda action, warm function)", unit: "ops/s", setup: cpSetup, op: cpRun},
 	}
 }
 
