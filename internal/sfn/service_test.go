@@ -477,3 +477,62 @@ func TestResetDropsRuns(t *testing.T) {
 		t.Errorf("after Reset the state machine is still cached")
 	}
 }
+
+type fakeLogs struct {
+	mu   sync.Mutex
+	msgs []string
+	at   []string // group/stream
+}
+
+func (f *fakeLogs) WriteLog(ctx context.Context, account, region, group, stream string, at time.Time, message string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.msgs = append(f.msgs, message)
+	f.at = append(f.at, group+" "+stream)
+	return nil
+}
+
+// Execution logs follow the level and includeExecutionData.
+func TestExecutionLogging(t *testing.T) {
+	lg := &fakeLogs{}
+	s := newTestService(t, store.NewMem(), clock.NewFake(t0), Config{Logs: lg})
+	dest := []logDestination{{CloudWatchLogsLogGroup: &struct {
+		LogGroupArn string `json:"logGroupArn,omitempty"`
+	}{"arn:aws:logs:us-east-1:000000000000:log-group:/sfn/x:*"}}}
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"F"},"F":{"Type":"Fail","Error":"Oops","Cause":"c"}}}`
+	out, err := s.createStateMachine(testCtx(), &createStateMachineIn{Name: "logged", Definition: def, RoleArn: testRole, Type: typeExpress,
+		LoggingConfiguration: &loggingConfig{Level: "ERROR", IncludeExecutionData: false, Destinations: dest}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := `{"secret":1}`
+	res, err := s.startSyncExecution(testCtx(), &startExecutionIn{StateMachineArn: out.StateMachineArn, Input: &in})
+	if err != nil || res.Status != "FAILED" || res.Error != "Oops" {
+		t.Fatalf("sync = %+v, %v", res, err)
+	}
+	lg.mu.Lock()
+	defer lg.mu.Unlock()
+	if len(lg.msgs) != 1 {
+		t.Fatalf("logged %d records: %v; want only ExecutionFailed", len(lg.msgs), lg.msgs)
+	}
+	var rec struct {
+		ID, Type, PreviousEventID, EventTimestamp, ExecutionARN string
+		Details                                                 map[string]any
+	}
+	rec.PreviousEventID = "x"
+	if err := json.Unmarshal([]byte(lg.msgs[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	json.Unmarshal([]byte(lg.msgs[0]), &raw)
+	if rec.Type != "ExecutionFailed" || raw["execution_arn"] != res.ExecutionArn || raw["event_timestamp"] != "1767323045000" || rec.Details["error"] != "Oops" {
+		t.Errorf("record = %s", lg.msgs[0])
+	}
+	if !strings.HasPrefix(lg.at[0], "/sfn/x states/logged/") {
+		t.Errorf("written to %s", lg.at[0])
+	}
+	if _, err := s.createStateMachine(testCtx(), &createStateMachineIn{Name: "bad", Definition: def, RoleArn: testRole,
+		LoggingConfiguration: &loggingConfig{Level: "ALL"}}); err == nil || !strings.Contains(err.Error(), "InvalidLoggingConfiguration") {
+		t.Errorf("ALL without a destination: %v", err)
+	}
+}
