@@ -126,7 +126,7 @@ func (s *Service) describeConnection(ctx context.Context, in *busNameIn) (*descr
 		}
 		out = &describeConnectionOut{ConnectionArn: connARN(m.Region, m.Account, c.Name, c.UUID), Name: c.Name, Description: c.Description,
 			ConnectionState: "AUTHORIZED", AuthorizationType: c.AuthorizationType,
-			SecretArn:      "arn:aws:secretsmanager:" + m.Region + ":" + m.Account + ":secret:events!connection/" + c.Name + "/" + c.UUID[:8],
+			SecretArn:      "arn:aws:secretsmanager:" + m.Region + ":" + m.Account + ":secret:events!connection/" + c.Name + "/" + c.UUID[:min(8, len(c.UUID))],
 			AuthParameters: redacted(c.AuthParameters), CreationTime: epoch(c.Created), LastModifiedTime: epoch(c.Modified), LastAuthorizedTime: epoch(c.Modified)}
 		return nil
 	})
@@ -222,7 +222,10 @@ func (s *Service) listConnections(ctx context.Context, in *listConnectionsIn) (*
 	for n := range all {
 		names = append(names, n)
 	}
-	page, next, _ := paginate(names, in.NextToken, in.Limit)
+	page, next, err := paginate(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
 	out := &struct {
 		Connections []connectionEntry `json:"Connections"`
 		NextToken   string            `json:"NextToken,omitempty"`
@@ -423,7 +426,10 @@ func (s *Service) listAPIDestinations(ctx context.Context, in *listConnectionsIn
 	for n := range all {
 		names = append(names, n)
 	}
-	page, next, _ := paginate(names, in.NextToken, in.Limit)
+	page, next, err := paginate(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
 	out := &struct {
 		ApiDestinations []*apiDestinationOut `json:"ApiDestinations"`
 		NextToken       string               `json:"NextToken,omitempty"`

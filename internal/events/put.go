@@ -206,6 +206,9 @@ func (s *Service) testEventPattern(ctx context.Context, in *testEventPatternIn) 
 	if in.Event == "" {
 		return nil, edge.MissingMember("event")
 	}
+	if err := checkPatternSize(in.EventPattern); err != nil {
+		return nil, err
+	}
 	p, err := pattern.Compile([]byte(in.EventPattern))
 	if err != nil {
 		return nil, edge.Errorf("InvalidEventPatternException", "%s", err.Error())

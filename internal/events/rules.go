@@ -37,8 +37,22 @@ func (s *Service) putRule(ctx context.Context, in *putRuleIn) (*putRuleOut, erro
 	if in.Name == "" {
 		return nil, edge.MissingMember("name")
 	}
+	if len(in.Name) > maxNameLen {
+		return nil, tooLong(in.Name, "name", maxNameLen)
+	}
 	if !nameRe.MatchString(in.Name) {
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.Name)
+	}
+	if in.EventPattern != nil {
+		if err := checkPatternSize(*in.EventPattern); err != nil {
+			return nil, err
+		}
+	}
+	if in.ScheduleExpression != nil && longer(*in.ScheduleExpression, maxScheduleLen) {
+		return nil, tooLong(*in.ScheduleExpression, "scheduleExpression", maxScheduleLen)
+	}
+	if in.Description != nil && longer(*in.Description, maxDescriptionLen) {
+		return nil, tooLong(*in.Description, "description", maxDescriptionLen)
 	}
 	if in.State != "" && !validState(in.State) {
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", in.State)

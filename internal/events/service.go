@@ -283,6 +283,9 @@ func putJSON(b store.Bucket, key []byte, v any) error {
 
 // paginate returns the page of sorted names after token and the next token.
 func paginate(names []string, token string, limit int) ([]string, string, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, "", err
+	}
 	sort.Strings(names)
 	start := 0
 	if token != "" {
@@ -291,8 +294,8 @@ func paginate(names []string, token string, limit int) ([]string, string, error)
 			start++
 		}
 	}
-	if limit <= 0 || limit > 100 {
-		limit = 100
+	if limit == 0 {
+		limit = maxListLimit
 	}
 	end := start + limit
 	if end >= len(names) {

@@ -3,7 +3,10 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -63,6 +66,52 @@ func checkTarget(t *Target) string {
 	return ""
 }
 
+var pathKeyRe = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
+
+// checkTargetLimits applies the API model's constraints to the n-th target
+// (1-based, as AWS numbers list members in its messages).
+func checkTargetLimits(n int, t *Target) error {
+	at := func(member string) string { return "targets." + strconv.Itoa(n) + ".member." + member }
+	switch {
+	case longer(t.Arn, maxTargetARNLen):
+		return tooLong(t.Arn, at("arn"), maxTargetARNLen)
+	case t.Input != nil && longer(*t.Input, maxTargetInputLen):
+		return tooLong(*t.Input, at("input"), maxTargetInputLen)
+	case t.InputPath != nil && longer(*t.InputPath, maxInputPathLen):
+		return tooLong(*t.InputPath, at("inputPath"), maxInputPathLen)
+	}
+	if p := t.RetryPolicy; p != nil {
+		if v := p.MaximumRetryAttempts; v != nil && *v < 0 {
+			return tooSmall(*v, at("retryPolicy.maximumRetryAttempts"), 0)
+		} else if v != nil && *v > defaultMaxRetries {
+			return tooBig(*v, at("retryPolicy.maximumRetryAttempts"), defaultMaxRetries)
+		}
+		if v := p.MaximumEventAgeInSeconds; v != nil && *v < 60 {
+			return tooSmall(*v, at("retryPolicy.maximumEventAgeInSeconds"), 60)
+		} else if v != nil && *v > int(defaultMaxAge/time.Second) {
+			return tooBig(*v, at("retryPolicy.maximumEventAgeInSeconds"), int(defaultMaxAge/time.Second))
+		}
+	}
+	if it := t.InputTransformer; it != nil {
+		if longer(it.InputTemplate, maxTargetInputLen) {
+			return tooLong(it.InputTemplate, at("inputTransformer.inputTemplate"), maxTargetInputLen)
+		}
+		if len(it.InputPathsMap) > maxInputPaths {
+			return tooMany(at("inputTransformer.inputPathsMap"), maxInputPaths)
+		}
+		for k, v := range it.InputPathsMap {
+			// Reserved names fail per target in checkTarget, as in AWS.
+			if !strings.HasPrefix(k, "aws.events.") && (len(k) > 256 || !pathKeyRe.MatchString(k)) {
+				return edge.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [A-Za-z0-9\\_\\-]+]", k, at("inputTransformer.inputPathsMap"))
+			}
+			if longer(v, maxInputPathLen) {
+				return tooLong(v, at("inputTransformer.inputPathsMap"), maxInputPathLen)
+			}
+		}
+	}
+	return nil
+}
+
 func (s *Service) putTargets(ctx context.Context, in *putTargetsIn) (*putTargetsOut, error) {
 	m := edge.MetaFrom(ctx)
 	if in.Rule == "" {
@@ -71,8 +120,13 @@ func (s *Service) putTargets(ctx context.Context, in *putTargetsIn) (*putTargets
 	if len(in.Targets) == 0 {
 		return nil, edge.MissingMember("targets")
 	}
-	if len(in.Targets) > 10 {
-		return nil, edge.Validation("1 validation error detected: Value '%d' at 'targets' failed to satisfy constraint: Member must have length less than or equal to 10", len(in.Targets))
+	if len(in.Targets) > maxTargetsPerCall {
+		return nil, tooMany("targets", maxTargetsPerCall)
+	}
+	for i := range in.Targets {
+		if err := checkTargetLimits(i+1, &in.Targets[i]); err != nil {
+			return nil, err
+		}
 	}
 	bus := busName(in.EventBusName)
 	out := &putTargetsOut{FailedEntries: []failedEntry{}}
@@ -177,16 +231,42 @@ func (s *Service) listTargetsByRule(ctx context.Context, in *listTargetsIn) (*li
 		if err != nil {
 			return err
 		}
-		out.Targets = r.Targets
-		if out.Targets == nil {
-			out.Targets = []Target{}
+		page, next, err := pageOf(r.Targets, in.NextToken, in.Limit)
+		if err != nil {
+			return err
 		}
+		out.Targets, out.NextToken = page, next
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// pageOf pages targets in the order the rule holds them; the token is the
+// index of the first target of the next page.
+func pageOf(ts []Target, token string, limit int) ([]Target, string, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, "", err
+	}
+	start := 0
+	if token != "" {
+		n, err := strconv.Atoi(token)
+		if err != nil || n < 0 || n > len(ts) {
+			return nil, "", edge.Validation("The NextToken provided is not valid.")
+		}
+		start = n
+	}
+	if limit == 0 {
+		limit = maxListLimit
+	}
+	end := min(start+limit, len(ts))
+	page := append([]Target{}, ts[start:end]...)
+	if end < len(ts) {
+		return page, strconv.Itoa(end), nil
+	}
+	return page, "", nil
 }
 
 type listRuleNamesByTargetIn struct {
