@@ -264,3 +264,40 @@ func TestEventBridgeSchedule(t *testing.T) {
 		t.Errorf("disabled schedule still fired: %d → %d events", n, m)
 	}
 }
+
+func TestEventBridgeScheduleSurvivesRestart(t *testing.T) {
+	// rate(1 minute) at 600x fires every 100 ms; after kill -9 and a restart on
+	// the same data directory the stored rule is armed again and keeps firing.
+	dir := t.TempDir()
+	s := startServer(t, "--data-dir", dir, "--time-scale", "600")
+	ctx := context.Background()
+	logs := cloudwatchlogs.NewFromConfig(s.SDK())
+	if _, err := logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/sched-restart")}); err != nil {
+		t.Fatal(err)
+	}
+	eb := eventbridge.NewFromConfig(s.SDK())
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("tick"), ScheduleExpression: aws.String("rate(1 minute)")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("tick"), Targets: []ebtypes.Target{
+		{Id: aws.String("1"), Arn: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:/sched-restart")}}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "two scheduled events", func() bool { return len(logMessages(t, s, "/sched-restart")) >= 2 })
+	s.Kill()
+
+	s2 := startServer(t, "--data-dir", dir, "--time-scale", "600")
+	n := len(logMessages(t, s2, "/sched-restart"))
+	if n < 2 {
+		t.Fatalf("after restart the log group holds %d events; want the 2 or more delivered before", n)
+	}
+	waitFor(t, 10*time.Second, "scheduled events after the restart", func() bool { return len(logMessages(t, s2, "/sched-restart")) >= n+2 })
+	var ev map[string]any
+	msgs := logMessages(t, s2, "/sched-restart")
+	if err := json.Unmarshal([]byte(msgs[len(msgs)-1]), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev["detail-type"] != "Scheduled Event" || ev["source"] != "aws.events" {
+		t.Errorf("scheduled event after restart = %v", ev)
+	}
+}
