@@ -136,6 +136,7 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "tenkai %s ready on %s (%s)\n", cfg.Version, a.Endpoint(), state)
 	startPprof(cfg.Logger)
+	tuneGC(minGCHeap)
 	<-ctx.Done()
 	cfg.Logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
