@@ -566,3 +566,9 @@ func (r *rateLimiters) reserve(key string, perSecond int) time.Duration {
 	r.next[key] = at.Add(interval)
 	return at.Sub(now)
 }
+
+func (r *rateLimiters) reset() {
+	r.mu.Lock()
+	clear(r.next)
+	r.mu.Unlock()
+}

@@ -31,6 +31,8 @@ type delivery struct {
 	Input     []byte    `json:"input"`
 	EventTime time.Time `json:"eventTime"`
 	Attempts  int       `json:"attempts"`
+
+	epoch uint64 // Service.epoch when queued; a retry from an older epoch is dropped
 }
 
 // errPermanent marks failures a retry cannot fix.
@@ -42,6 +44,7 @@ func (s *Service) enqueue(d *delivery) {
 			s.log.Error("persist delivery", "err", err)
 		}
 	}
+	d.epoch = s.epoch.Load()
 	s.q.push(d)
 }
 
@@ -63,6 +66,7 @@ func (s *Service) resumePending() error {
 		return derr
 	})
 	for _, d := range ds {
+		d.epoch = s.epoch.Load()
 		s.q.push(d)
 	}
 	return err
@@ -115,7 +119,11 @@ func (s *Service) attempt(ctx context.Context, d *delivery) {
 	rec.Status = "RETRYING"
 	s.rec.add(rec)
 	s.log.Warn("event delivery failed; will retry", "rule", d.RuleARN, "target", d.Target.Id, "attempt", d.Attempts, "in", delay, "err", err)
-	s.clk.AfterFunc(delay, func() { s.q.push(d) })
+	s.clk.AfterFunc(delay, func() {
+		if d.epoch == s.epoch.Load() { // not reset or closed meanwhile
+			s.q.push(d)
+		}
+	})
 }
 
 // backoff is exponential with jitter, from 1 s up to 3 minutes.

@@ -301,7 +301,7 @@ func (s *Service) invalidate(acct, region, bus string) {
 	key := scopeKey(acct, region, bus)
 	s.mu.Lock()
 	delete(s.index, key)
-	s.gen[key]++
+	s.gen++
 	s.mu.Unlock()
 }
 
@@ -310,7 +310,7 @@ func (s *Service) busIndexFor(acct, region, bus string) (*busIndex, error) {
 	key := scopeKey(acct, region, bus)
 	s.mu.RLock()
 	idx := s.index[key]
-	gen := s.gen[key]
+	gen := s.gen
 	s.mu.RUnlock()
 	if idx != nil {
 		return idx, nil
@@ -344,7 +344,7 @@ func (s *Service) busIndexFor(acct, region, bus string) (*busIndex, error) {
 		return nil, err
 	}
 	s.mu.Lock()
-	if s.gen[key] == gen { // no rule changed while this was built
+	if s.gen == gen { // no rule changed while this was built
 		s.index[key] = idx
 	}
 	s.mu.Unlock()

@@ -65,7 +65,7 @@ type Service struct {
 	ops   map[string]edge.JSONHandler
 	mu    sync.RWMutex         // guards index
 	index map[string]*busIndex // by account|region|bus
-	gen   map[string]uint64    // bumped on every rule change of a bus
+	gen   uint64               // guarded by mu; bumped by every rule change and Reset
 
 	q     *queue
 	sched *scheduler
@@ -74,6 +74,7 @@ type Service struct {
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
 
+	epoch  atomic.Uint64 // bumped by Reset and Close; retries from an earlier epoch are dropped
 	bootID string        // distinguishes this process's delivery ids from resumed ones
 	seq    atomic.Uint64 // last delivery id number
 }
@@ -102,7 +103,7 @@ func New(cfg Config) *Service {
 	if cfg.Workers == 0 {
 		cfg.Workers = 4
 	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, index: map[string]*busIndex{}, gen: map[string]uint64{},
+	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, index: map[string]*busIndex{},
 		q: newQueue(), rec: newRecorder(200), rate: newRateLimiters(cfg.Clock)}
 	s.sched = newScheduler(s)
 	s.bootID = cfg.NewID()
@@ -171,6 +172,7 @@ func (s *Service) Start(ctx context.Context) error {
 
 // Close stops delivery and schedules.
 func (s *Service) Close(ctx context.Context) error {
+	s.epoch.Add(1)
 	s.sched.stopAll()
 	if s.stop != nil {
 		s.stop()
@@ -186,14 +188,18 @@ func (s *Service) Close(ctx context.Context) error {
 	}
 }
 
-// Reset forgets cached indexes, schedules and queued deliveries.
+// Reset forgets cached indexes, schedules, queued deliveries, pending retries
+// and rate-limit reservations.
 func (s *Service) Reset(ctx context.Context) error {
+	s.epoch.Add(1)
 	s.mu.Lock()
 	s.index = map[string]*busIndex{}
+	s.gen++
 	s.mu.Unlock()
 	s.sched.stopAll()
 	s.q.drain()
 	s.rec.reset()
+	s.rate.reset()
 	return nil
 }
 

@@ -3,8 +3,10 @@ package events_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ type logLine struct{ Group, Stream, Message string }
 
 // captureLogs is a LogWriter that keeps what it is given.
 type captureLogs struct {
+	fail  atomic.Bool // when set, WriteLog fails (after recording the attempt)
 	mu    sync.Mutex
 	lines []logLine
 	ch    chan logLine
@@ -32,6 +35,9 @@ func (c *captureLogs) WriteLog(_ context.Context, _, _, group, stream string, _ 
 	c.lines = append(c.lines, l)
 	c.mu.Unlock()
 	c.ch <- l
+	if c.fail.Load() {
+		return errors.New("log group is unavailable")
+	}
 	return nil
 }
 
@@ -179,5 +185,22 @@ func TestLogStreamIsEventIDWithConstantInput(t *testing.T) {
 	l := f.logs.next(t)
 	if l.Message != `{"fixed":true}` || l.Stream != out.Entries[0].EventId {
 		t.Errorf("delivered %q to stream %q; want the constant input in stream %q", l.Message, l.Stream, out.Entries[0].EventId)
+	}
+}
+
+func TestResetDropsScheduledRetries(t *testing.T) {
+	f := newFixture(t, events.Config{})
+	f.logs.fail.Store(true)
+	f.logRule(t, "r", `{"source":["app"]}`)
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`, nil)
+	f.logs.next(t) // first attempt fails; a retry waits on the clock
+	if err := f.svc.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(10 * time.Minute)
+	select {
+	case l := <-f.logs.ch:
+		t.Errorf("after Reset a retry was still delivered: %+v", l)
+	case <-time.After(200 * time.Millisecond):
 	}
 }
