@@ -148,7 +148,8 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 			return errPermanent{errors.New("Lambda is not available")}
 		}
 		if acct == d.Account && !s.cfg.Functions.AllowsInvoke(ctx, acct, region, arn, "events.amazonaws.com", d.RuleARN) {
-			return fmt.Errorf("EventBridge is not authorized to invoke %s: add a resource-based policy (aws lambda add-permission --principal events.amazonaws.com --source-arn %s)", arn, d.RuleARN)
+			// AWS does not retry a delivery that lacks permission to its target.
+			return errPermanent{fmt.Errorf("EventBridge is not authorized to invoke %s: add a resource-based policy (aws lambda add-permission --principal events.amazonaws.com --source-arn %s)", arn, d.RuleARN)}
 		}
 		return s.cfg.Functions.InvokeAsync(ctx, acct, region, arn, d.Input)
 	case svc == "states":

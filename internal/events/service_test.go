@@ -204,3 +204,34 @@ func TestResetDropsScheduledRetries(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// denyingFunctions is a FunctionInvoker whose resource policy never allows EventBridge.
+type denyingFunctions struct{ checks atomic.Int32 }
+
+func (d *denyingFunctions) InvokeAsync(context.Context, string, string, string, []byte) error {
+	return errors.New("invoked without permission")
+}
+
+func (d *denyingFunctions) AllowsInvoke(context.Context, string, string, string, string, string) bool {
+	d.checks.Add(1)
+	return false
+}
+
+func TestLambdaWithoutPermissionIsNotRetried(t *testing.T) {
+	fns := &denyingFunctions{}
+	f := newFixture(t, events.Config{Functions: fns})
+	f.ok(t, "PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"app\"]}"}`, nil)
+	f.ok(t, "PutTargets", `{"Rule":"r","Targets":[{"Id":"fn","Arn":"arn:aws:lambda:us-east-1:000000000000:function:f"}]}`, nil)
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`, nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for fns.checks.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	for i := 0; i < 10; i++ {
+		f.clk.Advance(5 * time.Minute)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := fns.checks.Load(); n != 1 {
+		t.Errorf("delivery attempts without permission = %d; want 1 (AWS does not retry missing permissions)", n)
+	}
+}
