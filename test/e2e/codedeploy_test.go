@@ -564,7 +564,9 @@ func TestCodeDeployCLIOperations(t *testing.T) {
 	if getApp.Application.ApplicationID != app.ApplicationID || getApp.Application.ComputePlatform != "ECS" {
 		t.Errorf("get-application = %+v", getApp.Application)
 	}
-	s.MustCLI(t, "deploy", "create-application", "--application-name", "old")
+	if _, err := cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("old")}); err != nil {
+		t.Fatal(err)
+	}
 	s.MustCLI(t, "deploy", "update-application", "--application-name", "old", "--new-application-name", "legacy")
 	var apps struct {
 		Applications []string `json:"applications"`
@@ -611,7 +613,9 @@ func TestCodeDeployCLIOperations(t *testing.T) {
 			t.Errorf("list-deployment-configs lacks %s: %s", want, all)
 		}
 	}
-	s.MustCLI(t, "deploy", "create-deployment-config", "--deployment-config-name", "spare", "--compute-platform", "Lambda")
+	if _, err := cd.CreateDeploymentConfig(ctx, &codedeploy.CreateDeploymentConfigInput{DeploymentConfigName: aws.String("spare"), ComputePlatform: cdtypes.ComputePlatformLambda}); err != nil {
+		t.Fatal(err)
+	}
 	s.MustCLI(t, "deploy", "delete-deployment-config", "--deployment-config-name", "spare")
 	_, err = cd.GetDeploymentConfig(ctx, &codedeploy.GetDeploymentConfigInput{DeploymentConfigName: aws.String("spare")})
 	wantCode(t, err, "DeploymentConfigDoesNotExistException")
@@ -732,15 +736,16 @@ func TestCodeDeployCLIOperations(t *testing.T) {
 		t.Errorf("list-deployments InProgress = %v", list.Deployments)
 	}
 	s.MustCLI(t, "deploy", "stop-deployment", "--deployment-id", id, "--no-auto-rollback-enabled")
-	s.MustCLI(t, "deploy", "list-deployments", "--include-only-statuses", "Stopped").JSON(t, &list)
-	if len(list.Deployments) != 1 || list.Deployments[0] != id {
-		t.Errorf("list-deployments Stopped = %v", list.Deployments)
+	stopped, err := cd.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{IncludeOnlyStatuses: []cdtypes.DeploymentStatus{cdtypes.DeploymentStatusStopped}})
+	if err != nil || len(stopped.Deployments) != 1 || stopped.Deployments[0] != id {
+		t.Errorf("ListDeployments Stopped = %v, %v", stopped, err)
 	}
 	_, err = cd.ContinueDeployment(ctx, &codedeploy.ContinueDeploymentInput{DeploymentId: aws.String(id)})
 	wantCode(t, err, "DeploymentAlreadyCompletedException")
 	_, err = cd.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String("d-ABCDEFGHI")})
 	wantCode(t, err, "DeploymentDoesNotExistException")
-	s.FailCLI(t, "InvalidDeploymentIdException", "deploy", "get-deployment", "--deployment-id", "nope")
+	_, err = cd.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String("nope")})
+	wantCode(t, err, "InvalidDeploymentIdException")
 }
 
 func TestCodeDeployResumesAfterRestart(t *testing.T) {
