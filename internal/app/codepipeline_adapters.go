@@ -2,8 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"time"
 
+	"tenkai/internal/codedeploy"
 	"tenkai/internal/codepipeline"
+	"tenkai/internal/edge"
 	"tenkai/internal/s3"
 )
 
@@ -41,11 +46,96 @@ func (e pipelineEvents) PublishEvent(ctx context.Context, account, region, sourc
 	return e.a.events.PublishEvent(ctx, account, region, source, detailType, detail, resources)
 }
 
-// newCodePipeline builds CodePipeline with its integrations. Step Functions
-// and CodeDeploy actions are left unwired until those services take part.
+// pipelineDeployments runs CodeDeploy deploy actions; CodeDeploy is
+// resolved at call time because it is registered after CodePipeline.
+type pipelineDeployments struct{ a *App }
+
+func (d pipelineDeployments) CreateDeployment(ctx context.Context, account, region, application, group, bucket, key, bundleType string,
+	done func(deploymentID, status, message string)) (string, error) {
+	cd := d.a.codeDeploy()
+	if cd == nil {
+		return "", errors.New("CodeDeploy is not available")
+	}
+	id, err := cd.Deploy(ctx, account, region, application, group,
+		codedeploy.Revision{S3Bucket: bucket, S3Key: key, BundleType: bundleType}, "Deployment from CodePipeline")
+	if err != nil {
+		return "", err
+	}
+	ch := cd.Done(account, region, id)
+	go func() {
+		r, ok := <-ch
+		if !ok {
+			done(id, "Failed", "the deployment ended without a result")
+			return
+		}
+		done(id, r.Status, r.Message)
+	}()
+	return id, nil
+}
+
+// pipelineStateMachines runs StepFunctions invoke actions and watches each
+// execution through DescribeExecution until it ends.
+type pipelineStateMachines struct{ a *App }
+
+func (m pipelineStateMachines) StartExecution(ctx context.Context, account, region, machineARN, name string, input []byte,
+	done func(executionARN, status string, output []byte, cause string)) (string, error) {
+	if m.a.sfn == nil {
+		return "", errors.New("Step Functions is not available")
+	}
+	in := string(input)
+	x, err := m.a.sfn.StartExecution(ctx, machineARN, name, &in, "")
+	if err != nil {
+		return "", err
+	}
+	arn := x.ARN
+	meta := &edge.Meta{RequestID: edge.NewUUID(), Account: account, Region: region, Service: "states", Operation: "DescribeExecution"}
+	body, _ := json.Marshal(map[string]string{"executionArn": arn})
+	go func() {
+		wait := 5 * time.Millisecond
+		for {
+			time.Sleep(wait)
+			if wait < time.Second {
+				wait *= 2
+			}
+			out, err := m.a.sfn.Op("DescribeExecution")(edge.WithMeta(context.Background(), meta), body)
+			if err != nil {
+				done(arn, "FAILED", nil, err.Error())
+				return
+			}
+			raw, _ := json.Marshal(out)
+			var d struct {
+				Status string  `json:"status"`
+				Output *string `json:"output"`
+				Error  string  `json:"error"`
+				Cause  string  `json:"cause"`
+			}
+			if err := json.Unmarshal(raw, &d); err != nil {
+				done(arn, "FAILED", nil, err.Error())
+				return
+			}
+			if d.Status == "RUNNING" || d.Status == "PENDING_REDRIVE" {
+				continue
+			}
+			var output []byte
+			if d.Output != nil {
+				output = []byte(*d.Output)
+			}
+			cause := d.Cause
+			if d.Error != "" {
+				cause = d.Error + ": " + d.Cause
+			}
+			done(arn, d.Status, output, cause)
+			return
+		}
+	}()
+	return arn, nil
+}
+
+// newCodePipeline builds CodePipeline with its integrations.
 func (a *App) newCodePipeline() *codepipeline.Service {
 	return codepipeline.New(codepipeline.Config{Store: a.Store, Clock: a.Clock, Logger: a.log,
-		Functions: lambdaFunctions{a}, Objects: pipelineObjects{a}, Changes: pipelineChanges{a}, Events: pipelineEvents{a}})
+		Functions: lambdaFunctions{a}, Objects: pipelineObjects{a}, Changes: pipelineChanges{a}, Events: pipelineEvents{a},
+		StateMachines: pipelineStateMachines{a}, Deployments: pipelineDeployments{a}})
 }
 
 var (
@@ -53,4 +143,6 @@ var (
 	_ codepipeline.ObjectStore     = pipelineObjects{}
 	_ codepipeline.ChangeFeed      = pipelineChanges{}
 	_ codepipeline.EventPublisher  = pipelineEvents{}
+	_ codepipeline.StateMachines   = pipelineStateMachines{}
+	_ codepipeline.Deployments     = pipelineDeployments{}
 )

@@ -650,3 +650,37 @@ func BenchmarkExecution(b *testing.B) {
 		<-done
 	}
 }
+
+type fakeDeployments struct {
+	status string
+	got    []string
+}
+
+func (f *fakeDeployments) CreateDeployment(ctx context.Context, account, region, application, group, bucket, key, bundleType string,
+	done func(id, status, message string)) (string, error) {
+	f.got = append(f.got, application+"/"+group+"@"+bucket+"/"+key)
+	go done("d-123", f.status, "hook failed")
+	return "d-123", nil
+}
+
+func TestCodeDeployAction(t *testing.T) {
+	for _, status := range []string{"Succeeded", "Failed"} {
+		t.Run(status, func(t *testing.T) {
+			h := newHarness(t)
+			deps := &fakeDeployments{status: status}
+			h.svc.Close(context.Background())
+			h.svc = codepipeline.New(codepipeline.Config{Store: h.st, Clock: h.clk, Functions: h.fn, Objects: h.s3, Events: h.bus, Deployments: deps})
+			deploy := action("Deploy", "Deploy", "CodeDeploy", map[string]string{"ApplicationName": "app", "DeploymentGroupName": "prod"}, []string{"SourceArtifact"}, nil)
+			h.must("CreatePipeline", pipeline("p", source(), lambdaStage("Deploy", deploy)))
+			h.waitStatus("p", status)
+			if len(deps.got) != 1 || !strings.HasPrefix(deps.got[0], "app/prod@artifacts/p/SourceArti/") {
+				t.Fatalf("deployments = %v", deps.got)
+			}
+			acts := h.must("ListActionExecutions", map[string]any{"pipelineName": "p"})["actionExecutionDetails"].([]any)
+			res := acts[0].(map[string]any)["output"].(map[string]any)["executionResult"].(map[string]any)
+			if res["externalExecutionId"] != "d-123" {
+				t.Fatalf("executionResult = %v", res)
+			}
+		})
+	}
+}

@@ -202,31 +202,20 @@ func (r *run) startStepFunctions(ex *execRecord, si, ai int) {
 		input = []byte("{}")
 	}
 	r.effects = append(r.effects, func(ctx context.Context) {
-		execARN, err := s.cfg.StateMachines.StartExecution(ctx, ref.account, ref.region, arn, name, input,
-			func(status string, output []byte, cause string) {
-				vars := map[string]string{"StateMachineArn": arn}
+		_, err := s.cfg.StateMachines.StartExecution(ctx, ref.account, ref.region, arn, name, input,
+			func(execARN, status string, output []byte, cause string) {
+				setID := func(ex *execRecord, a *actionRun) { a.ExternalID = execARN }
 				if status == "SUCCEEDED" {
-					s.finishAction(s.ctx, ref, statusSucceeded, "", nil, vars, nil)
+					vars := map[string]string{"StateMachineArn": arn, "ExecutionArn": execARN}
+					s.finishAction(s.ctx, ref, statusSucceeded, "", nil, vars, setID)
 					return
 				}
 				s.finishAction(s.ctx, ref, statusFailed, "", &ErrorDetails{Code: "JobFailed",
-					Message: fmt.Sprintf("Execution ended with status %s: %s", status, cause)}, nil, nil)
+					Message: fmt.Sprintf("Execution %s ended with status %s: %s", execARN, status, cause)}, nil, setID)
 			})
 		if err != nil {
 			s.finishAction(ctx, ref, statusFailed, "", &ErrorDetails{Code: "JobFailed", Message: awsMessage(err)}, nil, nil)
-			return
 		}
-		s.transact(ctx, func(r *run) error {
-			ex, err := r.exec(ref.account, ref.region, ref.pipeline, ref.execID)
-			if err != nil {
-				return nil
-			}
-			if si, ai, ok := findAction(ex, ref.actionExecID); ok {
-				ex.Stages[si].Actions[ai].ExternalID = execARN
-				r.touch(ex)
-			}
-			return nil
-		})
 	})
 }
 
@@ -243,12 +232,14 @@ func (r *run) startCodeDeploy(ex *execRecord, si, ai int) {
 	in := *a.Inputs[0].S3Location
 	r.effects = append(r.effects, func(ctx context.Context) {
 		_, err := s.cfg.Deployments.CreateDeployment(ctx, ref.account, ref.region, app, group, in.Bucket, in.Key, "zip",
-			func(status, message string) {
+			func(id, status, message string) {
+				setID := func(ex *execRecord, a *actionRun) { a.ExternalID = id }
 				if status == "Succeeded" {
-					s.finishAction(s.ctx, ref, statusSucceeded, "", nil, nil, nil)
+					s.finishAction(s.ctx, ref, statusSucceeded, "Deployment "+id+" succeeded", nil, nil, setID)
 					return
 				}
-				s.finishAction(s.ctx, ref, statusFailed, "", &ErrorDetails{Code: "JobFailed", Message: message}, nil, nil)
+				s.finishAction(s.ctx, ref, statusFailed, "", &ErrorDetails{Code: "JobFailed",
+					Message: fmt.Sprintf("Deployment %s %s: %s", id, strings.ToLower(status), message)}, nil, setID)
 			})
 		if err != nil {
 			s.finishAction(ctx, ref, statusFailed, "", &ErrorDetails{Code: "JobFailed", Message: awsMessage(err)}, nil, nil)

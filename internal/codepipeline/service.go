@@ -63,18 +63,19 @@ type EventPublisher interface {
 }
 
 // StateMachines runs Step Functions executions for StepFunctions invoke
-// actions. done is called once when the execution ends, with status
-// "SUCCEEDED", "FAILED", "TIMED_OUT" or "ABORTED".
+// actions. done is called once, from another goroutine, when the execution
+// ends, with status "SUCCEEDED", "FAILED", "TIMED_OUT" or "ABORTED".
 type StateMachines interface {
 	StartExecution(ctx context.Context, account, region, stateMachineARN, name string, input []byte,
-		done func(status string, output []byte, cause string)) (executionARN string, err error)
+		done func(executionARN, status string, output []byte, cause string)) (executionARN string, err error)
 }
 
 // Deployments runs CodeDeploy deployments for CodeDeploy deploy actions.
-// done is called once when the deployment ends ("Succeeded", "Failed", "Stopped").
+// done is called once, from another goroutine, when the deployment ends
+// ("Succeeded", "Failed", "Stopped").
 type Deployments interface {
 	CreateDeployment(ctx context.Context, account, region, application, group, bucket, key, bundleType string,
-		done func(status, message string)) (deploymentID string, err error)
+		done func(deploymentID, status, message string)) (deploymentID string, err error)
 }
 
 // Config configures the service. Nil integrations make the actions that

@@ -15,6 +15,7 @@ import (
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 )
 
 // seedNodeFunction is seed 000's function: it reads the job id from
@@ -503,4 +504,55 @@ func TestCodePipelineResumesAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitExecution(t, c2, "durable", id, cptypes.PipelineExecutionStatusSucceeded)
+}
+
+// TestCodePipelineStepFunctionsAction runs a StepFunctions invoke action
+// whose input names the pipeline execution.
+func TestCodePipelineStepFunctionsAction(t *testing.T) {
+	s := startServer(t)
+	cpSetup(t, s, nil)
+	ctx := context.Background()
+	sc := sfn.NewFromConfig(s.SDK())
+	sm, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("release"), RoleArn: aws.String("arn:aws:iam::000000000000:role/sfn"),
+		Definition: aws.String(`{"StartAt":"Check","States":{"Check":{"Type":"Choice","Choices":[{"Variable":"$.ok","BooleanEquals":true,"Next":"Done"}],"Default":"Bad"},"Done":{"Type":"Succeed"},"Bad":{"Type":"Fail","Error":"Release.Blocked","Cause":"not ok"}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	action := func(input string) cptypes.ActionDeclaration {
+		return cptypes.ActionDeclaration{Name: aws.String("Release"),
+			ActionTypeId:  &cptypes.ActionTypeId{Category: cptypes.ActionCategoryInvoke, Owner: cptypes.ActionOwnerAws, Provider: aws.String("StepFunctions"), Version: aws.String("1")},
+			Configuration: map[string]string{"StateMachineArn": aws.ToString(sm.StateMachineArn), "ExecutionNamePrefix": "cp", "Input": input}}
+	}
+	c := codepipeline.NewFromConfig(s.SDK())
+	if _, err := c.CreatePipeline(ctx, &codepipeline.CreatePipelineInput{Pipeline: cpPipeline("sfn",
+		cptypes.StageDeclaration{Name: aws.String("Release"), Actions: []cptypes.ActionDeclaration{action(`{"ok":true,"id":"#{codepipeline.PipelineExecutionId}"}`)}})}); err != nil {
+		t.Fatal(err)
+	}
+	id := latestExecutionID(t, c, "sfn")
+	waitExecution(t, c, "sfn", id, cptypes.PipelineExecutionStatusSucceeded)
+	acts, err := c.ListActionExecutions(ctx, &codepipeline.ListActionExecutionsInput{PipelineName: aws.String("sfn"),
+		Filter: &cptypes.ActionExecutionFilter{PipelineExecutionId: aws.String(id)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	execARN := acts.ActionExecutionDetails[0].Output.OutputVariables["ExecutionArn"]
+	d, err := sc.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(execARN)})
+	if err != nil {
+		t.Fatalf("DescribeExecution %q: %v", execARN, err)
+	}
+	if aws.ToString(d.Input) != `{"ok":true,"id":"`+id+`"}` {
+		t.Fatalf("state machine input = %s", aws.ToString(d.Input))
+	}
+	if _, err := c.UpdatePipeline(ctx, &codepipeline.UpdatePipelineInput{Pipeline: cpPipeline("sfn",
+		cptypes.StageDeclaration{Name: aws.String("Release"), Actions: []cptypes.ActionDeclaration{action(`{"ok":false}`)}})}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.StartPipelineExecution(ctx, &codepipeline.StartPipelineExecutionInput{Name: aws.String("sfn")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := waitExecution(t, c, "sfn", aws.ToString(st.PipelineExecutionId), cptypes.PipelineExecutionStatusFailed)
+	if !strings.Contains(aws.ToString(ex.StatusSummary), "Release.Blocked") {
+		t.Fatalf("statusSummary = %q", aws.ToString(ex.StatusSummary))
+	}
 }
