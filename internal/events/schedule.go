@@ -198,6 +198,8 @@ func parseDow(s string) (dowSpec, error) {
 	switch {
 	case s == "?" || s == "*":
 		return dowSpec{any: true}, nil
+	case s == "L": // the last day of the week
+		return dowSpec{days: set{7: true}}, nil
 	case strings.Contains(s, "#"):
 		a, b, _ := strings.Cut(s, "#")
 		d, err := value(a, dayNames)
@@ -266,12 +268,21 @@ func (c *cron) dayMatches(d time.Time) bool {
 	return true
 }
 
-// Next walks days, then hours and minutes, so it is cheap even for rare schedules.
+// Next skips years and months that cannot match, then walks days, hours and
+// minutes, so it stays cheap for schedules that fire decades from now.
 func (c *cron) Next(t time.Time) time.Time {
 	t = t.UTC().Truncate(time.Minute).Add(time.Minute)
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	for i := 0; i < 366*5; i++ {
-		if c.year[day.Year()] && c.month[int(day.Month())] && c.dayMatches(day) {
+	for day.Year() <= 2199 {
+		switch {
+		case !c.year[day.Year()]:
+			day = time.Date(day.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
+			continue
+		case !c.month[int(day.Month())]:
+			day = time.Date(day.Year(), day.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+			continue
+		}
+		if c.dayMatches(day) {
 			for h := 0; h < 24; h++ {
 				if !c.hour[h] {
 					continue
@@ -288,9 +299,6 @@ func (c *cron) Next(t time.Time) time.Time {
 			}
 		}
 		day = day.AddDate(0, 0, 1)
-		if day.Year() > 2199 {
-			break
-		}
 	}
 	return time.Time{}
 }
