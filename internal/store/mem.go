@@ -9,9 +9,20 @@ import (
 	"github.com/google/btree"
 )
 
-type item struct{ k, v []byte }
+// item is one stored pair. Key and value share one allocation, kv[:n] and
+// kv[n:]: one pointer for the collector to scan per item in large buckets.
+type item struct {
+	kv []byte
+	n  int // key length
+}
 
-func less(a, b item) bool { return bytes.Compare(a.k, b.k) < 0 }
+// probe is an item to search by key.
+func probe(key []byte) item { return item{kv: key, n: len(key)} }
+
+func (it item) key() []byte { return it.kv[:it.n:it.n] }
+func (it item) val() []byte { return it.kv[it.n:] }
+
+func less(a, b item) bool { return bytes.Compare(a.key(), b.key()) < 0 }
 
 // Mem is an in-memory Store. Writes are copied in; nothing survives Close.
 type Mem struct {
@@ -82,7 +93,8 @@ type undo struct {
 	bucket  string
 	tree    *btree.BTreeG[item] // non-nil: restore this whole bucket (after DeleteBucket)
 	created bool                // bucket did not exist before
-	k, v    []byte              // previous value (v nil: key was absent)
+	key     []byte              // the key changed
+	old     item                // its previous pair, when hadKey
 	hadKey  bool
 }
 
@@ -106,9 +118,9 @@ func (tx *memTx) rollback() {
 				continue
 			}
 			if u.hadKey {
-				t.ReplaceOrInsert(item{u.k, u.v})
+				t.ReplaceOrInsert(u.old)
 			} else {
-				t.Delete(item{k: u.k})
+				t.Delete(probe(u.key))
 			}
 		}
 	}
@@ -164,11 +176,11 @@ func (b *memBucket) Get(key []byte) []byte {
 	if t == nil {
 		return nil
 	}
-	it, ok := t.Get(item{k: key})
+	it, ok := t.Get(probe(key))
 	if !ok {
 		return nil
 	}
-	return it.v
+	return it.val()
 }
 
 func (b *memBucket) Put(key, value []byte) error {
@@ -178,12 +190,11 @@ func (b *memBucket) Put(key, value []byte) error {
 	t := b.tree(true)
 	// One allocation holds both copies: half the objects for the collector
 	// to track in a large bucket.
-	buf := make([]byte, len(key)+len(value))
-	k := buf[:copy(buf, key):len(key)]
-	v := buf[len(key):]
-	copy(v, value)
-	old, had := t.ReplaceOrInsert(item{k, v})
-	b.tx.log = append(b.tx.log, undo{bucket: b.name, k: k, v: old.v, hadKey: had})
+	kv := make([]byte, len(key)+len(value))
+	copy(kv[copy(kv, key):], value)
+	it := item{kv: kv, n: len(key)}
+	old, had := t.ReplaceOrInsert(it)
+	b.tx.log = append(b.tx.log, undo{bucket: b.name, key: it.key(), old: old, hadKey: had})
 	return nil
 }
 
@@ -195,9 +206,9 @@ func (b *memBucket) Delete(key []byte) error {
 	if t == nil {
 		return nil
 	}
-	old, had := t.Delete(item{k: key})
+	old, had := t.Delete(probe(key))
 	if had {
-		b.tx.log = append(b.tx.log, undo{bucket: b.name, k: old.k, v: old.v, hadKey: true})
+		b.tx.log = append(b.tx.log, undo{bucket: b.name, key: old.key(), old: old, hadKey: true})
 	}
 	return nil
 }
@@ -207,33 +218,33 @@ func (b *memBucket) Scan(from, to []byte, reverse bool, fn func(k, v []byte) boo
 	if t == nil {
 		return
 	}
-	visit := func(it item) bool { return fn(it.k, it.v) }
+	visit := func(it item) bool { return fn(it.key(), it.val()) }
 	if !reverse {
 		switch {
 		case from == nil && to == nil:
 			t.Ascend(visit)
 		case from == nil:
-			t.AscendLessThan(item{k: to}, visit)
+			t.AscendLessThan(probe(to), visit)
 		case to == nil:
-			t.AscendGreaterOrEqual(item{k: from}, visit)
+			t.AscendGreaterOrEqual(probe(from), visit)
 		default:
-			t.AscendRange(item{k: from}, item{k: to}, visit)
+			t.AscendRange(probe(from), probe(to), visit)
 		}
 		return
 	}
 	// Descending over [from, to): start below to, stop before from.
 	stopBelow := func(it item) bool {
-		if from != nil && bytes.Compare(it.k, from) < 0 {
+		if from != nil && bytes.Compare(it.key(), from) < 0 {
 			return false
 		}
-		return fn(it.k, it.v)
+		return fn(it.key(), it.val())
 	}
 	if to == nil {
 		t.Descend(stopBelow)
 		return
 	}
-	t.DescendLessOrEqual(item{k: to}, func(it item) bool {
-		if bytes.Equal(it.k, to) {
+	t.DescendLessOrEqual(probe(to), func(it item) bool {
+		if bytes.Equal(it.key(), to) {
 			return true
 		}
 		return stopBelow(it)
