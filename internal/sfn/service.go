@@ -72,11 +72,12 @@ type Service struct {
 	eng *engine.Engine
 	ops map[string]edge.JSONHandler
 
-	mu       sync.Mutex      // guards runs, aliases
-	runs     map[string]*run // running STANDARD executions by ARN
-	aliases  map[string]string
-	defs     sync.Map // definition cache: string(definition) → *asl.StateMachine
-	machines sync.Map // state machine cache: account/region/name → *machine (never modified)
+	mu       sync.Mutex                    // guards runs, aliases, queues
+	runs     map[string]*run               // running STANDARD executions by ARN
+	aliases  map[string]string             // task tokens replaced on resume: old → new
+	queues   map[string]chan *activityTask // tasks waiting for activity workers, by activity ARN
+	defs     sync.Map                      // definition cache: string(definition) → *asl.StateMachine
+	machines sync.Map                      // state machine cache: account/region/name → *machine (never modified)
 
 	ctx    context.Context // lives from Start to Close; executions run under it
 	cancel context.CancelFunc
@@ -127,6 +128,11 @@ func New(cfg Config) *Service {
 		"SendTaskHeartbeat":                edge.JSON(s.sendTaskHeartbeat),
 		"TestState":                        edge.JSON(s.testState),
 		"ListMapRuns":                      edge.JSON(s.listMapRuns),
+		"CreateActivity":                   edge.JSON(s.createActivity),
+		"DescribeActivity":                 edge.JSON(s.describeActivity),
+		"DeleteActivity":                   edge.JSON(s.deleteActivity),
+		"ListActivities":                   edge.JSON(s.listActivities),
+		"GetActivityTask":                  edge.JSON(s.getActivityTask),
 		"DescribeMapRun":                   edge.JSON(s.describeMapRun),
 		"TagResource":                      edge.JSON(s.tagResource),
 		"UntagResource":                    edge.JSON(s.untagResource),
@@ -185,6 +191,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	runs := s.runs
 	s.runs = map[string]*run{}
 	s.aliases = map[string]string{}
+	s.queues = nil
 	s.mu.Unlock()
 	s.machines.Clear()
 	for _, r := range runs {

@@ -536,3 +536,35 @@ func TestExecutionLogging(t *testing.T) {
 		t.Errorf("ALL without a destination: %v", err)
 	}
 }
+
+// An activity task waits for a worker, which completes it with its token.
+func TestActivity(t *testing.T) {
+	s := newTestService(t, store.NewMem(), clock.NewFake(t0), Config{})
+	a, err := s.createActivity(testCtx(), &activityIn{Name: "approve"})
+	if err != nil || a.ActivityArn != "arn:aws:states:us-east-1:000000000000:activity:approve" {
+		t.Fatalf("create activity = %+v, %v", a, err)
+	}
+	arn := mustCreate(t, s, "act", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+a.ActivityArn+`","HeartbeatSeconds":30,"End":true}}}`, "")
+	in := `{"q":1}`
+	rec, err := s.StartExecution(testCtx(), arn, "", &in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := s.getActivityTask(testCtx(), &activityIn{ActivityArn: a.ActivityArn, WorkerName: "w1"})
+	if err != nil || task.TaskToken == "" || task.Input != in {
+		t.Fatalf("GetActivityTask = %+v, %v", task, err)
+	}
+	if _, err := s.sendTaskSuccess(testCtx(), &taskTokenIn{TaskToken: task.TaskToken, Output: ptr(`{"ok":true}`)}); err != nil {
+		t.Fatal(err)
+	}
+	d := waitDone(t, s, rec.ARN)
+	if d.Status != "SUCCEEDED" || *d.Output != `{"ok":true}` {
+		t.Errorf("execution = %+v", d)
+	}
+	if got, want := historyTypes(t, s, rec.ARN), "ExecutionStarted,TaskStateEntered,ActivityScheduled,ActivityStarted,ActivitySucceeded,TaskStateExited,ExecutionSucceeded"; got != want {
+		t.Errorf("history = %s; want %s", got, want)
+	}
+	if _, err := s.describeActivity(testCtx(), &activityIn{ActivityArn: a.ActivityArn + "x"}); err == nil || !strings.Contains(err.Error(), "ActivityDoesNotExist") {
+		t.Errorf("describe missing activity: %v", err)
+	}
+}

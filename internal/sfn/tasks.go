@@ -34,6 +34,8 @@ func (t *tasks) Run(ctx context.Context, call *engine.TaskCall) (json.RawMessage
 	switch {
 	case strings.HasPrefix(res, "arn:aws:lambda:"):
 		return t.plainLambda(ctx, call)
+	case strings.HasPrefix(res, "arn:aws:states:") && strings.Contains(res, ":activity:"):
+		return t.runActivity(ctx, call)
 	case !strings.HasPrefix(res, "arn:aws:states:::"):
 		return nil, taskFailed("Unsupported resource " + res)
 	}

@@ -865,3 +865,33 @@ func TestSFNS3(t *testing.T) {
 		t.Errorf("output = %s", aws.ToString(d.Output))
 	}
 }
+
+// An activity worker takes the task with the CLI and completes it.
+func TestSFNActivityCLI(t *testing.T) {
+	s := startServer(t)
+	c := sfnClient(s)
+	var act struct{ ActivityArn string }
+	s.MustCLI(t, "stepfunctions", "create-activity", "--name", "review").JSON(t, &act)
+	arn := createSM(t, c, "reviewed", `{"StartAt":"R","States":{"R":{"Type":"Task","Resource":"`+act.ActivityArn+`","End":true}}}`, "")
+	st, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(`{"doc":7}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var task struct{ TaskToken, Input string }
+	s.MustCLI(t, "stepfunctions", "get-activity-task", "--activity-arn", act.ActivityArn, "--worker-name", "bob").JSON(t, &task)
+	if task.TaskToken == "" || task.Input != `{"doc":7}` {
+		t.Fatalf("get-activity-task = %+v", task)
+	}
+	s.MustCLI(t, "stepfunctions", "send-task-success", "--task-token", task.TaskToken, "--task-output", `{"ok":1}`)
+	d := waitExec(t, c, aws.ToString(st.ExecutionArn), 5*time.Second)
+	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"ok":1}` {
+		t.Errorf("execution: %s %s", d.Status, aws.ToString(d.Output))
+	}
+	var list struct{ Activities []struct{ Name string } }
+	s.MustCLI(t, "stepfunctions", "list-activities").JSON(t, &list)
+	if len(list.Activities) != 1 || list.Activities[0].Name != "review" {
+		t.Errorf("list-activities = %+v", list)
+	}
+	s.MustCLI(t, "stepfunctions", "delete-activity", "--activity-arn", act.ActivityArn)
+	s.FailCLI(t, "ActivityDoesNotExist", "stepfunctions", "describe-activity", "--activity-arn", act.ActivityArn)
+}
