@@ -374,9 +374,18 @@ func (s *Service) stopExecution(ctx context.Context, in *executionArnIn) (*stopE
 		return nil, edge.Errorf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", in.ExecutionArn)
 	}
 	if rn := s.liveRun(in.ExecutionArn); rn != nil {
-		rn.mu.Lock()
-		x := rn.x
-		rn.mu.Unlock()
+		// The run is registered just before the engine hands back its
+		// execution; wait for that rather than write around it.
+		var x *engine.Execution
+		for i := 0; i < 1000; i++ {
+			rn.mu.Lock()
+			x = rn.x
+			rn.mu.Unlock()
+			if x != nil {
+				break
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
 		if x != nil {
 			x.Stop(in.Error, in.Cause)
 			<-rn.done

@@ -434,6 +434,10 @@ func (s *Service) describeStateMachine(ctx context.Context, in *describeStateMac
 	if r.Alias != "" {
 		return nil, invalidARN(in.StateMachineArn)
 	}
+	if strings.Contains(r.Machine, "/") {
+		// A Distributed Map label ARN: its map runs are not state machines.
+		return nil, edge.Validation("Invalid Arn: a Distributed Map state ARN is not supported here: '%s'", in.StateMachineArn)
+	}
 	sm, err := s.loadMachine(r)
 	if err != nil {
 		return nil, err
