@@ -27,7 +27,7 @@ func targetInput(t *Target, event []byte, ruleARN, ruleName string, ingested tim
 		if !ok {
 			return []byte("null"), nil
 		}
-		return json.Marshal(v)
+		return marshal(v)
 	case t.InputTransformer != nil:
 		return transform(t.InputTransformer, event, ruleARN, ruleName, ingested)
 	}
@@ -140,7 +140,9 @@ func transform(it *InputTransformer, event []byte, ruleARN, ruleName string, ing
 	vars["aws.events.rule-arn"] = ruleARN
 	vars["aws.events.rule-name"] = ruleName
 	vars["aws.events.event.ingestion-time"] = ingested.UTC().Format(time.RFC3339)
-	if m, ok := doc.(map[string]any); ok {
+	if head, ok := withoutDetail(event); ok {
+		vars["aws.events.event"] = json.RawMessage(head)
+	} else if m, ok := doc.(map[string]any); ok {
 		noDetail := map[string]any{}
 		for k, v := range m {
 			if k != "detail" {
@@ -183,7 +185,7 @@ func transform(it *InputTransformer, event []byte, ruleARN, ruleName string, ing
 			} else if !known {
 				out.WriteString("null")
 			} else {
-				b, err := json.Marshal(v)
+				b, err := marshal(v)
 				if err != nil {
 					return nil, err
 				}
@@ -194,6 +196,17 @@ func transform(it *InputTransformer, event []byte, ruleARN, ruleName string, ing
 		}
 	}
 	return []byte(out.String()), nil
+}
+
+// withoutDetail returns an envelope built by appendEnvelope without its
+// detail, keeping AWS's field order. detail is the envelope's last member, and
+// `,"detail":` cannot occur earlier: quotes inside strings are escaped.
+func withoutDetail(event []byte) ([]byte, bool) {
+	i := bytes.Index(event, []byte(`,"detail":`))
+	if i < 0 || !bytes.HasPrefix(event, []byte(`{"version":`)) {
+		return nil, false
+	}
+	return append(event[:i:i], '}'), true
 }
 
 // plain renders a value for insertion inside a JSON string.
@@ -208,6 +221,18 @@ func plain(v any) string {
 	case json.RawMessage:
 		return string(x)
 	}
-	b, _ := json.Marshal(v)
+	b, _ := marshal(v)
 	return string(b)
+}
+
+// marshal encodes v as JSON without escaping <, > and &, which EventBridge
+// passes through as they are.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

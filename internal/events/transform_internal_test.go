@@ -72,3 +72,37 @@ func TestInputPath(t *testing.T) {
 		t.Errorf("Input = %s; want %s", got, in)
 	}
 }
+
+func TestTransformEventKeepsFieldOrder(t *testing.T) {
+	it := &InputTransformer{InputTemplate: `{"e": <aws.events.event>}`}
+	got, err := transform(it, []byte(ec2Event), "arn", "r", time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"e": {"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","account":"123456789012","time":"2015-11-11T21:29:54Z","region":"us-east-1","resources":["arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"]}}`
+	if string(got) != want {
+		t.Errorf("transform(%s) = %s; want %s", it.InputTemplate, got, want)
+	}
+}
+
+func TestTargetInputKeepsHTMLCharacters(t *testing.T) {
+	ev := `{"version":"0","id":"1","detail":{"html":"<b>&</b>","list":["<i>"]}}`
+	path := "$.detail"
+	tests := []struct {
+		name string
+		t    Target
+		want string
+	}{
+		{"InputPath", Target{InputPath: &path}, `{"html":"<b>&</b>","list":["<i>"]}`},
+		{"transformer", Target{InputTransformer: &InputTransformer{InputPathsMap: map[string]string{"h": "$.detail.html", "l": "$.detail.list"}, InputTemplate: `{"h": <h>, "l": <l>}`}}, `{"h": "<b>&</b>", "l": ["<i>"]}`},
+	}
+	for _, tc := range tests {
+		got, err := targetInput(&tc.t, []byte(ev), "arn", "r", time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc.want {
+			t.Errorf("%s: targetInput = %s; want %s", tc.name, got, tc.want)
+		}
+	}
+}
