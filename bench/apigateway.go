@@ -27,29 +27,29 @@ import (
 // difference of their p50 latencies is API Gateway's overhead.
 
 var (
-	goFnOnce sync.Once
-	goFnZip  []byte
-	goFnErr  error
+	gwFnOnce sync.Once
+	gwFnZip  []byte
+	gwFnErr  error
 )
 
-// benchFunctionZip builds bench/apigwfn into a provided.al2023 package once.
-func benchFunctionZip() ([]byte, error) {
-	goFnOnce.Do(func() {
+// gwFunctionZip builds bench/apigwfn into a provided.al2023 package once.
+func gwFunctionZip() ([]byte, error) {
+	gwFnOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "tenkai-bench-fn-")
 		if err != nil {
-			goFnErr = err
+			gwFnErr = err
 			return
 		}
 		defer os.RemoveAll(dir)
 		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "tenkai/bench/apigwfn")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			goFnErr = fmt.Errorf("build apigwfn: %v\n%s", err, out)
+			gwFnErr = fmt.Errorf("build apigwfn: %v\n%s", err, out)
 			return
 		}
 		bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
 		if err != nil {
-			goFnErr = err
+			gwFnErr = err
 			return
 		}
 		var buf bytes.Buffer
@@ -58,10 +58,10 @@ func benchFunctionZip() ([]byte, error) {
 		h.SetMode(0o755)
 		w, _ := zw.CreateHeader(h)
 		_, _ = w.Write(bin)
-		goFnErr = zw.Close()
-		goFnZip = buf.Bytes()
+		gwFnErr = zw.Close()
+		gwFnZip = buf.Bytes()
 	})
-	return goFnZip, goFnErr
+	return gwFnZip, gwFnErr
 }
 
 type gwState struct {
@@ -73,7 +73,7 @@ type gwState struct {
 }
 
 func createBenchFunction(ctx context.Context, s *server) (*gwState, error) {
-	zipped, err := benchFunctionZip()
+	zipped, err := gwFunctionZip()
 	if err != nil {
 		return nil, err
 	}
