@@ -46,3 +46,13 @@ func BenchmarkPutObject(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkBucketConfig(b *testing.B) {
+	b.ReportAllocs()
+	e := newEngine(&testing.T{}, nil)
+	for b.Loop() {
+		if _, err := e.BucketConfig("bkt", "notification"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

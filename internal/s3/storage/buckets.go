@@ -136,7 +136,7 @@ func (e *Engine) ListBuckets(account string) ([]Bucket, error) {
 func (e *Engine) DeleteBucket(name string) error {
 	var orphans []Segment
 	err := e.st.Update(func(tx store.Tx) error {
-		if _, err := getBucket(tx, name); err != nil {
+		if _, err := e.bucket(tx, name); err != nil {
 			return err
 		}
 		if tx.Bucket(verBucket(name)).Len() > 0 {
@@ -186,7 +186,7 @@ func (e *Engine) SetBucketTags(name string, tags []Tag) error {
 
 func (e *Engine) updateBucket(name string, fn func(*Bucket)) error {
 	return e.st.Update(func(tx store.Tx) error {
-		b, err := getBucket(tx, name)
+		b, err := e.bucket(tx, name)
 		if err != nil {
 			return err
 		}
@@ -229,7 +229,7 @@ func configBucket(b string) string { return "s3/config/" + b }
 // lifecycle, ...) as sent; nil removes it.
 func (e *Engine) SetBucketConfig(bucket, name string, doc []byte) error {
 	return e.st.Update(func(tx store.Tx) error {
-		if _, err := getBucket(tx, bucket); err != nil {
+		if _, err := e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		b := tx.Bucket(configBucket(bucket))
@@ -244,7 +244,7 @@ func (e *Engine) SetBucketConfig(bucket, name string, doc []byte) error {
 func (e *Engine) BucketConfig(bucket, name string) ([]byte, error) {
 	var out []byte
 	err := e.st.View(func(tx store.Tx) error {
-		if _, err := getBucket(tx, bucket); err != nil {
+		if _, err := e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		if v := tx.Bucket(configBucket(bucket)).Get([]byte(name)); v != nil {

@@ -31,7 +31,7 @@ type ListResult struct {
 func (e *Engine) ListObjects(bucket string, p ListParams) (*ListResult, error) {
 	res := &ListResult{}
 	err := e.st.View(func(tx store.Tx) error {
-		if _, err := getBucket(tx, bucket); err != nil {
+		if _, err := e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		if p.MaxKeys <= 0 {
@@ -129,7 +129,7 @@ type VersionResult struct {
 func (e *Engine) ListVersions(bucket string, p VersionParams) (*VersionResult, error) {
 	res := &VersionResult{}
 	err := e.st.View(func(tx store.Tx) error {
-		if _, err := getBucket(tx, bucket); err != nil {
+		if _, err := e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		if p.MaxKeys <= 0 {

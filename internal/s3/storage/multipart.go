@@ -53,7 +53,7 @@ func (e *Engine) CreateUpload(bucket, key string, meta Meta) (*Upload, error) {
 	}
 	var u *Upload
 	err := e.st.Update(func(tx store.Tx) error {
-		if _, err := getBucket(tx, bucket); err != nil {
+		if _, err := e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		seq, err := nextSeq(tx)
@@ -222,7 +222,7 @@ func (e *Engine) CompleteUpload(bucket, key, id string, list []CompletedPart) (*
 		if err != nil {
 			return err
 		}
-		if b, err = getBucket(tx, bucket); err != nil {
+		if b, err = e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		parts := tx.Bucket(partBucket(id))
@@ -371,7 +371,7 @@ type UploadList struct {
 func (e *Engine) ListUploads(bucket string, p UploadParams) (*UploadList, error) {
 	var all []Upload
 	err := e.st.View(func(tx store.Tx) error {
-		if _, err := getBucket(tx, bucket); err != nil {
+		if _, err := e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		var derr error

@@ -273,7 +273,7 @@ func (e *Engine) DeleteObject(bucket, key, vid string) (DeleteResult, error) {
 	var gone *Object
 	err := e.st.Update(func(tx store.Tx) error {
 		var err error
-		if b, err = getBucket(tx, bucket); err != nil {
+		if b, err = e.bucket(tx, bucket); err != nil {
 			return err
 		}
 		ver := tx.Bucket(verBucket(bucket))
@@ -397,7 +397,7 @@ func (e *Engine) SetObjectTags(bucket, key, vid string, tags []Tag) (string, err
 	}
 	var out string
 	err := e.st.Update(func(tx store.Tx) error {
-		b, err := getBucket(tx, bucket)
+		b, err := e.bucket(tx, bucket)
 		if err != nil {
 			return err
 		}
