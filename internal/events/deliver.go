@@ -39,6 +39,13 @@ type delivery struct {
 type errPermanent struct{ error }
 
 func (s *Service) enqueue(d *delivery) {
+	if n := s.q.len(); n >= s.cfg.MaxQueued {
+		// A target slower than the events sent to it must not grow memory
+		// without bound; the overflow is dropped and shows in the records.
+		s.rec.add(record{Time: s.clk.Now(), Rule: d.RuleARN, Target: d.Target.Arn, TargetID: d.Target.Id, Status: "DROPPED", Error: "delivery queue is full"})
+		s.log.Warn("event delivery dropped: queue is full", "rule", d.RuleARN, "target", d.Target.Id, "queued", n)
+		return
+	}
 	if s.cfg.Durable {
 		if err := s.st.Update(func(tx store.Tx) error { return putJSON(tx.Bucket(pendingBucket), []byte(d.ID), d) }); err != nil {
 			s.log.Error("persist delivery", "err", err)
@@ -203,7 +210,8 @@ func (s *Service) forward(ctx context.Context, acct, region, bus string, d *deli
 	return nil
 }
 
-// queue is an unbounded FIFO of deliveries, so PutEvents never blocks on slow targets.
+// queue is a FIFO of deliveries, so PutEvents never blocks on slow targets;
+// enqueue bounds it by Config.MaxQueued.
 type queue struct {
 	mu     sync.Mutex
 	items  []*delivery
@@ -225,6 +233,12 @@ func (q *queue) push(d *delivery) {
 	case q.wake <- struct{}{}:
 	default:
 	}
+}
+
+func (q *queue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
 }
 
 func (q *queue) pop(ctx context.Context) (*delivery, bool) {

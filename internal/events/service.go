@@ -54,6 +54,9 @@ type Config struct {
 	// Durable keeps pending deliveries in the store so they resume after a restart.
 	Durable bool
 	Workers int // delivery goroutines; 0 means 4
+	// MaxQueued bounds deliveries waiting for a worker; beyond it new ones are
+	// dropped and recorded. 0 means 100000.
+	MaxQueued int
 }
 
 // Service is EventBridge.
@@ -102,6 +105,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Workers == 0 {
 		cfg.Workers = 4
+	}
+	if cfg.MaxQueued == 0 {
+		cfg.MaxQueued = 100000
 	}
 	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, index: map[string]*busIndex{},
 		q: newQueue(), rec: newRecorder(200), rate: newRateLimiters(cfg.Clock)}

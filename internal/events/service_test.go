@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -233,5 +234,53 @@ func TestLambdaWithoutPermissionIsNotRetried(t *testing.T) {
 	}
 	if n := fns.checks.Load(); n != 1 {
 		t.Errorf("delivery attempts without permission = %d; want 1 (AWS does not retry missing permissions)", n)
+	}
+}
+
+// blockingLogs is a LogWriter that holds every call until release is closed.
+type blockingLogs struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingLogs) WriteLog(ctx context.Context, _, _, _, _ string, _ time.Time, _ string) error {
+	b.started <- struct{}{}
+	<-b.release
+	return nil
+}
+
+func TestDeliveryQueueIsBounded(t *testing.T) {
+	logs := &blockingLogs{started: make(chan struct{}, 100), release: make(chan struct{})}
+	svc := events.New(events.Config{Store: store.NewMem(), Logs: logs, Logger: quietLogger(), Workers: 1, MaxQueued: 3})
+	if err := svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { close(logs.release); _ = svc.Close(context.Background()) }()
+	e := edge.New(edge.Config{Logger: quietLogger()})
+	e.Register(svc)
+	call(t, e, "PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"app\"]}"}`, 200)
+	call(t, e, "PutTargets", `{"Rule":"r","Targets":[{"Id":"log","Arn":"`+logTarget+`"}]}`, 200)
+	put := `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`
+	call(t, e, "PutEvents", put, 200)
+	<-logs.started // the only worker is now busy
+	for i := 0; i < 10; i++ {
+		call(t, e, "PutEvents", put, 200)
+	}
+	rec := httptest.NewRecorder()
+	svc.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	var out struct {
+		Deliveries []struct{ Status, Error string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	dropped := 0
+	for _, d := range out.Deliveries {
+		if d.Status == "DROPPED" && d.Error == "delivery queue is full" {
+			dropped++
+		}
+	}
+	if dropped != 7 {
+		t.Errorf("dropped deliveries = %d; want 7 of 10 with a queue of 3", dropped)
 	}
 }
