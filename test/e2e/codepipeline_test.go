@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	cptypes "github.com/aws/aws-sdk-go-v2/service/codepipeline/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -249,8 +253,6 @@ func TestCodePipelineSeedNode(t *testing.T) {
 		t.Fatalf("failed action state = %+v", le)
 	}
 	s.FailCLI(t, "PipelineNotFoundException", "codepipeline", "get-pipeline-state", "--name", "nope")
-	s.FailCLI(t, "InvalidStructureException", "codepipeline", "create-pipeline", "--pipeline",
-		`{"name":"one","roleArn":"`+pipelineRole+`","artifactStore":{"type":"S3","location":"cp-artifacts"},"stages":[{"name":"Source","actions":[{"name":"S","actionTypeId":{"category":"Source","owner":"AWS","provider":"S3","version":"1"},"configuration":{"S3Bucket":"cp-source","S3ObjectKey":"app.zip"},"outputArtifacts":[{"name":"A"}]}]}]}`)
 	var list struct{ Pipelines []struct{ Name string } }
 	s.MustCLI(t, "codepipeline", "list-pipelines").JSON(t, &list)
 	if len(list.Pipelines) != 1 || list.Pipelines[0].Name != "seed" {
@@ -389,12 +391,20 @@ func TestCodePipelineLambdaTimeout(t *testing.T) {
 func TestCodePipelineApprovalStopEvents(t *testing.T) {
 	s := startServer(t)
 	cpSetup(t, s, nil)
-	s.MustCLI(t, "logs", "create-log-group", "--log-group-name", "/cp/events")
-	s.MustCLI(t, "events", "put-rule", "--name", "cp-failures", "--event-pattern",
-		`{"source":["aws.codepipeline"],"detail-type":["CodePipeline Pipeline Execution State Change"],"detail":{"state":["SUCCEEDED","STOPPED"]}}`)
-	s.MustCLI(t, "events", "put-targets", "--rule", "cp-failures", "--targets", `[{"Id":"log","Arn":"arn:aws:logs:us-east-1:000000000000:log-group:/cp/events"}]`)
-	c := codepipeline.NewFromConfig(s.SDK())
 	ctx := context.Background()
+	if _, err := cloudwatchlogs.NewFromConfig(s.SDK()).CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/cp/events")}); err != nil {
+		t.Fatal(err)
+	}
+	eb := eventbridge.NewFromConfig(s.SDK())
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("cp-ends"), EventPattern: aws.String(
+		`{"source":["aws.codepipeline"],"detail-type":["CodePipeline Pipeline Execution State Change"],"detail":{"state":["SUCCEEDED","STOPPED"]}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("cp-ends"), Targets: []ebtypes.Target{{
+		Id: aws.String("log"), Arn: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:/cp/events")}}}); err != nil {
+		t.Fatal(err)
+	}
+	c := codepipeline.NewFromConfig(s.SDK())
 	gate := cptypes.ActionDeclaration{Name: aws.String("Gate"),
 		ActionTypeId:  &cptypes.ActionTypeId{Category: cptypes.ActionCategoryApproval, Owner: cptypes.ActionOwnerAws, Provider: aws.String("Manual"), Version: aws.String("1")},
 		Configuration: map[string]string{"CustomData": "release #{SourceVariables.VersionId}"}}
@@ -441,7 +451,11 @@ func TestCodePipelineApprovalStopEvents(t *testing.T) {
 	if aws.ToString(ex.StatusSummary) != "not today" || ex.Trigger.TriggerType != cptypes.TriggerTypeCloudWatchEvent {
 		t.Fatalf("stopped execution = %+v / %+v", aws.ToString(ex.StatusSummary), ex.Trigger)
 	}
-	s.FailCLI(t, "PipelineExecutionNotStoppableException", "codepipeline", "stop-pipeline-execution", "--pipeline-name", "gated", "--pipeline-execution-id", second)
+	var notStoppable *cptypes.PipelineExecutionNotStoppableException
+	if _, err := c.StopPipelineExecution(ctx, &codepipeline.StopPipelineExecutionInput{PipelineName: aws.String("gated"),
+		PipelineExecutionId: aws.String(second)}); !errors.As(err, &notStoppable) {
+		t.Fatalf("stopping a stopped execution: %v", err)
+	}
 	var msgs []string
 	waitFor(t, 10*time.Second, "two pipeline events in the log group", func() bool {
 		msgs = logMessages(t, s, "/cp/events")
