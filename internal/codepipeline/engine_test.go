@@ -684,3 +684,49 @@ func TestCodeDeployAction(t *testing.T) {
 		})
 	}
 }
+
+func TestV2VariablesAndQueuedMode(t *testing.T) {
+	h := newHarness(t)
+	in := pipeline("p", source(), lambdaStage("Test", action("Run", "Invoke", "Lambda",
+		map[string]string{"FunctionName": "fn", "UserParameters": "env=#{variables.env}"}, []string{"SourceArtifact"}, nil)))
+	decl := in["pipeline"].(map[string]any)
+	decl["variables"] = []map[string]string{{"name": "env", "defaultValue": "dev"}}
+	if msg := h.fail("ValidationException", "CreatePipeline", in); !strings.Contains(msg, "V2") {
+		t.Fatalf("V1 with variables: %q", msg)
+	}
+	decl["pipelineType"], decl["executionMode"] = "V2", "QUEUED"
+	h.must("CreatePipeline", in)
+	h.waitInvokes(1)
+	if got := decodeJob(t, h.fn.last()).Job.Data.ActionConfiguration.Configuration["UserParameters"]; got != "env=dev" {
+		t.Fatalf("UserParameters = %q; want env=dev", got)
+	}
+	second := h.must("StartPipelineExecution", map[string]any{"name": "p", "variables": []map[string]string{{"name": "env", "value": "prod"}}})["pipelineExecutionId"]
+	third := h.must("StartPipelineExecution", map[string]any{"name": "p"})["pipelineExecutionId"]
+	h.fail("ValidationException", "StartPipelineExecution", map[string]any{"name": "p", "variables": []map[string]string{{"name": "nope", "value": "x"}}})
+	// QUEUED: nothing is superseded; each waits its turn at the Test stage.
+	for i, want := range []string{"env=prod", "env=dev"} {
+		h.must("PutJobSuccessResult", map[string]any{"jobId": decodeJob(t, h.fn.last()).Job.ID})
+		h.waitInvokes(i + 2)
+		if got := decodeJob(t, h.fn.last()).Job.Data.ActionConfiguration.Configuration["UserParameters"]; got != want {
+			t.Fatalf("execution %d UserParameters = %q; want %q", i+2, got, want)
+		}
+	}
+	h.must("PutJobSuccessResult", map[string]any{"jobId": decodeJob(t, h.fn.last()).Job.ID})
+	for _, id := range []any{second, third} {
+		for i := 0; i < 500; i++ {
+			ex := h.must("GetPipelineExecution", map[string]any{"pipelineName": "p", "pipelineExecutionId": id})["pipelineExecution"].(map[string]any)
+			if ex["status"] == "Succeeded" {
+				break
+			}
+			if i == 499 {
+				t.Fatalf("execution %v: %v", id, ex)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	ex := h.must("GetPipelineExecution", map[string]any{"pipelineName": "p", "pipelineExecutionId": second})["pipelineExecution"].(map[string]any)
+	vars := ex["variables"].([]any)
+	if len(vars) != 1 || vars[0].(map[string]any)["resolvedValue"] != "prod" || ex["executionMode"] != "QUEUED" {
+		t.Fatalf("execution = %v", ex)
+	}
+}
