@@ -47,12 +47,16 @@ func (s *Service) enqueue(d *delivery) {
 		return
 	}
 	if s.cfg.Durable {
-		if err := s.st.Update(func(tx store.Tx) error { return putJSON(tx.Bucket(pendingBucket), []byte(d.ID), d) }); err != nil {
-			s.log.Error("persist delivery", "err", err)
-		}
+		s.persist(d)
 	}
 	d.epoch = s.epoch.Load()
 	s.q.push(d)
+}
+
+func (s *Service) persist(d *delivery) {
+	if err := s.st.Update(func(tx store.Tx) error { return putJSON(tx.Bucket(pendingBucket), []byte(d.ID), d) }); err != nil {
+		s.log.Error("persist delivery", "err", err)
+	}
 }
 
 func (s *Service) resumePending() error {
@@ -125,6 +129,9 @@ func (s *Service) attempt(ctx context.Context, d *delivery) {
 	}
 	rec.Status = "RETRYING"
 	s.rec.add(rec)
+	if s.cfg.Durable { // so the retry budget survives a restart
+		s.persist(d)
+	}
 	s.log.Warn("event delivery failed; will retry", "rule", d.RuleARN, "target", d.Target.Id, "attempt", d.Attempts, "in", delay, "err", err)
 	s.clk.AfterFunc(delay, func() {
 		if d.epoch == s.epoch.Load() { // not reset or closed meanwhile

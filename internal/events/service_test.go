@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,9 +63,12 @@ type fixture struct {
 	clk  *clock.Fake
 }
 
-func newFixture(t *testing.T, cfg events.Config) *fixture {
+func newFixture(t *testing.T, cfg events.Config, before ...func(*fixture)) *fixture {
 	t.Helper()
 	f := &fixture{logs: newCaptureLogs(), clk: clock.NewFake(time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC))}
+	for _, fn := range before {
+		fn(f)
+	}
 	if cfg.Store == nil {
 		cfg.Store = store.NewMem()
 	}
@@ -282,5 +286,85 @@ func TestDeliveryQueueIsBounded(t *testing.T) {
 	}
 	if dropped != 7 {
 		t.Errorf("dropped deliveries = %d; want 7 of 10 with a queue of 3", dropped)
+	}
+}
+
+func TestDurableDeliveryResumesAfterRestart(t *testing.T) {
+	st := store.NewMem()
+	f := newFixture(t, events.Config{Store: st, Durable: true})
+	f.logs.fail.Store(true)
+	f.logRule(t, "r", `{"source":["app"]}`)
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{\"n\":1}"}]}`, nil)
+	f.logs.next(t) // fails; the delivery stays pending
+	if err := f.svc.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	g := newFixture(t, events.Config{Store: st, Durable: true})
+	l := g.logs.next(t)
+	if !strings.Contains(l.Message, `"detail":{"n":1}`) {
+		t.Errorf("resumed delivery = %s; want the pending event", l.Message)
+	}
+	// Delivered now, so a third start has nothing left to send.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := 0
+		_ = st.View(func(tx store.Tx) error { n = tx.Bucket("events/pending").Len(); return nil })
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries still pending after success", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// deliveries returns the statuses of the recorded delivery attempts.
+func deliveries(t *testing.T, svc *events.Service) []string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	svc.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	var out struct{ Deliveries []struct{ Status string } }
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	var s []string
+	for _, d := range out.Deliveries {
+		s = append(s, d.Status)
+	}
+	return s
+}
+
+func TestDurableRetryBudgetSurvivesRestart(t *testing.T) {
+	st := store.NewMem()
+	f := newFixture(t, events.Config{Store: st, Durable: true})
+	f.logs.fail.Store(true)
+	f.ok(t, "PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"app\"]}"}`, nil)
+	f.ok(t, "PutTargets", `{"Rule":"r","Targets":[{"Id":"log","Arn":"`+logTarget+`","RetryPolicy":{"MaximumRetryAttempts":1}}]}`, nil)
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`, nil)
+	f.logs.next(t)
+	waitUntil(t, func() bool { return len(deliveries(t, f.svc)) == 1 })
+	_ = f.svc.Close(context.Background())
+
+	g := newFixture(t, events.Config{Store: st, Durable: true}, failLogs)
+	g.logs.next(t) // the one retry the policy allows
+	waitUntil(t, func() bool { return len(deliveries(t, g.svc)) == 1 })
+	if got := deliveries(t, g.svc); got[0] != "DROPPED" {
+		t.Errorf("second attempt after restart = %v; want DROPPED (MaximumRetryAttempts 1)", got)
+	}
+}
+
+// failLogs makes the fixture's log target fail from the start.
+func failLogs(f *fixture) { f.logs.fail.Store(true) }
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5 s")
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
