@@ -176,40 +176,49 @@ func tagsHeader(v string) ([]storage.Tag, error) {
 
 // setObjectHeaders writes the headers GetObject and HeadObject return.
 func setObjectHeaders(h http.Header, o *storage.Object, versioned bool) {
-	h.Set("Last-Modified", o.LastModified.UTC().Format(http.TimeFormat))
-	h.Set("ETag", o.ETag)
+	// Names are written in canonical form straight into the map: Header.Set
+	// allocates a canonical copy of a name on each call.
+	var lm [len(http.TimeFormat)]byte
+	h["Last-Modified"] = []string{string(o.LastModified.UTC().AppendFormat(lm[:0], http.TimeFormat))}
+	h["Etag"] = []string{o.ETag}
 	ct := o.ContentType
 	if ct == "" {
 		ct = "binary/octet-stream"
 	}
-	h.Set("Content-Type", ct)
-	for name, v := range map[string]string{
-		"Content-Encoding": o.ContentEncoding, "Content-Disposition": o.ContentDisposition,
-		"Content-Language": o.ContentLanguage, "Cache-Control": o.CacheControl, "Expires": o.Expires,
-		"x-amz-website-redirect-location": o.WebsiteRedirect, "x-amz-storage-class": o.StorageClass,
+	h["Content-Type"] = []string{ct}
+	for _, f := range [...]struct{ name, v string }{
+		{"Content-Encoding", o.ContentEncoding}, {"Content-Disposition", o.ContentDisposition},
+		{"Content-Language", o.ContentLanguage}, {"Cache-Control", o.CacheControl}, {"Expires", o.Expires},
+		{"X-Amz-Website-Redirect-Location", o.WebsiteRedirect}, {"X-Amz-Storage-Class", o.StorageClass},
 	} {
-		if v != "" {
-			h.Set(name, v)
+		if f.v != "" {
+			h[f.name] = []string{f.v}
 		}
 	}
 	for k, v := range o.Metadata {
 		h["x-amz-meta-"+k] = []string{v}
 	}
 	if versioned {
-		h.Set("x-amz-version-id", o.VersionID)
+		h["X-Amz-Version-Id"] = []string{o.VersionID}
 	}
 	if len(o.Tags) > 0 {
-		h.Set("x-amz-tagging-count", strconv.Itoa(len(o.Tags)))
+		h["X-Amz-Tagging-Count"] = []string{strconv.Itoa(len(o.Tags))}
 	}
-	h.Set("Accept-Ranges", "bytes")
+	h["Accept-Ranges"] = acceptBytes
 	setSSE(h, o.Meta)
 }
+
+// Shared header values; header values are replaced, never modified in place.
+var (
+	acceptBytes = []string{"bytes"}
+	sseAES256   = []string{"AES256"}
+)
 
 // setSSE reports an object's server-side encryption; S3 encrypts every
 // object, with SSE-S3 (AES256) unless the writer asked for KMS.
 func setSSE(h http.Header, m storage.Meta) {
 	if m.SSE == "" {
-		h.Set("x-amz-server-side-encryption", "AES256")
+		h["X-Amz-Server-Side-Encryption"] = sseAES256
 		return
 	}
 	h.Set("x-amz-server-side-encryption", m.SSE)

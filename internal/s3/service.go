@@ -159,8 +159,10 @@ func locate(r *http.Request) (bucket, key string) {
 // ServeHTTP routes an S3 request by bucket, key, method and subresource.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m := edge.MetaFrom(r.Context())
-	w.Header().Set("x-amz-request-id", m.RequestID)
-	w.Header().Set("x-amz-id-2", m.RequestID)
+	// Canonical names set directly: Header.Set would allocate them each time.
+	id := []string{m.RequestID}
+	w.Header()["X-Amz-Request-Id"] = id
+	w.Header()["X-Amz-Id-2"] = id
 	bucket, key := locate(r)
 	q := r.URL.Query()
 	var err error
