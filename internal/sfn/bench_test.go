@@ -45,7 +45,7 @@ func BenchmarkStandardTenPass(b *testing.B) {
 	in := `{"a":1}`
 	b.ReportAllocs()
 	for b.Loop() {
-		rec, err := s.StartExecution(ctx, arn, "", &in, "")
+		rec, _, err := s.start(ctx, arn, "", &in, "")
 		if err != nil {
 			b.Fatal(err)
 		}

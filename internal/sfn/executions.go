@@ -117,7 +117,7 @@ type startExecutionOut struct {
 }
 
 func (s *Service) startExecution(ctx context.Context, in *startExecutionIn) (*startExecutionOut, error) {
-	x, err := s.StartExecution(ctx, in.StateMachineArn, in.Name, in.Input, in.TraceHeader)
+	x, _, err := s.start(ctx, in.StateMachineArn, in.Name, in.Input, in.TraceHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -128,9 +128,18 @@ func (s *Service) startExecution(ctx context.Context, in *startExecutionIn) (*st
 // (the account and region come from the ARN). input nil means "{}"; name ""
 // means a generated one. It is how EventBridge targets and the
 // states:startExecution integration start executions.
-func (s *Service) StartExecution(ctx context.Context, machineARN, name string, input *string, trace string) (*execution, error) {
+func (s *Service) StartExecution(ctx context.Context, machineARN, name string, input *string, trace string) (*Execution, error) {
 	rec, _, err := s.start(ctx, machineARN, name, input, trace)
-	return rec, err
+	if err != nil {
+		return nil, err
+	}
+	return &Execution{ARN: rec.ARN, Start: rec.Start}, nil
+}
+
+// Execution identifies a started execution.
+type Execution struct {
+	ARN   string    // the execution ARN
+	Start time.Time // its start date
 }
 
 // start starts an execution and returns its record and run (nil when an

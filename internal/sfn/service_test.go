@@ -251,17 +251,17 @@ func TestStandardExecutionLifecycle(t *testing.T) {
 	s := newTestService(t, store.NewMem(), clk, Config{Events: ev})
 	arn := mustCreate(t, s, "m", `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"r":1},"Next":"W"},"W":{"Type":"Wait","Seconds":10,"Next":"B"},"B":{"Type":"Succeed"}}}`, "")
 	in := `{"x":1}`
-	rec, err := s.StartExecution(testCtx(), arn, "e1", &in, "")
+	rec, _, err := s.start(testCtx(), arn, "e1", &in, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Same name and input while running: the same execution.
-	again, err := s.StartExecution(testCtx(), arn, "e1", &in, "")
+	again, _, err := s.start(testCtx(), arn, "e1", &in, "")
 	if err != nil || again.ARN != rec.ARN {
 		t.Fatalf("idempotent start = %v, %v", again, err)
 	}
 	other := `{"x":2}`
-	if _, err := s.StartExecution(testCtx(), arn, "e1", &other, ""); err == nil || !strings.Contains(err.Error(), "ExecutionAlreadyExists") {
+	if _, _, err := s.start(testCtx(), arn, "e1", &other, ""); err == nil || !strings.Contains(err.Error(), "ExecutionAlreadyExists") {
 		t.Fatalf("start with other input: %v", err)
 	}
 	waitPending(t, clk, 1)
@@ -309,7 +309,7 @@ func TestLambdaIntegration(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"` + tc.resource + `","Parameters":` + tc.params + `,"End":true}}}`
 			arn := mustCreate(t, s, tc.name, def, "")
-			rec, err := s.StartExecution(testCtx(), arn, "", nil, "")
+			rec, _, err := s.start(testCtx(), arn, "", nil, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -336,7 +336,7 @@ func TestResumeAfterRestart(t *testing.T) {
 	}
 	arn := mustCreate(t, s1, "w", `{"StartAt":"P","States":{"P":{"Type":"Pass","Next":"W"},"W":{"Type":"Wait","Seconds":60,"Next":"T"},
 	"T":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents.waitForTaskToken","Parameters":{"Entries":[]},"End":true}}}`, "")
-	rec, err := s1.StartExecution(testCtx(), arn, "e", nil, "")
+	rec, _, err := s1.start(testCtx(), arn, "e", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestSDKIntegration(t *testing.T) {
 	arn := mustCreate(t, s, "sdk", `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sfn:listStateMachines","Parameters":{"MaxResults":5},"Next":"D"},
 	"D":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:putItem","Parameters":{"TableName":"t"},"Catch":[{"ErrorEquals":["DynamoDb.ConditionalCheckFailedException"],"Next":"Caught"}],"End":true},
 	"Caught":{"Type":"Pass","End":true}}}`, "")
-	rec, _ := s.StartExecution(testCtx(), arn, "", nil, "")
+	rec, _, _ := s.start(testCtx(), arn, "", nil, "")
 	d := waitDone(t, s, rec.ARN)
 	if d.Status != "SUCCEEDED" || !strings.Contains(*d.Output, `"Error":"DynamoDb.ConditionalCheckFailedException"`) {
 		t.Errorf("execution = %s %v %s %s", d.Status, d.Output, d.Error, d.Cause)
@@ -440,7 +440,7 @@ func TestNestedExpressSync(t *testing.T) {
 	child := mustCreate(t, s, "child", `{"StartAt":"C","States":{"C":{"Type":"Pass","Parameters":{"v.$":"$.v"},"End":true}}}`, typeExpress)
 	parent := mustCreate(t, s, "parent", `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
 	"Parameters":{"StateMachineArn":"`+child+`","Input":{"v":7}},"OutputPath":"$.Output","End":true}}}`, "")
-	rec, err := s.StartExecution(testCtx(), parent, "", nil, "")
+	rec, _, err := s.start(testCtx(), parent, "", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +456,7 @@ func TestResetDropsRuns(t *testing.T) {
 	clk := clock.NewFake(t0)
 	s := newTestService(t, st, clk, Config{})
 	arn := mustCreate(t, s, "w", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}`, "")
-	rec, err := s.StartExecution(testCtx(), arn, "e", nil, "")
+	rec, _, err := s.start(testCtx(), arn, "e", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -546,7 +546,7 @@ func TestActivity(t *testing.T) {
 	}
 	arn := mustCreate(t, s, "act", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+a.ActivityArn+`","HeartbeatSeconds":30,"End":true}}}`, "")
 	in := `{"q":1}`
-	rec, err := s.StartExecution(testCtx(), arn, "", &in, "")
+	rec, _, err := s.start(testCtx(), arn, "", &in, "")
 	if err != nil {
 		t.Fatal(err)
 	}
