@@ -195,43 +195,24 @@ type connectionEntry struct {
 	LastModifiedTime  *edge.Epoch `json:"LastModifiedTime,omitempty"`
 }
 
-func (s *Service) listConnections(ctx context.Context, in *listConnectionsIn) (*struct {
+type listConnectionsOut struct {
 	Connections []connectionEntry `json:"Connections"`
 	NextToken   string            `json:"NextToken,omitempty"`
-}, error) {
+}
+
+func (s *Service) listConnections(ctx context.Context, in *listConnectionsIn) (*listConnectionsOut, error) {
 	m := edge.MetaFrom(ctx)
-	all := map[string]Connection{}
+	var conns []Connection
+	out := &listConnectionsOut{Connections: []connectionEntry{}}
 	err := s.st.View(func(tx store.Tx) error {
-		var derr error
-		tx.Bucket(connBucket(m.Account, m.Region)).Scan(nil, nil, false, func(_, v []byte) bool {
-			var c Connection
-			if derr = json.Unmarshal(v, &c); derr != nil {
-				return false
-			}
-			if strings.HasPrefix(c.Name, in.NamePrefix) {
-				all[c.Name] = c
-			}
-			return true
-		})
-		return derr
+		var err error
+		conns, out.NextToken, err = scanPage[Connection](tx, connBucket(m.Account, m.Region), nil, in.NamePrefix, in.NextToken, in.Limit)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(all))
-	for n := range all {
-		names = append(names, n)
-	}
-	page, next, err := paginate(names, in.NextToken, in.Limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &struct {
-		Connections []connectionEntry `json:"Connections"`
-		NextToken   string            `json:"NextToken,omitempty"`
-	}{Connections: []connectionEntry{}, NextToken: next}
-	for _, n := range page {
-		c := all[n]
+	for _, c := range conns {
 		out.Connections = append(out.Connections, connectionEntry{ConnectionArn: connARN(m.Region, m.Account, c.Name, c.UUID), Name: c.Name,
 			ConnectionState: "AUTHORIZED", AuthorizationType: c.AuthorizationType, CreationTime: epoch(c.Created), LastModifiedTime: epoch(c.Modified)})
 	}
@@ -399,43 +380,25 @@ func (s *Service) deleteAPIDestination(ctx context.Context, in *busNameIn) (*str
 	})
 }
 
-func (s *Service) listAPIDestinations(ctx context.Context, in *listConnectionsIn) (*struct {
+type listAPIDestinationsOut struct {
 	ApiDestinations []*apiDestinationOut `json:"ApiDestinations"`
 	NextToken       string               `json:"NextToken,omitempty"`
-}, error) {
+}
+
+func (s *Service) listAPIDestinations(ctx context.Context, in *listConnectionsIn) (*listAPIDestinationsOut, error) {
 	m := edge.MetaFrom(ctx)
-	all := map[string]*APIDestination{}
+	var dests []APIDestination
+	out := &listAPIDestinationsOut{ApiDestinations: []*apiDestinationOut{}}
 	err := s.st.View(func(tx store.Tx) error {
-		var derr error
-		tx.Bucket(destBucket(m.Account, m.Region)).Scan(nil, nil, false, func(_, v []byte) bool {
-			d := new(APIDestination)
-			if derr = json.Unmarshal(v, d); derr != nil {
-				return false
-			}
-			if strings.HasPrefix(d.Name, in.NamePrefix) {
-				all[d.Name] = d
-			}
-			return true
-		})
-		return derr
+		var err error
+		dests, out.NextToken, err = scanPage[APIDestination](tx, destBucket(m.Account, m.Region), nil, in.NamePrefix, in.NextToken, in.Limit)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(all))
-	for n := range all {
-		names = append(names, n)
-	}
-	page, next, err := paginate(names, in.NextToken, in.Limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &struct {
-		ApiDestinations []*apiDestinationOut `json:"ApiDestinations"`
-		NextToken       string               `json:"NextToken,omitempty"`
-	}{ApiDestinations: []*apiDestinationOut{}, NextToken: next}
-	for _, n := range page {
-		out.ApiDestinations = append(out.ApiDestinations, destOut(m.Account, m.Region, all[n]))
+	for i := range dests {
+		out.ApiDestinations = append(out.ApiDestinations, destOut(m.Account, m.Region, &dests[i]))
 	}
 	return out, nil
 }

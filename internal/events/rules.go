@@ -261,37 +261,20 @@ type listRulesOut struct {
 func (s *Service) listRules(ctx context.Context, in *listRulesIn) (*listRulesOut, error) {
 	m := edge.MetaFrom(ctx)
 	bus := busName(in.EventBusName)
-	rules := map[string]*Rule{}
+	out := &listRulesOut{Rules: []*describeRuleOut{}}
 	err := s.st.View(func(tx store.Tx) error {
 		if !busExists(tx, m.Account, m.Region, bus) {
 			return notFoundBus(bus)
 		}
-		var derr error
-		prefix := ruleKey(bus, in.NamePrefix)
-		tx.Bucket(ruleBucket(m.Account, m.Region)).Scan(prefix, store.PrefixEnd(prefix), false, func(_, v []byte) bool {
-			var r Rule
-			if derr = jsonUnmarshal(v, &r); derr != nil {
-				return false
-			}
-			rules[r.Name] = &r
-			return true
-		})
-		return derr
+		rules, next, err := scanPage[Rule](tx, ruleBucket(m.Account, m.Region), ruleKey(bus, ""), in.NamePrefix, in.NextToken, in.Limit)
+		for i := range rules {
+			out.Rules = append(out.Rules, ruleOut(m.Account, m.Region, &rules[i]))
+		}
+		out.NextToken = next
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	names := make([]string, 0, len(rules))
-	for n := range rules {
-		names = append(names, n)
-	}
-	page, next, err := paginate(names, in.NextToken, in.Limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &listRulesOut{Rules: []*describeRuleOut{}, NextToken: next}
-	for _, n := range page {
-		out.Rules = append(out.Rules, ruleOut(m.Account, m.Region, rules[n]))
 	}
 	return out, nil
 }

@@ -317,3 +317,44 @@ func paginate(names []string, token string, limit int) ([]string, string, error)
 }
 
 var errStop = errors.New("stop")
+
+// scanPage decodes one page of a bucket whose keys are base+name, in name
+// order: the names that start with namePrefix and sort after token (the last
+// name of the previous page). It reads only the page, not the whole bucket,
+// and returns the next page's token, empty on the last page.
+func scanPage[T any](tx store.Tx, bucket string, base []byte, namePrefix, token string, limit int) ([]T, string, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, "", err
+	}
+	if limit == 0 {
+		limit = maxListLimit
+	}
+	prefix := append(append([]byte(nil), base...), namePrefix...)
+	from := prefix
+	if token != "" {
+		if after := append(append(append([]byte(nil), base...), token...), 0); string(after) > string(from) {
+			from = after
+		}
+	}
+	items := []T{}
+	var last []byte
+	more := false
+	var derr error
+	tx.Bucket(bucket).Scan(from, store.PrefixEnd(prefix), false, func(k, v []byte) bool {
+		if len(items) == limit {
+			more = true
+			return false
+		}
+		var item T
+		if derr = json.Unmarshal(v, &item); derr != nil {
+			return false
+		}
+		items = append(items, item)
+		last = k
+		return true
+	})
+	if derr != nil || !more {
+		return items, "", derr
+	}
+	return items, string(last[len(base):]), nil
+}
