@@ -46,7 +46,7 @@ func aliasNotFound(ref FuncRef, name string) *edge.Error {
 }
 
 func validateAliasName(n string) error {
-	if !reAlias.MatchString(n) || reVersion.MatchString(n) || n == "$LATEST" {
+	if !reAlias().MatchString(n) || reVersion().MatchString(n) || n == "$LATEST" {
 		return edge.Validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)", n)
 	}
 	return nil
@@ -65,7 +65,7 @@ func (fn *function) checkRouting(ref FuncRef, primary string, r *aliasRouting) e
 		if w < 0 || w > 1 {
 			return edge.Validation("1 validation error detected: Value '%v' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]", w)
 		}
-		if !reVersion.MatchString(v) || fn.Versions[v] == nil {
+		if !reVersion().MatchString(v) || fn.Versions[v] == nil {
 			return edge.NewError(http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+functionARN(ref.Account, ref.Region, ref.Name)+":"+v)
 		}
 		if v == primary {

@@ -588,7 +588,7 @@ func (s *Service) deleteFunction(ctx context.Context, name, qualifier string) er
 	if ref.Qualifier == "$LATEST" {
 		return invalidParam("$LATEST version cannot be deleted without deleting the function.")
 	}
-	if !reVersion.MatchString(ref.Qualifier) {
+	if !reVersion().MatchString(ref.Qualifier) {
 		return invalidParam("Deletion of aliases is not currently supported.")
 	}
 	_, err = s.modify(ref, func(fn *function) error {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -386,7 +385,7 @@ func (s *Service) serveInvokeAsync(w http.ResponseWriter, r *http.Request) (int,
 // errHandled tells handle that the response is written.
 var errHandled = &edge.Error{Code: "handled"}
 
-var reCodeFile = regexp.MustCompile(`^[0-9a-f]{64}\.zip$`)
+var reCodeFile = lazyRegexp(`^[0-9a-f]{64}\.zip$`)
 
 // CodeHandler serves deployment packages by SHA-256 at
 // GET /_tenkai/lambda/code/{sha256-hex}.zip: the Location URLs of GetFunction
@@ -397,7 +396,7 @@ func (s *Service) CodeHandler() http.Handler {
 		if file == "" {
 			file = r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
 		}
-		if !reCodeFile.MatchString(file) {
+		if !reCodeFile().MatchString(file) {
 			http.NotFound(w, r)
 			return
 		}

@@ -3,25 +3,33 @@ package lambda
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"tenkai/internal/edge"
 )
 
-// Patterns from the Lambda API reference.
+// lazyRegexp compiles pattern on first use. Bounded repetitions such as
+// {1,128} compile to large programs: compiling these at package init cost
+// every start of the server about a millisecond.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
+
+// Patterns from the Lambda API reference, compiled on first use.
 var (
-	reFunctionName = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,64}$`)
-	reQualifier    = regexp.MustCompile(`^(\$LATEST|[a-zA-Z0-9\-_]{1,128})$`)
-	reVersion      = regexp.MustCompile(`^[0-9]+$`)
-	reAlias        = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,128}$`)
-	reAccount      = regexp.MustCompile(`^\d{12}$`)
-	reRegion       = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$`)
-	reRole         = regexp.MustCompile(`^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
-	reLayerName    = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,140}$`)
-	reStatementID  = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,100}$`)
-	reAction       = regexp.MustCompile(`^(lambda:[*]|lambda:[a-zA-Z]+|[*])$`)
-	reEnvName      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
-	reLayerVersion = regexp.MustCompile(`^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([a-zA-Z0-9\-_]+):([0-9]+)$`)
-	reLayerARN     = regexp.MustCompile(`^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([a-zA-Z0-9\-_]+)$`)
+	reFunctionName = lazyRegexp(`^[a-zA-Z0-9\-_]{1,64}$`)
+	reQualifier    = lazyRegexp(`^(\$LATEST|[a-zA-Z0-9\-_]{1,128})$`)
+	reVersion      = lazyRegexp(`^[0-9]+$`)
+	reAlias        = lazyRegexp(`^[a-zA-Z0-9\-_]{1,128}$`)
+	reAccount      = lazyRegexp(`^\d{12}$`)
+	reRegion       = lazyRegexp(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$`)
+	reRole         = lazyRegexp(`^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
+	reLayerName    = lazyRegexp(`^[a-zA-Z0-9\-_]{1,140}$`)
+	reStatementID  = lazyRegexp(`^[a-zA-Z0-9\-_]{1,100}$`)
+	reAction       = lazyRegexp(`^(lambda:[*]|lambda:[a-zA-Z]+|[*])$`)
+	reEnvName      = lazyRegexp(`^[a-zA-Z][a-zA-Z0-9_]*$`)
+	reLayerVersion = lazyRegexp(`^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([a-zA-Z0-9\-_]+):([0-9]+)$`)
+	reLayerARN     = lazyRegexp(`^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([a-zA-Z0-9\-_]+)$`)
 )
 
 const functionNamePattern = `(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`
@@ -52,14 +60,14 @@ func ParseFunctionRef(s, account, region string) (FuncRef, error) {
 	case parts[0] == "arn":
 		// arn:partition:lambda:region:account:function:name[:qualifier]
 		if len(parts) < 7 || len(parts) > 8 || parts[2] != "lambda" || parts[5] != "function" ||
-			!strings.HasPrefix(parts[1], "aws") || !reRegion.MatchString(parts[3]) || !reAccount.MatchString(parts[4]) {
+			!strings.HasPrefix(parts[1], "aws") || !reRegion().MatchString(parts[3]) || !reAccount().MatchString(parts[4]) {
 			return bad()
 		}
 		ref.Region, ref.Account, ref.Name = parts[3], parts[4], parts[6]
 		if len(parts) == 8 {
 			ref.Qualifier, hasQ = parts[7], true
 		}
-	case len(parts) >= 3 && reAccount.MatchString(parts[0]) && parts[1] == "function":
+	case len(parts) >= 3 && reAccount().MatchString(parts[0]) && parts[1] == "function":
 		if len(parts) > 4 {
 			return bad()
 		}
@@ -75,10 +83,10 @@ func ParseFunctionRef(s, account, region string) (FuncRef, error) {
 	default:
 		return bad()
 	}
-	if !reFunctionName.MatchString(ref.Name) {
+	if !reFunctionName().MatchString(ref.Name) {
 		return bad()
 	}
-	if hasQ && !reQualifier.MatchString(ref.Qualifier) {
+	if hasQ && !reQualifier().MatchString(ref.Qualifier) {
 		return bad()
 	}
 	return ref, nil
@@ -90,7 +98,7 @@ func (r FuncRef) withQualifier(q string) (FuncRef, error) {
 	if q == "" {
 		return r, nil
 	}
-	if !reQualifier.MatchString(q) {
+	if !reQualifier().MatchString(q) {
 		return r, edge.Validation("1 validation error detected: Value '%s' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", q)
 	}
 	if r.Qualifier != "" && r.Qualifier != q {
@@ -125,7 +133,7 @@ type LayerVersionRef struct {
 
 // ParseLayerVersionARN reads arn:aws:lambda:region:account:layer:name:version.
 func ParseLayerVersionARN(s string) (LayerVersionRef, bool) {
-	m := reLayerVersion.FindStringSubmatch(s)
+	m := reLayerVersion().FindStringSubmatch(s)
 	if m == nil {
 		return LayerVersionRef{}, false
 	}
@@ -138,10 +146,10 @@ func ParseLayerVersionARN(s string) (LayerVersionRef, bool) {
 
 // parseLayerName accepts a layer name or a layer ARN (without version).
 func parseLayerName(s, account, region string) (acct, reg, name string, err error) {
-	if m := reLayerARN.FindStringSubmatch(s); m != nil {
+	if m := reLayerARN().FindStringSubmatch(s); m != nil {
 		return m[2], m[1], m[3], nil
 	}
-	if reLayerName.MatchString(s) {
+	if reLayerName().MatchString(s) {
 		return account, region, s, nil
 	}
 	return "", "", "", edge.Validation("1 validation error detected: Value '%s' at 'layerName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+", s)

@@ -48,7 +48,7 @@ func principalJSON(p string) any {
 	switch {
 	case p == "*":
 		return "*"
-	case reAccount.MatchString(p):
+	case reAccount().MatchString(p):
 		return map[string]string{"AWS": "arn:aws:iam::" + p + ":root"}
 	case strings.HasPrefix(p, "arn:"):
 		return map[string]string{"AWS": p}
@@ -128,9 +128,9 @@ func (s *Service) addPermission(ctx context.Context, name, qualifier string, in 
 		return nil, edge.MissingMember("action")
 	case in.Principal == "":
 		return nil, edge.MissingMember("principal")
-	case !reStatementID.MatchString(in.StatementId):
+	case !reStatementID().MatchString(in.StatementId):
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)", in.StatementId)
-	case !reAction.MatchString(in.Action):
+	case !reAction().MatchString(in.Action):
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])", in.Action)
 	case strings.ContainsAny(in.Principal, " \t\n"):
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'principal' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+", in.Principal)
@@ -256,7 +256,7 @@ func (st *statement) allows(principal, sourceARN string) bool {
 		return false
 	}
 	if st.Principal != "*" && st.Principal != principal {
-		if !(reAccount.MatchString(st.Principal) && strings.HasPrefix(principal, "arn:aws:iam::"+st.Principal+":")) {
+		if !(reAccount().MatchString(st.Principal) && strings.HasPrefix(principal, "arn:aws:iam::"+st.Principal+":")) {
 			return false
 		}
 	}

@@ -228,7 +228,7 @@ func (fn *function) resolveVersion(ref FuncRef) (*version, error) {
 	switch q := ref.Qualifier; {
 	case q == "" || q == "$LATEST":
 		return fn.Latest, nil
-	case reVersion.MatchString(q):
+	case reVersion().MatchString(q):
 		if v := fn.Versions[q]; v != nil {
 			return v, nil
 		}

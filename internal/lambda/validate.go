@@ -68,7 +68,7 @@ func validateHandler(h string) error {
 }
 
 func validateRole(r string) error {
-	if !reRole.MatchString(r) {
+	if !reRole().MatchString(r) {
 		return edge.Validation("1 validation error detected: Value '%s' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+", r)
 	}
 	return nil
@@ -120,7 +120,7 @@ func validateEnv(env map[string]string) error {
 			reserved = append(reserved, k)
 			continue
 		}
-		if !reEnvName.MatchString(k) {
+		if !reEnvName().MatchString(k) {
 			return edge.Validation("1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]")
 		}
 	}
