@@ -570,3 +570,30 @@ func TestCodePipelineStepFunctionsAction(t *testing.T) {
 		t.Fatalf("statusSummary = %q", aws.ToString(ex.StatusSummary))
 	}
 }
+
+// TestExample01CodePipelineJobID runs examples/01-codepipeline-job-id
+// (seed 000) and checks the job ids the function logged are real jobs.
+func TestExample01CodePipelineJobID(t *testing.T) {
+	s := startServer(t)
+	out := runExample(t, s, "01-codepipeline-job-id")
+	if !strings.Contains(out, "seed 000 proved") {
+		t.Fatalf("example did not finish:\n%s", out)
+	}
+	c := codepipeline.NewFromConfig(s.SDK())
+	n := 0
+	for _, m := range logMessages(t, s, "/aws/lambda/myTestLambda") {
+		_, rest, ok := strings.Cut(m, "Job ID: ")
+		if !ok {
+			continue
+		}
+		id := strings.Fields(rest)[0]
+		n++
+		var notDone *cptypes.InvalidJobStateException
+		if _, err := c.PutJobSuccessResult(context.Background(), &codepipeline.PutJobSuccessResultInput{JobId: aws.String(id)}); !errors.As(err, &notDone) {
+			t.Errorf("reporting job %s again: %v; want InvalidJobStateException", id, err)
+		}
+	}
+	if n != 2 {
+		t.Fatalf("the function logged %d job ids; want 2", n)
+	}
+}
