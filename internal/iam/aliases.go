@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"net/url"
-	"regexp"
 
 	"tenkai/internal/store"
 )
@@ -11,7 +10,7 @@ import (
 // Account aliases: globally unique, at most one per account.
 
 var (
-	reAlias  = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|-[a-z0-9])*$`)
+	reAlias  = lazyRegexp(`^[a-z0-9](?:[a-z0-9]|-[a-z0-9])*$`)
 	patAlias = `^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`
 )
 

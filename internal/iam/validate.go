@@ -6,31 +6,39 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"tenkai/internal/edge"
 )
 
+// lazyRegexp compiles pattern on first use: Unicode classes such as \pL make
+// some of these costly to compile, and compiling them at package init
+// delayed every server start.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
+
 // Constraints from the IAM API model. Each regexp is the model's pattern
 // anchored; the string is the pattern as IAM prints it in messages.
 var (
-	reName        = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	reName        = lazyRegexp(`^[\w+=,.@-]+$`)
 	patName       = `[\w+=,.@-]+`
-	rePath        = regexp.MustCompile(`^(?:/|/[\x21-\x7E]+/)$`)
+	rePath        = lazyRegexp(`^(?:/|/[\x21-\x7E]+/)$`)
 	patPath       = `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`
-	rePathPrefix  = regexp.MustCompile(`^/[\x21-\x7F]*$`)
+	rePathPrefix  = lazyRegexp(`^/[\x21-\x7F]*$`)
 	patPathPrefix = `\u002F[\u0021-\u007F]*`
-	rePolicyPath  = regexp.MustCompile(`^(?:/[A-Za-z0-9.,+@=_-]+)*/$`)
+	rePolicyPath  = lazyRegexp(`^(?:/[A-Za-z0-9.,+@=_-]+)*/$`)
 	patPolicyPath = `((/[A-Za-z0-9\.,\+@=_-]+)*)/`
-	reDocument    = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
+	reDocument    = lazyRegexp(`^[\t\n\r\x{20}-\x{FF}]+$`)
 	patDocument   = `[\u0009\u000A\u000D\u0020-\u00FF]+`
-	reRoleDesc    = regexp.MustCompile(`^[\t\n\r\x{20}-\x{7E}\x{A1}-\x{FF}]*$`)
+	reRoleDesc    = lazyRegexp(`^[\t\n\r\x{20}-\x{7E}\x{A1}-\x{FF}]*$`)
 	patRoleDesc   = `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`
-	reTagKey      = regexp.MustCompile(`^[\pL\pZ\pN_.:/=+\-@]+$`)
+	reTagKey      = lazyRegexp(`^[\pL\pZ\pN_.:/=+\-@]+$`)
 	patTagKey     = `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`
-	reTagValue    = regexp.MustCompile(`^[\pL\pZ\pN_.:/=+\-@]*$`)
+	reTagValue    = lazyRegexp(`^[\pL\pZ\pN_.:/=+\-@]*$`)
 	patTagValue   = `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`
-	reVersionID   = regexp.MustCompile(`^v[1-9][0-9]*(?:\.[A-Za-z0-9-]*)?$`)
+	reVersionID   = lazyRegexp(`^v[1-9][0-9]*(?:\.[A-Za-z0-9-]*)?$`)
 	patVersionID  = `v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`
 )
 
@@ -44,7 +52,7 @@ func (c *checker) add(format string, args ...any) {
 
 // str checks a string member. A missing required member is reported as null;
 // a missing optional member is skipped. It returns the value.
-func (c *checker) str(form url.Values, member, field string, required bool, min, max int, re *regexp.Regexp, pattern string) string {
+func (c *checker) str(form url.Values, member, field string, required bool, min, max int, re func() *regexp.Regexp, pattern string) string {
 	vs, ok := form[member]
 	if !ok {
 		if required {
@@ -58,10 +66,10 @@ func (c *checker) str(form url.Values, member, field string, required bool, min,
 }
 
 // check applies length and pattern constraints to a present value.
-func (c *checker) check(v, field string, min, max int, re *regexp.Regexp, pattern string) {
+func (c *checker) check(v, field string, min, max int, re func() *regexp.Regexp, pattern string) {
 	n := utf8.RuneCountInString(v)
 	shown := quoteValue(v)
-	if re != nil && !re.MatchString(v) && (n > 0 || min > 0) {
+	if re != nil && !re().MatchString(v) && (n > 0 || min > 0) {
 		c.add("Value %s at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", shown, field, pattern)
 	}
 	if n < min {

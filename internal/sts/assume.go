@@ -34,7 +34,7 @@ type role struct {
 // does not know still work (nothing is enforced): their id is derived from
 // the ARN so it is stable.
 func (s *Service) resolveRole(ctx context.Context, arn string) (role, error) {
-	m := reRoleARN.FindStringSubmatch(arn)
+	m := reRoleARN().FindStringSubmatch(arn)
 	if m == nil {
 		return role{}, validationError("Request ARN is invalid")
 	}
@@ -278,7 +278,7 @@ type Credentials struct {
 // with them run in the role's account. d is clamped to 15 minutes..12 hours.
 // It is safe for concurrent use.
 func (s *Service) RoleCredentials(ctx context.Context, roleARN, sessionName string, d time.Duration) (Credentials, error) {
-	if n := len(sessionName); n < 2 || n > 64 || !reSessionName.MatchString(sessionName) {
+	if n := len(sessionName); n < 2 || n > 64 || !reSessionName().MatchString(sessionName) {
 		return Credentials{}, validationError("invalid role session name " + short(sessionName))
 	}
 	r, err := s.resolveRole(ctx, roleARN)

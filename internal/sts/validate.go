@@ -6,31 +6,39 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"tenkai/internal/edge"
 )
 
+// lazyRegexp compiles pattern on first use: Unicode classes such as \pL make
+// some of these costly to compile, and compiling them at package init
+// delayed every server start.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
+
 // Constraints from the STS API model, anchored; the strings are the patterns
 // as STS prints them.
 var (
-	reSessionName  = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	reSessionName  = lazyRegexp(`^[\w+=,.@-]*$`)
 	patSessionName = `[\w+=,.@-]*`
-	reExternalID   = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	reExternalID   = lazyRegexp(`^[\w+=,.@:/-]*$`)
 	patExternalID  = `[\w+=,.@:\/-]*`
-	reKeyID        = regexp.MustCompile(`^\w*$`)
-	rePolicy       = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
+	reKeyID        = lazyRegexp(`^\w*$`)
+	rePolicy       = lazyRegexp(`^[\t\n\r\x{20}-\x{FF}]+$`)
 	patPolicy      = `[\u0009\u000A\u000D\u0020-\u00FF]+`
-	reSerial       = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
+	reSerial       = lazyRegexp(`^[\w+=/:,.@-]*$`)
 	patSerial      = `[\w+=/:,.@-]*`
-	reTokenCode    = regexp.MustCompile(`^\d*$`)
+	reTokenCode    = lazyRegexp(`^\d*$`)
 	patTokenCode   = `[\d]*`
-	reTagKey       = regexp.MustCompile(`^[\pL\pZ\pN_.:/=+\-@]+$`)
+	reTagKey       = lazyRegexp(`^[\pL\pZ\pN_.:/=+\-@]+$`)
 	patTagKey      = `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`
-	reTagValue     = regexp.MustCompile(`^[\pL\pZ\pN_.:/=+\-@]*$`)
+	reTagValue     = lazyRegexp(`^[\pL\pZ\pN_.:/=+\-@]*$`)
 	patTagValue    = `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`
 	// reRoleARN is an IAM role ARN in any partition.
-	reRoleARN = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7E]*/)?([\w+=,.@-]+)$`)
+	reRoleARN = lazyRegexp(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7E]*/)?([\w+=,.@-]+)$`)
 )
 
 // checker collects constraint violations into one ValidationError, as STS
@@ -42,7 +50,7 @@ func (c *checker) add(format string, args ...any) {
 }
 
 // str checks a string member and returns its value ("" when absent).
-func (c *checker) str(form url.Values, member, field string, required bool, min, max int, re *regexp.Regexp, pattern string) string {
+func (c *checker) str(form url.Values, member, field string, required bool, min, max int, re func() *regexp.Regexp, pattern string) string {
 	vs, ok := form[member]
 	if !ok {
 		if required {
@@ -89,9 +97,9 @@ func (c *checker) sessionTags(form url.Values) {
 }
 
 // strValue checks a present value's length and pattern.
-func (c *checker) strValue(v, field string, min, max int, re *regexp.Regexp, pattern string) {
+func (c *checker) strValue(v, field string, min, max int, re func() *regexp.Regexp, pattern string) {
 	n := utf8.RuneCountInString(v)
-	if re != nil && !re.MatchString(v) {
+	if re != nil && !re().MatchString(v) {
 		c.add("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", short(v), field, pattern)
 	}
 	if n < min {
