@@ -18,10 +18,11 @@ import (
 )
 
 // crc64NVME is the CRC-64/NVME table (reflected polynomial 0x9a6c9329ac4bc9b5),
-// the default checksum of newer SDKs.
-var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+// the default checksum of newer SDKs. The tables are built on first use:
+// building them at package init delayed every server start.
+var crc64NVME = sync.OnceValue(func() *crc64.Table { return crc64.MakeTable(0x9a6c9329ac4bc9b5) })
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // Checksum algorithms S3 accepts in x-amz-checksum-*.
 var checksumAlgorithms = []string{"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"}
@@ -33,9 +34,9 @@ func NewChecksum(algo string) hash.Hash {
 	case "CRC32":
 		return crc32.NewIEEE()
 	case "CRC32C":
-		return crc32.New(castagnoli)
+		return crc32.New(castagnoli())
 	case "CRC64NVME":
-		return crc64.New(crc64NVME)
+		return crc64.New(crc64NVME())
 	case "SHA1":
 		return sha1.New()
 	case "SHA256":
