@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -11,7 +12,11 @@ import (
 
 // listPatternShape is the model's LogGroupNameRegexPattern: up to five
 // alternatives of 3 to 24 name characters, each optionally anchored with ^.
-var listPatternShape = regexp.MustCompile(`^(\^?[\.\-_\/#A-Za-z0-9]{3,24})(\|\^?[\.\-_\/#A-Za-z0-9]{3,24}){0,4}$`)
+// Its bounded repetitions compile to a large program, so it is compiled on
+// first use rather than at every server start.
+var listPatternShape = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\^?[\.\-_\/#A-Za-z0-9]{3,24})(\|\^?[\.\-_\/#A-Za-z0-9]{3,24}){0,4}$`)
+})
 
 type tagFilter struct {
 	Key    string   `json:"key"`
@@ -89,7 +94,7 @@ func (s *Service) listLogGroups(ctx context.Context, in *listLogGroupsInput) (*l
 	}
 	var re *regexp.Regexp
 	if in.LogGroupNamePattern != "" {
-		if !listPatternShape.MatchString(in.LogGroupNamePattern) {
+		if !listPatternShape().MatchString(in.LogGroupNamePattern) {
 			return nil, errInvalid("1 validation error detected: Value '%s' at 'logGroupNamePattern' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\^?[\\.\\-_\\/#A-Za-z0-9]{3,24})(\\|\\^?[\\.\\-_\\/#A-Za-z0-9]{3,24}){0,4}", in.LogGroupNamePattern)
 		}
 		if re, err = regexp.Compile(in.LogGroupNamePattern); err != nil {
