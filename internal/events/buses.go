@@ -33,7 +33,7 @@ func (s *Service) createEventBus(ctx context.Context, in *createEventBusIn) (*cr
 		if in.Name == "default" {
 			return nil, edge.Errorf("ResourceAlreadyExistsException", "Event bus default already exists.")
 		}
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+", in.Name)
+		return nil, notMatching(in.Name, "name", busNamePattern)
 	}
 	arn := busARN(m.Region, m.Account, in.Name)
 	now := s.clk.Now()

@@ -50,9 +50,9 @@ func (s *Service) createConnection(ctx context.Context, in *connectionIn) (*conn
 	case in.Name == "":
 		return nil, edge.MissingMember("name")
 	case !nameRe.MatchString(in.Name):
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.Name)
+		return nil, notMatching(in.Name, "name", namePattern)
 	case !validAuthType(in.AuthorizationType):
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'authorizationType' failed to satisfy constraint: Member must satisfy enum value set: [BASIC, OAUTH_CLIENT_CREDENTIALS, API_KEY]", in.AuthorizationType)
+		return nil, notInEnum(in.AuthorizationType, "authorizationType", authTypes)
 	case len(in.AuthParameters) == 0:
 		return nil, edge.MissingMember("authParameters")
 	}
@@ -146,7 +146,7 @@ func (s *Service) updateConnection(ctx context.Context, in *connectionIn) (*conn
 		}
 		if in.AuthorizationType != "" {
 			if !validAuthType(in.AuthorizationType) {
-				return edge.Validation("1 validation error detected: Value '%s' at 'authorizationType' failed to satisfy constraint: Member must satisfy enum value set: [BASIC, OAUTH_CLIENT_CREDENTIALS, API_KEY]", in.AuthorizationType)
+				return notInEnum(in.AuthorizationType, "authorizationType", authTypes)
 			}
 			c.AuthorizationType = in.AuthorizationType
 		}
@@ -255,16 +255,16 @@ func (s *Service) createAPIDestination(ctx context.Context, in *apiDestinationIn
 	case in.Name == "":
 		return nil, edge.MissingMember("name")
 	case !nameRe.MatchString(in.Name):
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.Name)
+		return nil, notMatching(in.Name, "name", namePattern)
 	case in.ConnectionArn == "":
 		return nil, edge.MissingMember("connectionArn")
 	case in.InvocationEndpoint == "":
 		return nil, edge.MissingMember("invocationEndpoint")
 	case !validMethod(in.HttpMethod):
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'httpMethod' failed to satisfy constraint: Member must satisfy enum value set: [HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS]", in.HttpMethod)
+		return nil, notInEnum(in.HttpMethod, "httpMethod", httpMethods)
 	}
 	if u, err := url.Parse(in.InvocationEndpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'invocationEndpoint' failed to satisfy constraint: Member must satisfy regular expression pattern: ^((%%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$", in.InvocationEndpoint)
+		return nil, notMatching(in.InvocationEndpoint, "invocationEndpoint", endpointPattern)
 	}
 	now := s.clk.Now()
 	d := APIDestination{Name: in.Name, ConnectionArn: in.ConnectionArn, Endpoint: in.InvocationEndpoint, Method: in.HttpMethod,
@@ -353,7 +353,7 @@ func (s *Service) updateAPIDestination(ctx context.Context, in *apiDestinationIn
 		}
 		if in.HttpMethod != "" {
 			if !validMethod(in.HttpMethod) {
-				return edge.Validation("1 validation error detected: Value '%s' at 'httpMethod' failed to satisfy constraint: Member must satisfy enum value set: [HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS]", in.HttpMethod)
+				return notInEnum(in.HttpMethod, "httpMethod", httpMethods)
 			}
 			d.Method = in.HttpMethod
 		}

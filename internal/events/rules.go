@@ -41,7 +41,7 @@ func (s *Service) putRule(ctx context.Context, in *putRuleIn) (*putRuleOut, erro
 		return nil, tooLong(in.Name, "name", maxNameLen)
 	}
 	if !nameRe.MatchString(in.Name) {
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.Name)
+		return nil, notMatching(in.Name, "name", namePattern)
 	}
 	if in.EventPattern != nil {
 		if err := checkPatternSize(*in.EventPattern); err != nil {
@@ -55,7 +55,7 @@ func (s *Service) putRule(ctx context.Context, in *putRuleIn) (*putRuleOut, erro
 		return nil, tooLong(*in.Description, "description", maxDescriptionLen)
 	}
 	if in.State != "" && !validState(in.State) {
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", in.State)
+		return nil, notInEnum(in.State, "state", ruleStates)
 	}
 	bus := busName(in.EventBusName)
 	hasPattern := in.EventPattern != nil && *in.EventPattern != ""

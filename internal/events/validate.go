@@ -23,6 +23,24 @@ const (
 // The messages below are the ones AWS's request validation sends: one
 // constraint, the offending value and the member's lower-camel-case path.
 
+// Patterns and enums as the messages quote them.
+const (
+	namePattern     = `[\.\-_A-Za-z0-9]+`
+	busNamePattern  = `[/\.\-_A-Za-z0-9]+`
+	endpointPattern = `^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$`
+	authTypes       = "[BASIC, OAUTH_CLIENT_CREDENTIALS, API_KEY]"
+	httpMethods     = "[HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS]"
+	ruleStates      = "[ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]"
+)
+
+func notMatching(value, member, pattern string) *edge.Error {
+	return edge.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", value, member, pattern)
+}
+
+func notInEnum(value, member, set string) *edge.Error {
+	return edge.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: %s", value, member, set)
+}
+
 func tooLong(value, member string, max int) *edge.Error {
 	return edge.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", value, member, max)
 }
