@@ -468,6 +468,12 @@ func TestStopAndRetry(t *testing.T) {
 	if got := strings.Join(statuses, ","); got != "Run=Succeeded,Run=Abandoned,Src=Succeeded" {
 		t.Fatalf("action executions = %s", got)
 	}
+	h.bus.mu.Lock()
+	last := h.bus.events[len(h.bus.events)-1]
+	h.bus.mu.Unlock()
+	if last.Detail["state"] != "SUCCEEDED" || last.Detail["pipeline-execution-attempt"] != float64(2) {
+		t.Fatalf("last event = %v; want SUCCEEDED on attempt 2", last.Detail)
+	}
 }
 
 func TestDisabledTransitionHoldsExecution(t *testing.T) {

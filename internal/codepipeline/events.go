@@ -38,7 +38,7 @@ func baseDetail(ex *execRecord) map[string]any {
 		"execution-id":               ex.ID,
 		"start-time":                 ex.Start.UTC().Format("2006-01-02T15:04:05.000Z"),
 		"version":                    float64(ex.Decl.Version),
-		"pipeline-execution-attempt": float64(1),
+		"pipeline-execution-attempt": float64(ex.Attempt + 1),
 	}
 }
 

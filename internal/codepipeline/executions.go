@@ -368,6 +368,7 @@ func (s *Service) retryStageExecution(ctx context.Context, in *retryInput) (*exe
 		}
 		st.Status = statusInProgress
 		ex.Status, ex.Summary, ex.StopReason, ex.Waiting = statusInProgress, "", "", -1
+		ex.Attempt++
 		r.touch(ex)
 		r.pipelineEvent(ex, "RESUMED")
 		r.stageEvent(ex, si, "RESUMED")
@@ -384,7 +385,7 @@ func (s *Service) retryStageExecution(ctx context.Context, in *retryInput) (*exe
 // changed object, standing in for both polling and the CloudTrail-backed
 // EventBridge rule AWS uses.
 func (s *Service) onObjectChange(ev ObjectChange) {
-	if !strings.HasPrefix(ev.Name, "ObjectCreated:") {
+	if !strings.HasPrefix(ev.Name, "ObjectCreated:") || !s.isWatched(ev.Bucket) {
 		return
 	}
 	s.goBackground(func(ctx context.Context) {

@@ -88,6 +88,7 @@ func (s *Service) createPipeline(ctx context.Context, in *createPipelineInput) (
 		out = &createPipelineOutput{Pipeline: decl, Tags: in.Tags}
 		return nil
 	})
+	s.refreshWatched()
 	return out, err
 }
 
@@ -170,6 +171,7 @@ func (s *Service) updatePipeline(ctx context.Context, in *updatePipelineInput) (
 		out = &updatePipelineOutput{Pipeline: decl}
 		return nil
 	})
+	s.refreshWatched()
 	return out, err
 }
 
@@ -225,6 +227,7 @@ func (s *Service) deletePipeline(ctx context.Context, in *nameInput) (*struct{},
 		delete(r.wake, m.Account+"/"+m.Region+"/"+in.Name)
 		return b.Delete([]byte(in.Name))
 	})
+	s.refreshWatched()
 	return &struct{}{}, err
 }
 

@@ -58,6 +58,7 @@ type execRecord struct {
 	ClientToken    string                       `json:"clientToken,omitempty"`
 	ArtifactRevs   map[string]string            `json:"artifactRevs,omitempty"` // revision of each artifact, by name
 	Mode           string                       `json:"mode"`
+	Attempt        int                          `json:"attempt,omitempty"` // retries so far; events count attempts from 1
 }
 
 type stageRun struct {

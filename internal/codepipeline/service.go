@@ -105,6 +105,9 @@ type Service struct {
 	timers map[string]clock.Timer // action deadlines by action execution id; guarded by mu
 	seq    int64                  // start order of executions; guarded by mu
 
+	watchMu sync.RWMutex
+	watched map[string]bool // buckets of S3 sources; guarded by watchMu
+
 	ctx         context.Context // lives from New to Close; background work runs under it
 	cancel      context.CancelFunc
 	unsubscribe func()
@@ -173,6 +176,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if s.cfg.Changes != nil && s.unsubscribe == nil {
 		s.unsubscribe = s.cfg.Changes.Subscribe(s.onObjectChange)
 	}
+	s.refreshWatched()
 	return s.resume()
 }
 
@@ -196,12 +200,47 @@ func (s *Service) Close(ctx context.Context) error {
 // Reset forgets timers; the store itself is wiped by the app.
 func (s *Service) Reset(ctx context.Context) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for id, t := range s.timers {
 		t.Stop()
 		delete(s.timers, id)
 	}
+	s.mu.Unlock()
+	s.watchMu.Lock()
+	s.watched = nil
+	s.watchMu.Unlock()
 	return nil
+}
+
+// refreshWatched recomputes the buckets S3 source actions watch, so object
+// changes elsewhere cost nothing.
+func (s *Service) refreshWatched() {
+	watched := map[string]bool{}
+	s.st.View(func(tx store.Tx) error {
+		tx.BucketNames("codepipeline/pipelines/", func(name string) bool {
+			tx.Bucket(name).Scan(nil, nil, false, func(k, v []byte) bool {
+				var p pipelineRecord
+				if getJSON(tx.Bucket(name), k, &p); len(p.Decl.Stages) > 0 {
+					for _, a := range p.Decl.Stages[0].Actions {
+						if a.ActionTypeID.Provider == "S3" && a.ActionTypeID.Category == "Source" {
+							watched[a.Configuration["S3Bucket"]] = true
+						}
+					}
+				}
+				return true
+			})
+			return true
+		})
+		return nil
+	})
+	s.watchMu.Lock()
+	s.watched = watched
+	s.watchMu.Unlock()
+}
+
+func (s *Service) isWatched(bucket string) bool {
+	s.watchMu.RLock()
+	defer s.watchMu.RUnlock()
+	return s.watched[bucket]
 }
 
 // go runs fn in the background until Close.
