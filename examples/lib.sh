@@ -55,3 +55,19 @@ wait_execution() {
   done
   fail "execution $arn is $got; want $want"
 }
+
+# http_get URL prints the body of a GET (python3, so curl is not needed).
+http_get() { python3 -c 'import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=120).read().decode())' "$1"; }
+
+# wait_deployment ID STATUS waits up to 60 s for a CodeDeploy deployment's status
+# (faster than `aws deploy wait`, which polls every 15 s).
+wait_deployment() {
+  local id=$1 want=$2 got=""
+  for _ in $(seq 1 300); do
+    got=$(awsl deploy get-deployment --deployment-id "$id" --query deploymentInfo.status --output text)
+    [ "$got" = "$want" ] && return 0
+    case "$got" in Succeeded|Failed|Stopped) break ;; esac
+    sleep 0.2
+  done
+  fail "deployment $id is $got; want $want"
+}

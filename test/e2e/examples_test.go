@@ -115,3 +115,26 @@ func TestSeed004Latency(t *testing.T) {
 	})
 	t.Logf("start-execution → SUCCEEDED event printed in CloudWatch Logs: %s", time.Since(start).Round(time.Millisecond))
 }
+
+func TestExample04CodeDeployApprovalHook(t *testing.T) {
+	s := startServer(t)
+	out := runExample(t, s, "04-codedeploy-approval-hook")
+	if !strings.Contains(out, "seed 003 proved") {
+		t.Fatalf("example did not finish:\n%s", out)
+	}
+	// Three deployments by the example plus the rollback one: one Succeeded, the rest Failed or the rollback's own status.
+	var list struct{ Deployments []string }
+	s.MustCLI(t, "deploy", "list-deployments", "--application-name", "web", "--deployment-group-name", "web-bg").JSON(t, &list)
+	if len(list.Deployments) != 4 {
+		t.Errorf("deployments = %v; want 3 from the example and 1 rollback", list.Deployments)
+	}
+	var scan struct{ Count int }
+	s.MustCLI(t, "dynamodb", "scan", "--table-name", "after-allow-test-traffic", "--select", "COUNT").JSON(t, &scan)
+	if scan.Count != 2 {
+		t.Errorf("items stored by the hook = %d; want 2 (the third run had no webhook URL)", scan.Count)
+	}
+	code, _, body := s.Do(t, "GET", "/_tenkai/api/webhooks", nil, nil)
+	if code != 200 || strings.Count(string(body), "ECS 배포: 테스트 대기 중") != 2 {
+		t.Errorf("webhook records = %d %s; want the two Slack messages", code, body)
+	}
+}
