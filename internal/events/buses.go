@@ -2,6 +2,8 @@ package events
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -183,7 +185,7 @@ func (s *Service) listEventBuses(ctx context.Context, in *listEventBusesIn) (*li
 		var derr error
 		tx.Bucket(busBucket(m.Account, m.Region)).Scan(nil, nil, false, func(k, v []byte) bool {
 			var b Bus
-			if derr = jsonUnmarshal(v, &b); derr != nil {
+			if derr = json.Unmarshal(v, &b); derr != nil {
 				return false
 			}
 			buses[b.Name] = b
@@ -196,7 +198,7 @@ func (s *Service) listEventBuses(ctx context.Context, in *listEventBusesIn) (*li
 	}
 	var names []string
 	for n := range buses {
-		if hasPrefix(n, in.NamePrefix) {
+		if strings.HasPrefix(n, in.NamePrefix) {
 			names = append(names, n)
 		}
 	}

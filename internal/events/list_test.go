@@ -63,3 +63,20 @@ func TestListPaging(t *testing.T) {
 		}
 	}
 }
+
+func TestDeleteRule(t *testing.T) {
+	f := newFixture(t, events.Config{})
+	f.ok(t, "DeleteRule", `{"Name":"never-made"}`, nil) // a missing rule deletes fine
+	if code, _ := f.fail(t, "DeleteRule", `{"Name":"r","EventBusName":"nope"}`); code != "ResourceNotFoundException" {
+		t.Errorf("DeleteRule on a missing bus = %s; want ResourceNotFoundException", code)
+	}
+	f.logRule(t, "r", `{"source":["a"]}`)
+	if code, msg := f.fail(t, "DeleteRule", `{"Name":"r"}`); code != "ValidationException" || msg != "Rule can't be deleted since it has targets." {
+		t.Errorf("DeleteRule with targets = %s %q", code, msg)
+	}
+	f.ok(t, "RemoveTargets", `{"Rule":"r","Ids":["log"]}`, nil)
+	f.ok(t, "DeleteRule", `{"Name":"r"}`, nil)
+	if code, _ := f.fail(t, "DescribeRule", `{"Name":"r"}`); code != "ResourceNotFoundException" {
+		t.Errorf("DescribeRule after delete = %s; want ResourceNotFoundException", code)
+	}
+}

@@ -2,7 +2,7 @@ package events
 
 import (
 	"context"
-	"strings"
+	"encoding/json"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/events/pattern"
@@ -191,12 +191,13 @@ func (s *Service) deleteRule(ctx context.Context, in *ruleNameIn) (*struct{}, er
 	}
 	bus := busName(in.EventBusName)
 	err := s.st.Update(func(tx store.Tx) error {
-		r, err := s.loadRule(tx, m.Account, m.Region, bus, in.Name)
-		if err != nil {
-			if e, ok := err.(*edge.Error); ok && strings.HasPrefix(e.Message, "Rule ") {
-				return nil // deleting a missing rule succeeds in AWS
-			}
-			return err
+		if !busExists(tx, m.Account, m.Region, bus) {
+			return notFoundBus(bus)
+		}
+		var r Rule
+		found, err := getJSON(tx.Bucket(ruleBucket(m.Account, m.Region)), ruleKey(bus, in.Name), &r)
+		if err != nil || !found {
+			return err // deleting a missing rule succeeds in AWS
 		}
 		if len(r.Targets) > 0 {
 			return edge.Validation("Rule can't be deleted since it has targets.")
@@ -305,7 +306,7 @@ func (s *Service) busIndexFor(acct, region, bus string) (*busIndex, error) {
 		prefix := ruleKey(bus, "")
 		tx.Bucket(ruleBucket(acct, region)).Scan(prefix, store.PrefixEnd(prefix), false, func(_, v []byte) bool {
 			var r Rule
-			if derr = jsonUnmarshal(v, &r); derr != nil {
+			if derr = json.Unmarshal(v, &r); derr != nil {
 				return false
 			}
 			if r.EventPattern == "" || r.State == "DISABLED" {

@@ -3,7 +3,6 @@ package events
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -315,8 +314,6 @@ func paginate(names []string, token string, limit int) ([]string, string, error)
 	}
 	return names[start:end], names[end-1], nil
 }
-
-var errStop = errors.New("stop")
 
 // scanPage decodes one page of a bucket whose keys are base+name, in name
 // order: the names that start with namePrefix and sort after token (the last

@@ -296,7 +296,7 @@ func (s *Service) listRuleNamesByTarget(ctx context.Context, in *listRuleNamesBy
 		prefix := ruleKey(bus, "")
 		tx.Bucket(ruleBucket(m.Account, m.Region)).Scan(prefix, store.PrefixEnd(prefix), false, func(_, v []byte) bool {
 			var r Rule
-			if derr = jsonUnmarshal(v, &r); derr != nil {
+			if derr = json.Unmarshal(v, &r); derr != nil {
 				return false
 			}
 			for _, t := range r.Targets {

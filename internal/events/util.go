@@ -1,8 +1,6 @@
 package events
 
 import (
-	"encoding/json"
-	"strings"
 	"time"
 
 	"tenkai/internal/edge"
@@ -16,9 +14,5 @@ func epoch(t time.Time) *edge.Epoch {
 	e := edge.Epoch(t)
 	return &e
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-func hasPrefix(s, p string) bool { return strings.HasPrefix(s, p) }
 
 func scopeKey(acct, region, bus string) string { return acct + "|" + region + "|" + bus }
