@@ -24,10 +24,11 @@ const (
 
 // Timeouts AWS documents in "Quotas in AWS CodePipeline".
 const (
-	lambdaJobTimeout  = 20 * time.Minute   // a Lambda invoke job must report within 20 minutes
-	approvalTimeout   = 7 * 24 * time.Hour // manual approval default
-	customJobTimeout  = time.Hour          // all other actions
-	lambdaNoResultMsg = "The AWS Lambda function %s failed to return a result. Check the function to verify that it has permission to call the PutJobSuccessResult action and that it made a call to PutJobSuccessResult."
+	lambdaJobTimeout    = 20 * time.Minute   // a Lambda invoke job must report within 20 minutes
+	lambdaActionTimeout = 24 * time.Hour     // and the action, continuations included, ends within 24 hours
+	approvalTimeout     = 7 * 24 * time.Hour // manual approval default
+	customJobTimeout    = time.Hour          // all other actions
+	lambdaNoResultMsg   = "The AWS Lambda function %s failed to return a result. Check the function to verify that it has permission to call the PutJobSuccessResult action and that it made a call to PutJobSuccessResult."
 )
 
 // run is one engine transaction: it holds s.mu and a store transaction,

@@ -736,3 +736,21 @@ func TestV2VariablesAndQueuedMode(t *testing.T) {
 		t.Fatalf("execution = %v", ex)
 	}
 }
+
+func TestLambdaContinuationsEndAfter24Hours(t *testing.T) {
+	h := newHarness(t)
+	h.must("CreatePipeline", pipeline("p", source(), lambdaStage("Test", invoke("Run"))))
+	n := 1
+	h.waitInvokes(n)
+	// Keep asking for more time every 19 minutes: each job meets its 20
+	// minutes, but the action as a whole stops at 24 hours.
+	for elapsed := time.Duration(0); elapsed+19*time.Minute < 24*time.Hour; elapsed += 19 * time.Minute {
+		h.clk.Advance(19 * time.Minute)
+		h.must("PutJobSuccessResult", map[string]any{"jobId": decodeJob(t, h.fn.last()).Job.ID, "continuationToken": "more"})
+		n++
+		h.waitInvokes(n)
+	}
+	h.waitStatus("p", "InProgress")
+	h.clk.Advance(19 * time.Minute)
+	h.waitStatus("p", "Failed")
+}

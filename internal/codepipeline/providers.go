@@ -168,7 +168,12 @@ func (r *run) startLambda(ex *execRecord, si, ai int, continuation string) {
 	j := r.newJob(ex, si, ai, continuation)
 	j.Status = "InProgress"
 	r.saveJob(j)
+	// Each job has 20 minutes to report; continuations restart that clock
+	// but the action as a whole ends after 24 hours.
 	a.Deadline = r.now.Add(lambdaJobTimeout)
+	if limit := a.Start.Add(lambdaActionTimeout); a.Deadline.After(limit) {
+		a.Deadline = limit
+	}
 	r.arm(ex, a)
 	r.touch(ex)
 	ref := refOf(ex, a)

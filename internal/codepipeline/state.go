@@ -136,6 +136,9 @@ func (s *Service) getPipelineState(ctx context.Context, in *nameInput) (*pipelin
 					for _, a := range st.Actions {
 						if a.Name == ad.Name && a.Status != "" {
 							as.LatestExecution = latestOf(a)
+							if link := a.Resolved["ExternalEntityLink"]; ad.ActionTypeID.Category == "Approval" && link != "" {
+								as.EntityURL = link
+							}
 							if ad.ActionTypeID.Category == "Source" && a.ExternalID != "" {
 								as.CurrentRevision = &actionRevision{RevisionID: a.ExternalID, RevisionChangeID: a.ExternalID, Created: edge.Epoch(a.Updated)}
 							}
