@@ -44,6 +44,8 @@ type Config struct {
 	Store  store.Store
 	Clock  clock.Clock  // nil means the wall clock
 	Logger *slog.Logger // nil means slog.Default()
+	// MaxRecords bounds the records kept; the oldest go first. 0 means 10000.
+	MaxRecords int
 }
 
 // Sink records webhook calls.
@@ -51,6 +53,7 @@ type Sink struct {
 	st  store.Store
 	clk clock.Clock
 	log *slog.Logger
+	max uint64 // records kept
 
 	mu   sync.Mutex    // guards seq and wake
 	seq  uint64        // last sequence number handed out
@@ -65,7 +68,10 @@ func New(cfg Config) *Sink {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Sink{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, wake: make(chan struct{})}
+	if cfg.MaxRecords <= 0 {
+		cfg.MaxRecords = 10000
+	}
+	s := &Sink{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, max: uint64(cfg.MaxRecords), wake: make(chan struct{})}
 	_ = s.st.View(func(tx store.Tx) error {
 		tx.Bucket(bucket).Scan(nil, nil, true, func(k, _ []byte) bool {
 			s.seq = binary.BigEndian.Uint64(k)
@@ -124,7 +130,20 @@ func (s *Sink) add(rec *Record) error {
 	}
 	var key [8]byte
 	binary.BigEndian.PutUint64(key[:], rec.Seq)
-	if err := s.st.Update(func(tx store.Tx) error { return tx.Bucket(bucket).Put(key[:], raw) }); err != nil {
+	err = s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(bucket)
+		if err := b.Put(key[:], raw); err != nil {
+			return err
+		}
+		if rec.Seq <= s.max {
+			return nil
+		}
+		// Sequence numbers are dense, so the one that falls out is known.
+		var old [8]byte
+		binary.BigEndian.PutUint64(old[:], rec.Seq-s.max)
+		return b.Delete(old[:])
+	})
+	if err != nil {
 		return err
 	}
 	s.seq = rec.Seq

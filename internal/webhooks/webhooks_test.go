@@ -82,3 +82,26 @@ func TestSinkRecordsAndLists(t *testing.T) {
 		t.Errorf("List after 1 = %+v", after)
 	}
 }
+
+func TestSinkKeepsTheNewestRecords(t *testing.T) {
+	st := store.NewMem()
+	s := webhooks.New(webhooks.Config{Store: st, MaxRecords: 3})
+	for i := 0; i < 5; i++ {
+		w := httptest.NewRecorder()
+		s.Receive(w, httptest.NewRequest("POST", "/_tenkai/webhooks/hook", strings.NewReader(`{"text":"m`+string(rune('0'+i))+`"}`)))
+		if w.Code != 200 {
+			t.Fatalf("Receive = %d", w.Code)
+		}
+	}
+	recs, err := s.List("", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Text)
+	}
+	if strings.Join(got, ",") != "m2,m3,m4" {
+		t.Errorf("records = %v; want the newest three m2,m3,m4", got)
+	}
+}
