@@ -597,3 +597,131 @@ func TestExample01CodePipelineJobID(t *testing.T) {
 		t.Fatalf("the function logged %d job ids; want 2", n)
 	}
 }
+
+// TestCodePipelineCustomActionWorker: a job worker polls for a custom
+// action's job, acknowledges it and reports; transitions, tags and action
+// types through the SDK.
+func TestCodePipelineCustomActionWorker(t *testing.T) {
+	s := startServer(t)
+	cpSetup(t, s, nil)
+	ctx := context.Background()
+	c := codepipeline.NewFromConfig(s.SDK())
+	typ := &cptypes.ActionTypeId{Category: cptypes.ActionCategoryBuild, Owner: cptypes.ActionOwnerCustom, Provider: aws.String("Jenkins"), Version: aws.String("1")}
+	if _, err := c.CreateCustomActionType(ctx, &codepipeline.CreateCustomActionTypeInput{Category: typ.Category, Provider: typ.Provider, Version: typ.Version,
+		ConfigurationProperties: []cptypes.ActionConfigurationProperty{{Name: aws.String("ProjectName"), Required: true, Key: true, Secret: false, Queryable: true}},
+		InputArtifactDetails:    &cptypes.ArtifactDetails{MinimumCount: 1, MaximumCount: 1}, OutputArtifactDetails: &cptypes.ArtifactDetails{MinimumCount: 0, MaximumCount: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	types, err := c.ListActionTypes(ctx, &codepipeline.ListActionTypesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var custom, lambdaType bool
+	for _, at := range types.ActionTypes {
+		custom = custom || aws.ToString(at.Id.Provider) == "Jenkins"
+		lambdaType = lambdaType || (aws.ToString(at.Id.Provider) == "Lambda" && at.Id.Category == cptypes.ActionCategoryInvoke)
+	}
+	if !custom || !lambdaType {
+		t.Fatalf("ListActionTypes lacks Jenkins (%v) or Lambda (%v)", custom, lambdaType)
+	}
+	build := cptypes.ActionDeclaration{Name: aws.String("Build"), ActionTypeId: typ, Configuration: map[string]string{"ProjectName": "web"},
+		InputArtifacts: []cptypes.InputArtifact{{Name: aws.String("SourceArtifact")}}}
+	out, err := c.CreatePipeline(ctx, &codepipeline.CreatePipelineInput{Pipeline: cpPipeline("worker",
+		cptypes.StageDeclaration{Name: aws.String("Build"), Actions: []cptypes.ActionDeclaration{build}}),
+		Tags: []cptypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Pipeline.Version == nil || *out.Pipeline.Version != 1 {
+		t.Fatalf("version = %v", out.Pipeline.Version)
+	}
+	var job cptypes.Job
+	waitFor(t, 10*time.Second, "a job for the worker", func() bool {
+		polled, err := c.PollForJobs(ctx, &codepipeline.PollForJobsInput{ActionTypeId: typ, QueryParam: map[string]string{"ProjectName": "web"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(polled.Jobs) == 1 {
+			job = polled.Jobs[0]
+		}
+		return job.Id != nil
+	})
+	ack, err := c.AcknowledgeJob(ctx, &codepipeline.AcknowledgeJobInput{JobId: job.Id, Nonce: job.Nonce})
+	if err != nil || ack.Status != cptypes.JobStatusInProgress {
+		t.Fatalf("AcknowledgeJob = %v, %v", ack, err)
+	}
+	details, err := c.GetJobDetails(ctx, &codepipeline.GetJobDetailsInput{JobId: job.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := details.JobDetails.Data
+	if aws.ToString(d.PipelineContext.PipelineName) != "worker" || aws.ToString(d.PipelineContext.Stage.Name) != "Build" ||
+		len(d.InputArtifacts) != 1 || aws.ToString(d.InputArtifacts[0].Location.S3Location.BucketName) != "cp-artifacts" {
+		t.Fatalf("job data = %+v", d)
+	}
+	if _, err := c.PutJobFailureResult(ctx, &codepipeline.PutJobFailureResultInput{JobId: job.Id,
+		FailureDetails: &cptypes.FailureDetails{Type: cptypes.FailureTypeConfigurationError, Message: aws.String("no such project")}}); err != nil {
+		t.Fatal(err)
+	}
+	id := latestExecutionID(t, c, "worker")
+	waitExecution(t, c, "worker", id, cptypes.PipelineExecutionStatusFailed)
+
+	// A disabled transition holds the next execution before Build.
+	if _, err := c.DisableStageTransition(ctx, &codepipeline.DisableStageTransitionInput{PipelineName: aws.String("worker"), StageName: aws.String("Build"),
+		TransitionType: cptypes.StageTransitionTypeInbound, Reason: aws.String("freeze")}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.StartPipelineExecution(ctx, &codepipeline.StartPipelineExecutionInput{Name: aws.String("worker")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the execution waiting at Build", func() bool {
+		state, err := c.GetPipelineState(ctx, &codepipeline.GetPipelineStateInput{Name: aws.String("worker")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := state.StageStates[1]
+		return !b.InboundTransitionState.Enabled && aws.ToString(b.InboundTransitionState.DisabledReason) == "freeze" &&
+			b.InboundExecution != nil && aws.ToString(b.InboundExecution.PipelineExecutionId) == aws.ToString(st.PipelineExecutionId)
+	})
+	if _, err := c.EnableStageTransition(ctx, &codepipeline.EnableStageTransitionInput{PipelineName: aws.String("worker"), StageName: aws.String("Build"),
+		TransitionType: cptypes.StageTransitionTypeInbound}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the second job", func() bool {
+		polled, err := c.PollForJobs(ctx, &codepipeline.PollForJobsInput{ActionTypeId: typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(polled.Jobs) == 1 {
+			job = polled.Jobs[0]
+			return true
+		}
+		return false
+	})
+	if _, err := c.PutJobSuccessResult(ctx, &codepipeline.PutJobSuccessResultInput{JobId: job.Id,
+		ExecutionDetails: &cptypes.ExecutionDetails{Summary: aws.String("built"), PercentComplete: aws.Int32(100)}}); err != nil {
+		t.Fatal(err)
+	}
+	waitExecution(t, c, "worker", aws.ToString(st.PipelineExecutionId), cptypes.PipelineExecutionStatusSucceeded)
+
+	arn := aws.String("arn:aws:codepipeline:us-east-1:000000000000:worker")
+	if _, err := c.TagResource(ctx, &codepipeline.TagResourceInput{ResourceArn: arn, Tags: []cptypes.Tag{{Key: aws.String("env"), Value: aws.String("dev")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTagsForResource(ctx, &codepipeline.ListTagsForResourceInput{ResourceArn: arn})
+	if err != nil || len(tags.Tags) != 2 {
+		t.Fatalf("tags = %+v, %v", tags, err)
+	}
+	var notFound *cptypes.ResourceNotFoundException
+	if _, err := c.ListTagsForResource(ctx, &codepipeline.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:codepipeline:us-east-1:000000000000:nope")}); !errors.As(err, &notFound) {
+		t.Fatalf("tags of a missing pipeline: %v", err)
+	}
+	if _, err := c.DeleteCustomActionType(ctx, &codepipeline.DeleteCustomActionTypeInput{Category: typ.Category, Provider: typ.Provider, Version: typ.Version}); err != nil {
+		t.Fatal(err)
+	}
+	var noType *cptypes.ActionTypeNotFoundException
+	if _, err := c.PollForJobs(ctx, &codepipeline.PollForJobsInput{ActionTypeId: typ}); !errors.As(err, &noType) {
+		t.Fatalf("polling a deleted action type: %v", err)
+	}
+}
