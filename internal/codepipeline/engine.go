@@ -411,12 +411,7 @@ func (r *run) finish(ex *execRecord, status string) {
 			}
 		}
 	}
-	if ex.Waiting >= 0 && status != statusStopped {
-		ex.Waiting = -1
-	}
-	if status != statusStopped {
-		ex.Waiting = -1
-	}
+	ex.Waiting = -1
 	r.touch(ex)
 	r.wakeLater(ex)
 	state := map[string]string{statusSucceeded: "SUCCEEDED", statusFailed: "FAILED", statusStopped: "STOPPED",
