@@ -703,8 +703,19 @@ func (s *Service) validateDefinition(ctx context.Context, in *validateIn) (*vali
 	if max == 0 {
 		max = 100
 	}
+	switch in.Type {
+	case "", typeStandard, typeExpress:
+	default:
+		return nil, edge.Validation("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", in.Type)
+	}
 	out := &validateOut{Result: "OK", Diagnostics: []diagnostic{}}
-	for _, d := range asl.Validate([]byte(in.Definition)) {
+	diags := asl.Validate([]byte(in.Definition))
+	if in.Type == typeExpress {
+		if sm, err := s.parseDefinition(in.Definition); err == nil {
+			diags = append(diags, expressProblems(sm)...)
+		}
+	}
+	for _, d := range diags {
 		if d.Severity == "ERROR" {
 			out.Result = "FAIL"
 		}

@@ -48,25 +48,29 @@ func (s *Service) describeMapRun(ctx context.Context, in *mapRunIn) (*empty, err
 	return nil, edge.Errorf("ResourceNotFound", "Resource not found: '%s'", in.MapRunArn).With("resourceName", in.MapRunArn)
 }
 
-// checkExpress rejects the integration patterns EXPRESS state machines
+// expressProblems lists the integration patterns EXPRESS state machines
 // cannot use (.sync and .waitForTaskToken) and activities, as AWS does.
-func checkExpress(sm *asl.StateMachine) error {
-	var bad string
+func expressProblems(sm *asl.StateMachine) []asl.Diagnostic {
+	var out []asl.Diagnostic
 	var walk func(m *asl.Machine, loc string)
 	walk = func(m *asl.Machine, loc string) {
 		for _, name := range m.Order {
 			st := m.States[name]
-			if st == nil || bad != "" {
+			if st == nil {
 				continue
 			}
 			at := loc + "/States/" + name
+			msg := ""
 			switch {
 			case strings.HasSuffix(st.Resource, ".waitForTaskToken"):
-				bad = "Express state machine does not support '.waitForTaskToken' service integration  at " + at + "/Resource"
+				msg = "Express state machine does not support '.waitForTaskToken' service integration "
 			case strings.HasSuffix(st.Resource, ".sync") || strings.HasSuffix(st.Resource, ".sync:2"):
-				bad = "Express state machine does not support '.sync' service integration  at " + at + "/Resource"
+				msg = "Express state machine does not support '.sync' service integration "
 			case strings.Contains(st.Resource, ":activity:"):
-				bad = "Express state machine does not support Activity ARN at " + at + "/Resource"
+				msg = "Express state machine does not support Activity ARN"
+			}
+			if msg != "" {
+				out = append(out, asl.Diagnostic{Severity: "ERROR", Code: "SCHEMA_VALIDATION_FAILED", Message: msg, Location: at + "/Resource"})
 			}
 			for i, b := range st.Branches {
 				walk(b, at+"/Branches["+itoa(i)+"]")
@@ -77,8 +81,13 @@ func checkExpress(sm *asl.StateMachine) error {
 		}
 	}
 	walk(&sm.Machine, "")
-	if bad != "" {
-		return edge.Errorf("InvalidDefinition", "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: %s'", bad)
+	return out
+}
+
+// checkExpress rejects a definition EXPRESS state machines cannot run.
+func checkExpress(sm *asl.StateMachine) error {
+	if ds := asl.Diagnostics(expressProblems(sm)); len(ds) > 0 {
+		return edge.Errorf("InvalidDefinition", "%s", ds.Error())
 	}
 	return nil
 }

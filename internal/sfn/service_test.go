@@ -568,3 +568,48 @@ func TestActivity(t *testing.T) {
 		t.Errorf("describe missing activity: %v", err)
 	}
 }
+
+// ValidateStateMachineDefinition with type EXPRESS reports what EXPRESS
+// cannot run.
+func TestValidateExpress(t *testing.T) {
+	s := newTestService(t, store.NewMem(), clock.NewFake(t0), Config{})
+	def := `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Parameters":{"FunctionName":"f"},"End":true}}}`
+	tests := []struct {
+		typ, want string
+	}{{"STANDARD", "OK"}, {"EXPRESS", "FAIL"}}
+	for _, tc := range tests {
+		out, err := s.validateDefinition(testCtx(), &validateIn{Definition: def, Type: tc.typ})
+		if err != nil || out.Result != tc.want {
+			t.Errorf("validate(%s) = %+v, %v; want %s", tc.typ, out, err, tc.want)
+		}
+		if tc.want == "FAIL" && (len(out.Diagnostics) != 1 || out.Diagnostics[0].Location != "/States/A/Resource") {
+			t.Errorf("validate(%s) diagnostics = %+v", tc.typ, out.Diagnostics)
+		}
+	}
+}
+
+// lambda:invoke.waitForTaskToken hands the token to the function, which
+// completes the task.
+func TestLambdaWaitForTaskToken(t *testing.T) {
+	var s *Service
+	fns := fakeFunctions{fn: func(function string, payload []byte) *InvokeResult {
+		var p struct{ Token string }
+		json.Unmarshal(payload, &p)
+		go s.sendTaskSuccess(testCtx(), &taskTokenIn{TaskToken: p.Token, Output: ptr(`{"by":"callback"}`)})
+		return &InvokeResult{Payload: []byte(`null`), StatusCode: 200}
+	}}
+	s = newTestService(t, store.NewMem(), clock.NewFake(t0), Config{Functions: fns})
+	arn := mustCreate(t, s, "cb", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+	"Parameters":{"FunctionName":"f","Payload":{"Token.$":"$$.Task.Token"}},"End":true}}}`, "")
+	rec, _, err := s.start(testCtx(), arn, "", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitDone(t, s, rec.ARN)
+	if d.Status != "SUCCEEDED" || *d.Output != `{"by":"callback"}` {
+		t.Errorf("execution = %s %v %s", d.Status, d.Output, d.Cause)
+	}
+	if got := historyTypes(t, s, rec.ARN); !strings.Contains(got, "TaskStarted,TaskSubmitted,TaskSucceeded") {
+		t.Errorf("history = %s", got)
+	}
+}
