@@ -3,19 +3,38 @@ package codepipeline
 import (
 	"context"
 	"encoding/json"
-	"regexp"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
 )
 
-var jobIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+// validJobID matches the model's JobId pattern,
+// [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}.
+func validJobID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func checkJobID(id string) error {
 	if id == "" {
 		return edge.MissingMember("jobId")
 	}
-	if !jobIDPattern.MatchString(id) {
+	if !validJobID(id) {
 		return edge.Validation("1 validation error detected: Value '%s' at 'jobId' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", id)
 	}
 	return nil

@@ -4,16 +4,36 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"tenkai/internal/edge"
 )
 
-var (
-	namePattern    = regexp.MustCompile(`^[A-Za-z0-9.@\-_]+$`)
-	roleARNPattern = regexp.MustCompile(`^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*$`)
-	nsPattern      = regexp.MustCompile(`^[A-Za-z0-9@\-_]+$`)
-	varNamePattern = regexp.MustCompile(`^[A-Za-z0-9@\-_]+$`)
-)
+// roleARNPattern is the API model's RoleArn pattern, compiled on first use.
+var roleARNPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*$`)
+})
+
+// only reports whether s is non-empty and every byte is an ASCII letter,
+// digit or one of extra: the character classes of the model's name patterns.
+func only(s, extra string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// The model's patterns: names [A-Za-z0-9.@\-_]+, namespaces and variable
+// names [A-Za-z0-9@\-_]+, artifact names [a-zA-Z0-9_\-]+.
+func validName(s string) bool      { return only(s, ".@-_") }
+func validNamespace(s string) bool { return only(s, "@-_") }
+func validArtifact(s string) bool  { return only(s, "_-") }
 
 func structureErr(format string, args ...any) *edge.Error {
 	return edge.Errorf("InvalidStructureException", format, args...)
@@ -60,7 +80,7 @@ func validate(p *PipelineDeclaration, region string, custom customLookup) error 
 	}
 	seenVar := map[string]bool{}
 	for _, v := range p.Variables {
-		if !varNamePattern.MatchString(v.Name) || len(v.Name) > 128 {
+		if !validNamespace(v.Name) || len(v.Name) > 128 {
 			return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.variables.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9@\\-_]+", v.Name)
 		}
 		if seenVar[v.Name] {
@@ -110,7 +130,7 @@ func validate(p *PipelineDeclaration, region string, custom customLookup) error 
 				return structureErr("Source actions can only be in the first stage of the pipeline. Stage %s contains source action %s", st.Name, a.Name)
 			}
 			if a.Namespace != "" {
-				if !nsPattern.MatchString(a.Namespace) {
+				if !validNamespace(a.Namespace) {
 					return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.actions.%d.member.namespace' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9@\\-_]+", a.Namespace, si+1, ai+1)
 				}
 				if namespaces[a.Namespace] || a.Namespace == "codepipeline" || a.Namespace == "variables" {
@@ -152,13 +172,13 @@ func validateShape(p *PipelineDeclaration) error {
 	if p.Name == "" {
 		return edge.MissingMember("pipeline.name")
 	}
-	if len(p.Name) > 100 || !namePattern.MatchString(p.Name) {
+	if len(p.Name) > 100 || !validName(p.Name) {
 		return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+", p.Name)
 	}
 	if p.RoleArn == "" {
 		return edge.MissingMember("pipeline.roleArn")
 	}
-	if !roleARNPattern.MatchString(p.RoleArn) || len(p.RoleArn) > 1024 {
+	if !roleARNPattern().MatchString(p.RoleArn) || len(p.RoleArn) > 1024 {
 		return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*", p.RoleArn)
 	}
 	switch p.ExecutionMode {
@@ -175,11 +195,11 @@ func validateShape(p *PipelineDeclaration) error {
 		return edge.MissingMember("pipeline.stages")
 	}
 	for si, st := range p.Stages {
-		if st.Name == "" || len(st.Name) > 100 || !namePattern.MatchString(st.Name) {
+		if st.Name == "" || len(st.Name) > 100 || !validName(st.Name) {
 			return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+", st.Name, si+1)
 		}
 		for ai, a := range st.Actions {
-			if a.Name == "" || len(a.Name) > 100 || !namePattern.MatchString(a.Name) {
+			if a.Name == "" || len(a.Name) > 100 || !validName(a.Name) {
 				return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.actions.%d.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+", a.Name, si+1, ai+1)
 			}
 			for k, v := range a.Configuration {
@@ -188,7 +208,7 @@ func validateShape(p *PipelineDeclaration) error {
 				}
 			}
 			for _, art := range append(append([]ArtifactName{}, a.InputArtifacts...), a.OutputArtifacts...) {
-				if art.Name == "" || len(art.Name) > 100 || !regexp.MustCompile(`^[a-zA-Z0-9_\-]+$`).MatchString(art.Name) {
+				if art.Name == "" || len(art.Name) > 100 || !validArtifact(art.Name) {
 					return edge.Validation("1 validation error detected: Value '%s' at 'pipeline.stages.%d.member.actions.%d.member.inputArtifacts.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_\\-]+", art.Name, si+1, ai+1)
 				}
 			}

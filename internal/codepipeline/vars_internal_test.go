@@ -40,3 +40,27 @@ func FuzzResolveString(f *testing.F) {
 		}
 	})
 }
+
+func TestNamePatterns(t *testing.T) {
+	tests := []struct {
+		f    func(string) bool
+		in   string
+		want bool
+	}{
+		{validJobID, "0f8fad5b-d9cb-469f-a165-70867728950e", true},
+		{validJobID, "0F8FAD5B-D9CB-469F-A165-70867728950E", false},
+		{validJobID, "0f8fad5b-d9cb-469f-a165-70867728950", false},
+		{validJobID, "0f8fad5bxd9cb-469f-a165-70867728950e", false},
+		{validName, "Deploy.prod@eu-1_a", true},
+		{validName, "has space", false},
+		{validName, "", false},
+		{validNamespace, "Source.Vars", false},
+		{validArtifact, "Build_Output-1", true},
+		{validArtifact, "Build.Output", false},
+	}
+	for _, tc := range tests {
+		if got := tc.f(tc.in); got != tc.want {
+			t.Errorf("pattern(%q) = %v; want %v", tc.in, got, tc.want)
+		}
+	}
+}
