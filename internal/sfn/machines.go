@@ -116,6 +116,9 @@ func smNotFound(arn string) *edge.Error {
 	return edge.Errorf("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
 }
 
+// maxCachedDefs bounds the parsed definition cache.
+const maxCachedDefs = 4096
+
 // parseDefinition parses a definition, caching by its text.
 func (s *Service) parseDefinition(def string) (*asl.StateMachine, error) {
 	if v, ok := s.defs.Load(def); ok {
@@ -124,6 +127,11 @@ func (s *Service) parseDefinition(def string) (*asl.StateMachine, error) {
 	sm, err := asl.Parse([]byte(def))
 	if err != nil {
 		return nil, err
+	}
+	// Bounded: past maxCachedDefs distinct definitions start afresh.
+	if s.ndefs.Add(1) > maxCachedDefs {
+		s.defs.Clear()
+		s.ndefs.Store(1)
 	}
 	s.defs.Store(def, sm)
 	return sm, nil

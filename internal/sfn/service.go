@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tenkai/internal/clock"
@@ -77,6 +78,7 @@ type Service struct {
 	aliases  map[string]string             // task tokens replaced on resume: old → new
 	queues   map[string]chan *activityTask // tasks waiting for activity workers, by activity ARN
 	defs     sync.Map                      // definition cache: string(definition) → *asl.StateMachine
+	ndefs    atomic.Int64                  // entries stored in defs (approximate)
 	machines sync.Map                      // state machine cache: account/region/name → *machine (never modified)
 
 	ctx    context.Context // lives from Start to Close; executions run under it
