@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -95,8 +96,8 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 			cfg.Version = version()
 			cfg.Interpreters = interpreters
 			if timeScale != 1 {
-				if timeScale <= 0 {
-					return fmt.Errorf("--time-scale must be positive")
+				if !(timeScale > 0) || math.IsInf(timeScale, 1) { // also refuses NaN
+					return fmt.Errorf("--time-scale %v: want a positive finite number", timeScale)
 				}
 				cfg.Clock = clock.NewScaled(timeScale)
 			}
