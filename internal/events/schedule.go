@@ -307,10 +307,16 @@ func (c *cron) Next(t time.Time) time.Time {
 type scheduler struct {
 	s      *Service
 	mu     sync.Mutex
-	timers map[string]clock.Timer // by account|region|bus|name
+	timers map[string]*armed // by account|region|bus|name; guarded by mu
 }
 
-func newScheduler(s *Service) *scheduler { return &scheduler{s: s, timers: map[string]clock.Timer{}} }
+// armed is one scheduled firing. A timer that fires after it was replaced
+// (PutRule changed the rule) or dropped (Reset, Close) finds a different entry,
+// or none, under its key, and neither fires nor re-arms: Stop cannot recall a
+// callback that has already started.
+type armed struct{ t clock.Timer }
+
+func newScheduler(s *Service) *scheduler { return &scheduler{s: s, timers: map[string]*armed{}} }
 
 func schedKey(acct, region, bus, name string) string {
 	return acct + "|" + region + "|" + bus + "|" + name
@@ -355,8 +361,8 @@ func (sc *scheduler) update(acct, region string, r *Rule) {
 	key := schedKey(acct, region, r.Bus, r.Name)
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if t := sc.timers[key]; t != nil {
-		t.Stop()
+	if a := sc.timers[key]; a != nil {
+		a.t.Stop()
 		delete(sc.timers, key)
 	}
 	if r.ScheduleExpression == "" || r.State == "DISABLED" {
@@ -374,12 +380,14 @@ func (sc *scheduler) armLocked(key, acct, region, bus, name string, sched Schedu
 	if next.IsZero() {
 		return
 	}
-	sc.timers[key] = sc.s.clk.AfterFunc(next.Sub(sc.s.clk.Now()), func() {
-		sc.fire(key, acct, region, bus, name, next)
+	a := &armed{}
+	a.t = sc.s.clk.AfterFunc(next.Sub(sc.s.clk.Now()), func() {
+		sc.fire(a, key, acct, region, bus, name, next)
 	})
+	sc.timers[key] = a
 }
 
-func (sc *scheduler) fire(key, acct, region, bus, name string, at time.Time) {
+func (sc *scheduler) fire(a *armed, key, acct, region, bus, name string, at time.Time) {
 	var r *Rule
 	_ = sc.s.st.View(func(tx store.Tx) error {
 		var err error
@@ -387,6 +395,10 @@ func (sc *scheduler) fire(key, acct, region, bus, name string, at time.Time) {
 		return err
 	})
 	sc.mu.Lock()
+	if sc.timers[key] != a {
+		sc.mu.Unlock()
+		return
+	}
 	if r == nil || r.State == "DISABLED" || r.ScheduleExpression == "" {
 		delete(sc.timers, key)
 		sc.mu.Unlock()
@@ -409,8 +421,8 @@ func (sc *scheduler) fire(key, acct, region, bus, name string, at time.Time) {
 func (sc *scheduler) remove(acct, region, bus, name string) {
 	key := schedKey(acct, region, bus, name)
 	sc.mu.Lock()
-	if t := sc.timers[key]; t != nil {
-		t.Stop()
+	if a := sc.timers[key]; a != nil {
+		a.t.Stop()
 		delete(sc.timers, key)
 	}
 	sc.mu.Unlock()
@@ -418,8 +430,8 @@ func (sc *scheduler) remove(acct, region, bus, name string) {
 
 func (sc *scheduler) stopAll() {
 	sc.mu.Lock()
-	for k, t := range sc.timers {
-		t.Stop()
+	for k, a := range sc.timers {
+		a.t.Stop()
 		delete(sc.timers, k)
 	}
 	sc.mu.Unlock()

@@ -1,8 +1,14 @@
 package events
 
 import (
+	"context"
+	"log/slog"
 	"testing"
 	"time"
+
+	"tenkai/internal/clock"
+	"tenkai/internal/edge"
+	"tenkai/internal/store"
 )
 
 func TestParseScheduleErrors(t *testing.T) {
@@ -70,5 +76,49 @@ func BenchmarkCronNext(b *testing.B) {
 		if t.IsZero() {
 			t = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 		}
+	}
+}
+
+// A timer whose callback had already started when Close (or PutRule) replaced
+// it must not re-arm: that left a schedule firing after Close, or two chains
+// of firings for one rule.
+func TestStaleScheduleFiringDoesNotRearm(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC))
+	s := New(Config{Store: store.NewMem(), Clock: clk, Logger: slog.New(slog.DiscardHandler)})
+	ctx := context.Background()
+	expr := "rate(1 minute)"
+	if _, err := s.putRule(ctx, &putRuleIn{Name: "tick", ScheduleExpression: &expr}); err != nil {
+		t.Fatal(err)
+	}
+	key := schedKey(edge.DefaultAccount, edge.DefaultRegion, "default", "tick")
+	s.sched.mu.Lock()
+	first := s.sched.timers[key]
+	s.sched.mu.Unlock()
+	if first == nil {
+		t.Fatal("rule not armed")
+	}
+
+	// PutRule re-arms; the first timer's callback then runs late.
+	if _, err := s.putRule(ctx, &putRuleIn{Name: "tick", ScheduleExpression: &expr}); err != nil {
+		t.Fatal(err)
+	}
+	s.sched.mu.Lock()
+	second := s.sched.timers[key]
+	s.sched.mu.Unlock()
+	s.sched.fire(first, key, edge.DefaultAccount, edge.DefaultRegion, "default", "tick", clk.Now())
+	s.sched.mu.Lock()
+	now := s.sched.timers[key]
+	s.sched.mu.Unlock()
+	if now != second {
+		t.Errorf("a replaced timer re-armed the rule; want the PutRule timer kept")
+	}
+
+	s.sched.stopAll()
+	s.sched.fire(second, key, edge.DefaultAccount, edge.DefaultRegion, "default", "tick", clk.Now())
+	s.sched.mu.Lock()
+	n := len(s.sched.timers)
+	s.sched.mu.Unlock()
+	if n != 0 {
+		t.Errorf("after stopAll a late firing re-armed %d timers; want none", n)
 	}
 }
