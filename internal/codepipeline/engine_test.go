@@ -754,3 +754,30 @@ func TestLambdaContinuationsEndAfter24Hours(t *testing.T) {
 	h.clk.Advance(19 * time.Minute)
 	h.waitStatus("p", "Failed")
 }
+
+// BenchmarkPipelineState measures GetPipelineState over 500 past executions.
+func BenchmarkPipelineState(b *testing.B) {
+	h := newHarness(b)
+	done := make(chan struct{}, 1)
+	h.fn.onInvoke = func(payload []byte) {
+		var ev jobEvent
+		json.Unmarshal(payload, &ev)
+		h.svc.Op("PutJobSuccessResult")(h.ctx, []byte(`{"jobId":"`+ev.Job.ID+`"}`))
+		done <- struct{}{}
+	}
+	if _, err := h.call("CreatePipeline", pipeline("p", source(), lambdaStage("Test", invoke("Run")))); err != nil {
+		b.Fatal(err)
+	}
+	<-done
+	for i := 0; i < 500; i++ {
+		h.call("StartPipelineExecution", map[string]any{"name": "p"})
+		<-done
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := h.svc.Op("GetPipelineState")(h.ctx, []byte(`{"name":"p"}`)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

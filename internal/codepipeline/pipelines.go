@@ -212,16 +212,18 @@ func (s *Service) deletePipeline(ctx context.Context, in *nameInput) (*struct{},
 				return err
 			}
 		}
-		vb := r.tx.Bucket(versionsBucket(m.Account, m.Region))
-		var keys [][]byte
 		prefix := []byte(in.Name + "/")
-		vb.Scan(prefix, store.PrefixEnd(prefix), false, func(k, _ []byte) bool {
-			keys = append(keys, append([]byte(nil), k...))
-			return true
-		})
-		for _, k := range keys {
-			if err := vb.Delete(k); err != nil {
-				return err
+		for _, name := range []string{versionsBucket(m.Account, m.Region), latestBucket(m.Account, m.Region)} {
+			vb := r.tx.Bucket(name)
+			var keys [][]byte
+			vb.Scan(prefix, store.PrefixEnd(prefix), false, func(k, _ []byte) bool {
+				keys = append(keys, append([]byte(nil), k...))
+				return true
+			})
+			for _, k := range keys {
+				if err := vb.Delete(k); err != nil {
+					return err
+				}
 			}
 		}
 		delete(r.wake, m.Account+"/"+m.Region+"/"+in.Name)

@@ -1,6 +1,7 @@
 package codepipeline
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -207,9 +208,62 @@ func (ex *execRecord) active() bool {
 	return ex.Status == statusInProgress || ex.Status == statusStopping
 }
 
+// latestBucket maps pipeline/stage/ and pipeline/stage/action to the newest
+// execution that ran it (8-byte big-endian Seq, then the id), so
+// GetPipelineState reads a few executions, not the whole history.
+func latestBucket(account, region string) string {
+	return "codepipeline/latest/" + account + "/" + region
+}
+
+func latestKey(pipeline, stage, action string) []byte {
+	return []byte(pipeline + "/" + stage + "/" + action)
+}
+
+// bumpLatest records ex as the newest execution to run key unless a newer one did.
+func bumpLatest(b store.Bucket, key []byte, ex *execRecord) error {
+	if v := b.Get(key); len(v) > 8 {
+		if string(v[8:]) == ex.ID || int64(binary.BigEndian.Uint64(v)) > ex.Seq {
+			return nil
+		}
+	}
+	v := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(ex.ID)), uint64(ex.Seq))
+	return b.Put(key, append(v, ex.ID...))
+}
+
+// latestIDs lists the executions the latest index names for a pipeline.
+func latestIDs(tx store.Tx, account, region, pipeline string) []string {
+	prefix := []byte(pipeline + "/")
+	seen := map[string]bool{}
+	var ids []string
+	tx.Bucket(latestBucket(account, region)).Scan(prefix, store.PrefixEnd(prefix), false, func(k, v []byte) bool {
+		if len(v) > 8 && !seen[string(v[8:])] {
+			seen[string(v[8:])] = true
+			ids = append(ids, string(v[8:]))
+		}
+		return true
+	})
+	return ids
+}
+
 func saveExec(tx store.Tx, ex *execRecord) error {
 	if err := putJSON(tx.Bucket(execBucket(ex.Account, ex.Region)), execKey(ex.Pipeline, ex.ID), ex); err != nil {
 		return err
+	}
+	lb := tx.Bucket(latestBucket(ex.Account, ex.Region))
+	for _, st := range ex.Stages {
+		if st.Status == "" {
+			continue
+		}
+		if err := bumpLatest(lb, latestKey(ex.Pipeline, st.Name, ""), ex); err != nil {
+			return err
+		}
+		for _, a := range st.Actions {
+			if a.Status != "" {
+				if err := bumpLatest(lb, latestKey(ex.Pipeline, st.Name, a.Name), ex); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	ab := tx.Bucket(activeBucket(ex.Account, ex.Region))
 	if ex.active() {
@@ -242,13 +296,37 @@ func pipelineExecs(tx store.Tx, account, region, pipeline string) ([]*execRecord
 		out = append(out, ex)
 		return true
 	})
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Start.Equal(out[j].Start) {
-			return out[i].Start.After(out[j].Start)
-		}
-		return out[i].Seq > out[j].Seq
-	})
+	sortNewestFirst(out)
 	return out, err
+}
+
+func sortNewestFirst(list []*execRecord) {
+	sort.Slice(list, func(i, j int) bool {
+		if !list[i].Start.Equal(list[j].Start) {
+			return list[i].Start.After(list[j].Start)
+		}
+		return list[i].Seq > list[j].Seq
+	})
+}
+
+// stateExecs loads the executions GetPipelineState needs: those in progress
+// and the newest to have run each stage and action, newest first.
+func stateExecs(tx store.Tx, account, region, pipeline string) ([]*execRecord, error) {
+	seen := map[string]bool{}
+	var out []*execRecord
+	for _, id := range append(activeIDs(tx, account, region, pipeline), latestIDs(tx, account, region, pipeline)...) {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		ex, err := loadExec(tx, account, region, pipeline, id)
+		if err != nil {
+			continue
+		}
+		out = append(out, ex)
+	}
+	sortNewestFirst(out)
+	return out, nil
 }
 
 func loadJob(tx store.Tx, id string) (*jobRecord, error) {

@@ -86,7 +86,7 @@ func (s *Service) getPipelineState(ctx context.Context, in *nameInput) (*pipelin
 		if p, err = loadPipeline(tx, m.Account, m.Region, in.Name); err != nil {
 			return err
 		}
-		list, err = pipelineExecs(tx, m.Account, m.Region, in.Name)
+		list, err = stateExecs(tx, m.Account, m.Region, in.Name)
 		return err
 	})
 	if err != nil {
