@@ -81,7 +81,7 @@ func (e *Edge) serveJSON(w http.ResponseWriter, r *http.Request, m *Meta, target
 		writeError(w, r, m, Errorf("UnknownOperationException", "Unknown service target %s", truncate(target, 100)))
 		return
 	}
-	m.Service, m.Operation = s.Name(), op
+	m.Service, m.Operation, m.jsonVersion = s.Name(), op, s.JSONVersion()
 	if r.Method != http.MethodPost {
 		writeError(w, r, m, NewError(http.StatusMethodNotAllowed, "UnknownOperationException", "Only POST is supported"))
 		return

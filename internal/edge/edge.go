@@ -52,6 +52,9 @@ type Meta struct {
 	Protocol  Protocol
 	// Host is the Host header the client used, for URLs that point back at tenkai.
 	Host string
+
+	jsonVersion string       // awsJson requests: "1.0" or "1.1", for the error Content-Type
+	log         *slog.Logger // where writeError reports internal failures; nil outside the edge
 }
 
 type metaKey struct{}
@@ -186,7 +189,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if debugLog {
 		start = time.Now()
 	}
-	rq := &request{m: Meta{RequestID: e.cfg.NewID(), Host: r.Host}, sw: statusWriter{ResponseWriter: w}}
+	rq := &request{m: Meta{RequestID: e.cfg.NewID(), Host: r.Host, log: e.log}, sw: statusWriter{ResponseWriter: w}}
 	m, sw := &rq.m, &rq.sw
 	defer func() {
 		if p := recover(); p != nil {

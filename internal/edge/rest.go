@@ -65,6 +65,9 @@ func writeError(w http.ResponseWriter, r *http.Request, m *Meta, err error) {
 	e := asError(err)
 	if e.HTTPStatus() >= 500 && !errors.As(err, new(*Error)) {
 		// Unknown errors are bugs: keep them out of clients' faces but in the log.
+		if m.log != nil {
+			m.log.Error("internal failure", "service", m.Service, "operation", m.Operation, "request_id", m.RequestID, "err", err)
+		}
 		e = &Error{Code: "InternalFailure", Message: "An internal error occurred.", Status: 500, Receiver: true}
 	}
 	h := w.Header()
@@ -124,9 +127,13 @@ func writeError(w http.ResponseWriter, r *http.Request, m *Meta, err error) {
 			body["__type"] = e.Code
 		}
 		b, _ := json.Marshal(body)
-		h.Set("Content-Type", "application/x-amz-json-1.1")
-		if m.Protocol == ProtoRESTJSON {
+		switch {
+		case m.Protocol == ProtoRESTJSON:
 			h.Set("Content-Type", "application/json")
+		case m.jsonVersion != "":
+			h.Set("Content-Type", "application/x-amz-json-"+m.jsonVersion)
+		default: // the request named no known service
+			h.Set("Content-Type", "application/x-amz-json-1.1")
 		}
 		h.Set("x-amzn-RequestId", m.RequestID)
 		w.WriteHeader(e.HTTPStatus())
