@@ -420,11 +420,15 @@ func (s *Service) callAPIDestination(ctx context.Context, acct, region, res stri
 	if err != nil {
 		return errPermanent{err}
 	}
-	if wait := s.rate.reserve(acct+"|"+region+"|"+name, dest.RateLimit); wait > 0 {
-		if err := clock.Sleep(ctx, s.clk, wait); err != nil {
-			return err
+	if !d.slot {
+		if wait := s.rate.reserve(acct+"|"+region+"|"+name, dest.RateLimit); wait > 0 {
+			// Wait off the worker, so a slow destination does not hold up
+			// deliveries to other targets; the slot stays reserved.
+			d.slot = true
+			return errNotYet{wait}
 		}
 	}
+	d.slot = false
 	endpoint := dest.Endpoint
 	hp := d.Target.HttpParameters
 	if hp != nil {

@@ -33,10 +33,17 @@ type delivery struct {
 	Attempts  int       `json:"attempts"`
 
 	epoch uint64 // Service.epoch when queued; a retry from an older epoch is dropped
+	slot  bool   // an API destination rate-limit slot is reserved for this delivery
 }
 
 // errPermanent marks failures a retry cannot fix.
 type errPermanent struct{ error }
+
+// errNotYet asks for the delivery to be sent again after wait, without
+// counting an attempt (an API destination's rate limit).
+type errNotYet struct{ wait time.Duration }
+
+func (e errNotYet) Error() string { return "rate limited for " + e.wait.String() }
 
 func (s *Service) enqueue(d *delivery) {
 	if n := s.q.len(); n >= s.cfg.MaxQueued {
@@ -100,8 +107,13 @@ func (s *Service) work(ctx context.Context) {
 }
 
 func (s *Service) attempt(ctx context.Context, d *delivery) {
-	d.Attempts++
 	err := s.send(ctx, d)
+	var later errNotYet
+	if errors.As(err, &later) {
+		s.requeue(d, later.wait)
+		return
+	}
+	d.Attempts++
 	rec := record{Time: s.clk.Now(), Rule: d.RuleARN, Target: d.Target.Arn, TargetID: d.Target.Id, Attempt: d.Attempts, Status: "SUCCEEDED"}
 	if err == nil {
 		s.rec.add(rec)
@@ -133,8 +145,13 @@ func (s *Service) attempt(ctx context.Context, d *delivery) {
 		s.persist(d)
 	}
 	s.log.Warn("event delivery failed; will retry", "rule", d.RuleARN, "target", d.Target.Id, "attempt", d.Attempts, "in", delay, "err", err)
+	s.requeue(d, delay)
+}
+
+// requeue queues d again after delay, unless Reset or Close came first.
+func (s *Service) requeue(d *delivery, delay time.Duration) {
 	s.clk.AfterFunc(delay, func() {
-		if d.epoch == s.epoch.Load() { // not reset or closed meanwhile
+		if d.epoch == s.epoch.Load() {
 			s.q.push(d)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -366,5 +367,32 @@ func waitUntil(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5 s")
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestRateLimitedDestinationDoesNotHoldOtherTargets(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	f := newFixture(t, events.Config{})
+	var conn struct{ ConnectionArn string }
+	f.ok(t, "CreateConnection", `{"Name":"c","AuthorizationType":"API_KEY","AuthParameters":{"ApiKeyAuthParameters":{"ApiKeyName":"k","ApiKeyValue":"v"}}}`, &conn)
+	var dest struct{ ApiDestinationArn string }
+	f.ok(t, "CreateApiDestination", `{"Name":"d","ConnectionArn":"`+conn.ConnectionArn+`","InvocationEndpoint":"`+srv.URL+`","HttpMethod":"POST","InvocationRateLimitPerSecond":1}`, &dest)
+	f.ok(t, "PutRule", `{"Name":"api","EventPattern":"{\"source\":[\"api\"]}"}`, nil)
+	f.ok(t, "PutTargets", `{"Rule":"api","Targets":[{"Id":"d","Arn":"`+dest.ApiDestinationArn+`"}]}`, nil)
+	f.logRule(t, "log", `{"source":["log"]}`)
+
+	entry := `{"Source":"api","DetailType":"t","Detail":"{}"}`
+	f.ok(t, "PutEvents", `{"Entries":[`+strings.Repeat(entry+",", 5)+entry+`]}`, nil)
+	f.ok(t, "PutEvents", `{"Entries":[{"Source":"log","DetailType":"t","Detail":"{}"}]}`, nil)
+	f.logs.next(t) // delivered while the destination's calls wait their turn
+
+	for i := 0; i < 10 && hits.Load() < 6; i++ {
+		f.clk.Advance(time.Second)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := hits.Load(); n != 6 {
+		t.Errorf("API destination calls = %d; want 6", n)
 	}
 }
