@@ -206,9 +206,15 @@ func (s *Service) start(ctx context.Context, machineARN, name string, input *str
 	if existing != nil {
 		return existing, s.liveRun(existing.ARN), nil
 	}
-	// RUNNING is published first: a fast execution may end before launch returns.
-	s.publishStatus(rec)
-	rn, _ := s.launch(sm, rec, r, nil)
+	// RUNNING is published off the request path; the run publishes its end
+	// only after it.
+	running := *rec
+	before := make(chan struct{})
+	go func() {
+		s.publishStatus(&running)
+		close(before)
+	}()
+	rn, _ := s.launch(sm, rec, r, nil, before)
 	return rec, rn, nil
 }
 
@@ -219,8 +225,10 @@ func (s *Service) info(rec *execution, r *resource) engine.ExecutionInfo {
 }
 
 // launch runs (or, with a snapshot, resumes) a STANDARD execution.
-func (s *Service) launch(sm *asl.StateMachine, rec *execution, r *resource, snap []byte) (*run, error) {
+// before, when not nil, is closed once the RUNNING event is published.
+func (s *Service) launch(sm *asl.StateMachine, rec *execution, r *resource, snap []byte, before <-chan struct{}) (*run, error) {
 	rn := newRun(s, rec, r.Account, r.Region, false)
+	rn.before = before
 	s.mu.Lock()
 	s.runs[rec.ARN] = rn
 	s.mu.Unlock()
@@ -905,7 +913,7 @@ func (s *Service) resume(rec *execution, snap []byte, token string) error {
 // launchResumed resumes rec from snap, or redrives it when lastEventID >= 0.
 func (s *Service) launchResumed(sm *asl.StateMachine, rec *execution, r *resource, snap []byte, token string, lastEventID int64) (*run, error) {
 	if snap == nil {
-		return s.launch(sm, rec, r, nil)
+		return s.launch(sm, rec, r, nil, nil)
 	}
 	var si snapInfo
 	_ = json.Unmarshal(snap, &si)

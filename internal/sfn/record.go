@@ -111,7 +111,8 @@ type run struct {
 	region  string
 	express bool
 	x       *engine.Execution
-	done    chan struct{} // closed after the final write
+	done    chan struct{}   // closed after the final write
+	before  <-chan struct{} // closed once the RUNNING event is out; nil if none pending
 
 	mu           sync.Mutex // guards the fields below
 	pending      []pendingEvent
@@ -256,6 +257,9 @@ func (r *run) Done(res engine.Result) {
 			delete(r.s.runs, rec.ARN)
 		}
 		r.s.mu.Unlock()
+		if r.before != nil {
+			<-r.before
+		}
 		r.s.publishStatus(&rec)
 	}
 	close(r.done)
