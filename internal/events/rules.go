@@ -74,7 +74,6 @@ func (s *Service) putRule(ctx context.Context, in *putRuleIn) (*putRuleOut, erro
 		}
 	}
 	arn := ruleARN(m.Region, m.Account, bus, in.Name)
-	var saved Rule
 	err := s.st.Update(func(tx store.Tx) error {
 		if !busExists(tx, m.Account, m.Region, bus) {
 			return notFoundBus(bus)
@@ -110,17 +109,21 @@ func (s *Service) putRule(ctx context.Context, in *putRuleIn) (*putRuleOut, erro
 		if in.RoleArn != nil {
 			r.RoleArn = *in.RoleArn
 		}
-		saved = r
 		if err := putJSON(b, ruleKey(bus, in.Name), r); err != nil {
 			return err
 		}
-		return setTags(tx, m.Account, m.Region, arn, in.Tags)
+		if err := setTags(tx, m.Account, m.Region, arn, in.Tags); err != nil {
+			return err
+		}
+		// Under the store's write lock, so concurrent changes to one rule
+		// reach the scheduler in the order they are stored.
+		s.sched.update(m.Account, m.Region, &r)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.invalidate(m.Account, m.Region, bus)
-	s.sched.update(m.Account, m.Region, &saved)
 	return &putRuleOut{RuleArn: arn}, nil
 }
 
@@ -205,13 +208,16 @@ func (s *Service) deleteRule(ctx context.Context, in *ruleNameIn) (*struct{}, er
 		if err := tx.Bucket(ruleBucket(m.Account, m.Region)).Delete(ruleKey(bus, in.Name)); err != nil {
 			return err
 		}
-		return tx.Bucket(tagBucket(m.Account, m.Region)).Delete([]byte(ruleARN(m.Region, m.Account, bus, in.Name)))
+		if err := tx.Bucket(tagBucket(m.Account, m.Region)).Delete([]byte(ruleARN(m.Region, m.Account, bus, in.Name))); err != nil {
+			return err
+		}
+		s.sched.remove(m.Account, m.Region, bus, in.Name) // in store order, as in putRule
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.invalidate(m.Account, m.Region, bus)
-	s.sched.remove(m.Account, m.Region, bus, in.Name)
 	return nil, nil
 }
 
@@ -229,21 +235,22 @@ func (s *Service) setRuleState(ctx context.Context, in *ruleNameIn, state string
 		return nil, edge.MissingMember("name")
 	}
 	bus := busName(in.EventBusName)
-	var saved Rule
 	err := s.st.Update(func(tx store.Tx) error {
 		r, err := s.loadRule(tx, m.Account, m.Region, bus, in.Name)
 		if err != nil {
 			return err
 		}
 		r.State = state
-		saved = *r
-		return putJSON(tx.Bucket(ruleBucket(m.Account, m.Region)), ruleKey(bus, in.Name), r)
+		if err := putJSON(tx.Bucket(ruleBucket(m.Account, m.Region)), ruleKey(bus, in.Name), r); err != nil {
+			return err
+		}
+		s.sched.update(m.Account, m.Region, r) // in store order, as in putRule
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.invalidate(m.Account, m.Region, bus)
-	s.sched.update(m.Account, m.Region, &saved)
 	return nil, nil
 }
 

@@ -122,3 +122,37 @@ func TestStaleScheduleFiringDoesNotRearm(t *testing.T) {
 		t.Errorf("after stopAll a late firing re-armed %d timers; want none", n)
 	}
 }
+
+// Concurrent enables and disables of one scheduled rule leave the scheduler
+// agreeing with the stored state.
+func TestScheduleFollowsStoredStateUnderConcurrency(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC))
+	s := New(Config{Store: store.NewMem(), Clock: clk, Logger: slog.New(slog.DiscardHandler)})
+	ctx := context.Background()
+	expr := "rate(1 minute)"
+	if _, err := s.putRule(ctx, &putRuleIn{Name: "tick", ScheduleExpression: &expr}); err != nil {
+		t.Fatal(err)
+	}
+	key := schedKey(edge.DefaultAccount, edge.DefaultRegion, "default", "tick")
+	for round := 0; round < 50; round++ {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = s.disableRule(ctx, &ruleNameIn{Name: "tick"})
+		}()
+		_, _ = s.enableRule(ctx, &ruleNameIn{Name: "tick"})
+		<-done
+		var r *Rule
+		_ = s.st.View(func(tx store.Tx) error {
+			var err error
+			r, err = s.loadRule(tx, edge.DefaultAccount, edge.DefaultRegion, "default", "tick")
+			return err
+		})
+		s.sched.mu.Lock()
+		armed := s.sched.timers[key] != nil
+		s.sched.mu.Unlock()
+		if armed != (r.State == "ENABLED") {
+			t.Fatalf("round %d: stored state %s but armed = %v", round, r.State, armed)
+		}
+	}
+}
