@@ -34,7 +34,7 @@ func TestAPILimits(t *testing.T) {
 		{"test pattern too long", "TestEventPattern", `{"EventPattern":` + quote(longPattern) + `,"Event":"{}"}`, "at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to 4096"},
 		{"schedule too long", "PutRule", `{"Name":"s","ScheduleExpression":"rate(` + strings.Repeat("1", 300) + ` minutes)"}`, "at 'scheduleExpression' failed to satisfy constraint: Member must have length less than or equal to 256"},
 		{"description too long", "PutRule", `{"Name":"d","EventPattern":"{}","Description":"` + strings.Repeat("d", 513) + `"}`, "at 'description' failed to satisfy constraint: Member must have length less than or equal to 512"},
-		{"too many targets in a call", "PutTargets", `{"Rule":"r","Targets":[` + strings.Join(many, ",") + `]}`, "at 'targets' failed to satisfy constraint: Member must have length less than or equal to 100"},
+		{"too many targets in a call", "PutTargets", `{"Rule":"r","Targets":[` + strings.Join(many, ",") + `]}`, "at 'targets' failed to satisfy constraint: Member must have length less than or equal to 10"},
 		{"retry attempts", "PutTargets", target(`,"RetryPolicy":{"MaximumRetryAttempts":186}`), "at 'targets.1.member.retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 185"},
 		{"event age low", "PutTargets", target(`,"RetryPolicy":{"MaximumEventAgeInSeconds":59}`), "at 'targets.1.member.retryPolicy.maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60"},
 		{"event age high", "PutTargets", target(`,"RetryPolicy":{"MaximumEventAgeInSeconds":86401}`), "Member must have value less than or equal to 86400"},
@@ -68,10 +68,10 @@ func TestPutTargetsLimits(t *testing.T) {
 	for _, id := range []string{"a", "b", "c", "d", "e", "f"} {
 		ts = append(ts, `{"Id":"`+id+`","Arn":"`+logTarget+`"}`)
 	}
-	// More than 10 in one call is allowed by the API; the rule's limit of 5 is what fails.
-	code, _ := f.fail(t, "PutTargets", `{"Rule":"r","Targets":[`+strings.Join(append(ts, ts...), ",")+`]}`)
+	// Six in one call is within the request limit of 10; the rule's limit of 5 is what fails.
+	code, _ := f.fail(t, "PutTargets", `{"Rule":"r","Targets":[`+strings.Join(ts, ",")+`]}`)
 	if code != "LimitExceededException" {
-		t.Errorf("PutTargets(12 targets) = %s; want LimitExceededException", code)
+		t.Errorf("PutTargets(6 targets) = %s; want LimitExceededException", code)
 	}
 	f.ok(t, "PutTargets", `{"Rule":"r","Targets":[`+strings.Join(ts[:5], ",")+`]}`, nil)
 

@@ -121,7 +121,7 @@ func (s *Service) putTargets(ctx context.Context, in *putTargetsIn) (*putTargets
 		return nil, edge.MissingMember("targets")
 	}
 	if len(in.Targets) > maxTargetsPerCall {
-		return nil, tooMany("targets", maxTargetsPerCall)
+		return nil, edge.Validation("1 validation error detected: Value '%d' at 'targets' failed to satisfy constraint: Member must have length less than or equal to %d", len(in.Targets), maxTargetsPerCall)
 	}
 	for i := range in.Targets {
 		if err := checkTargetLimits(i+1, &in.Targets[i]); err != nil {

@@ -16,7 +16,7 @@ const (
 	maxInputPathLen   = 256  // InputPath and each InputPathsMap value
 	maxInputPaths     = 100
 	maxTargetARNLen   = 1600
-	maxTargetsPerCall = 100 // PutTargets and RemoveTargets lists; a rule still holds at most 5
+	maxTargetsPerCall = 10 // PutTargets, per the API reference (the model allows 100); a rule holds at most 5
 	maxListLimit      = 100
 )
 
