@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -394,5 +395,26 @@ func TestRateLimitedDestinationDoesNotHoldOtherTargets(t *testing.T) {
 	}
 	if n := hits.Load(); n != 6 {
 		t.Errorf("API destination calls = %d; want 6", n)
+	}
+}
+
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for i := 0; i < 5; i++ {
+		f := newFixture(t, events.Config{Clock: clock.Real{}})
+		f.ok(t, "PutRule", `{"Name":"tick","ScheduleExpression":"rate(1 minute)"}`, nil)
+		f.logRule(t, "r", `{"source":["app"]}`)
+		f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`, nil)
+		f.logs.next(t)
+		if err := f.svc.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("goroutines after Close = %d; want at most %d", n, before)
 	}
 }
