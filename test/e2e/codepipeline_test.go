@@ -574,6 +574,7 @@ func TestCodePipelineStepFunctionsAction(t *testing.T) {
 // TestExample01CodePipelineJobID runs examples/01-codepipeline-job-id
 // (seed 000) and checks the job ids the function logged are real jobs.
 func TestExample01CodePipelineJobID(t *testing.T) {
+	t.Parallel() // the acceptance suite: examples run side by side, each on its own server
 	s := startServer(t)
 	out := runExample(t, s, "01-codepipeline-job-id")
 	if !strings.Contains(out, "seed 000 proved") {

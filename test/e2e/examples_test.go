@@ -42,6 +42,7 @@ func goEnv(t *testing.T, key string) string {
 }
 
 func TestExample02SelfInvokingFunction(t *testing.T) {
+	t.Parallel() // the acceptance suite: examples run side by side, each on its own server
 	s := startServer(t)
 	out := runExample(t, s, "02-self-invoking-function")
 	if !strings.Contains(out, "seed 001 proved") {
@@ -69,6 +70,7 @@ func TestExample02SelfInvokingFunction(t *testing.T) {
 }
 
 func TestExample05StepFunctionsStatusEvents(t *testing.T) {
+	t.Parallel() // the acceptance suite: examples run side by side, each on its own server
 	s := startServer(t)
 	out := runExample(t, s, "05-stepfunctions-status-events")
 	if !strings.Contains(out, "seed 004 proved") {
@@ -90,6 +92,7 @@ func TestExample05StepFunctionsStatusEvents(t *testing.T) {
 // status change is printed by the target function. It asserts only that it
 // arrives; the figure is logged, not a pass/fail threshold.
 func TestSeed004Latency(t *testing.T) {
+	t.Parallel() // the acceptance suite: examples run side by side, each on its own server
 	s := startServer(t)
 	runExample(t, s, "05-stepfunctions-status-events")
 	ctx := context.Background()
@@ -117,6 +120,7 @@ func TestSeed004Latency(t *testing.T) {
 }
 
 func TestExample04CodeDeployApprovalHook(t *testing.T) {
+	t.Parallel() // the acceptance suite: examples run side by side, each on its own server
 	s := startServer(t)
 	out := runExample(t, s, "04-codedeploy-approval-hook")
 	if !strings.Contains(out, "seed 003 proved") {
