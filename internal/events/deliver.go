@@ -45,24 +45,45 @@ type errNotYet struct{ wait time.Duration }
 
 func (e errNotYet) Error() string { return "rate limited for " + e.wait.String() }
 
-func (s *Service) enqueue(d *delivery) {
-	if n := s.q.len(); n >= s.cfg.MaxQueued {
-		// A target slower than the events sent to it must not grow memory
-		// without bound; the overflow is dropped and shows in the records.
-		s.rec.add(record{Time: s.clk.Now(), Rule: d.RuleARN, Target: d.Target.Arn, TargetID: d.Target.Id, Status: "DROPPED", Error: "delivery queue is full"})
-		s.log.Warn("event delivery dropped: queue is full", "rule", d.RuleARN, "target", d.Target.Id, "queued", n)
+// enqueue queues the deliveries one PutEvents call (or one forwarded or
+// scheduled event) produced. With Durable they are stored in one transaction:
+// one commit per request rather than per matched target.
+func (s *Service) enqueue(ds []*delivery) {
+	if len(ds) == 0 {
 		return
 	}
-	if s.cfg.Durable {
-		s.persist(d)
+	if n := s.q.len(); n+len(ds) > s.cfg.MaxQueued {
+		// A target slower than the events sent to it must not grow memory
+		// without bound; the overflow is dropped and shows in the records.
+		keep := max(s.cfg.MaxQueued-n, 0)
+		for _, d := range ds[keep:] {
+			s.rec.add(record{Time: s.clk.Now(), Rule: d.RuleARN, Target: d.Target.Arn, TargetID: d.Target.Id, Status: "DROPPED", Error: "delivery queue is full"})
+			s.log.Warn("event delivery dropped: queue is full", "rule", d.RuleARN, "target", d.Target.Id, "queued", n)
+		}
+		ds = ds[:keep]
 	}
-	d.epoch = s.epoch.Load()
-	s.q.push(d)
+	if s.cfg.Durable {
+		s.persist(ds...)
+	}
+	epoch := s.epoch.Load()
+	for _, d := range ds {
+		d.epoch = epoch
+		s.q.push(d)
+	}
 }
 
-func (s *Service) persist(d *delivery) {
-	if err := s.st.Update(func(tx store.Tx) error { return putJSON(tx.Bucket(pendingBucket), []byte(d.ID), d) }); err != nil {
-		s.log.Error("persist delivery", "err", err)
+func (s *Service) persist(ds ...*delivery) {
+	err := s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(pendingBucket)
+		for _, d := range ds {
+			if err := putJSON(b, []byte(d.ID), d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error("persist deliveries", "err", err)
 	}
 }
 
@@ -230,7 +251,9 @@ func (s *Service) forward(ctx context.Context, acct, region, bus string, d *deli
 	if !idx.exists {
 		return errPermanent{fmt.Errorf("event bus %s does not exist", bus)}
 	}
-	s.route(ctx, acct, region, idx, d.EventID, d.Input, s.clk.Now())
+	var b batch
+	s.route(&b, acct, region, idx, d.EventID, d.Input, s.clk.Now())
+	s.enqueue(b)
 	return nil
 }
 

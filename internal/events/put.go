@@ -77,6 +77,7 @@ func (s *Service) putEvents(ctx context.Context, in *putEventsIn) (*putEventsOut
 	now := s.clk.Now()
 	var idx *busIndex
 	var idxBus string
+	var b batch
 	for i := range in.Entries {
 		e := &in.Entries[i]
 		if bus := busName(e.EventBusName); idx == nil || bus != idxBus {
@@ -86,12 +87,13 @@ func (s *Service) putEvents(ctx context.Context, in *putEventsIn) (*putEventsOut
 			}
 			idxBus = bus
 		}
-		res := s.acceptEntry(ctx, m.Account, m.Region, e, idx, now, false)
+		res := s.acceptEntry(&b, m.Account, m.Region, e, idx, now, false)
 		if res.ErrorCode != "" {
 			out.FailedEntryCount++
 		}
 		out.Entries[i] = res
 	}
+	s.enqueue(b)
 	return out, nil
 }
 
@@ -102,7 +104,7 @@ func entryError(code, msg string) putEventsResult {
 // acceptEntry validates one entry, builds its event and routes it. internal
 // events (from AWS services) may use aws.* sources. idx is the index of the
 // entry's bus; putEvents looks it up once per bus and request.
-func (s *Service) acceptEntry(ctx context.Context, acct, region string, e *putEventsEntry, idx *busIndex, now time.Time, internal bool) putEventsResult {
+func (s *Service) acceptEntry(b *batch, acct, region string, e *putEventsEntry, idx *busIndex, now time.Time, internal bool) putEventsResult {
 	switch {
 	case e.Source == nil || *e.Source == "":
 		return entryError("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.")
@@ -128,14 +130,14 @@ func (s *Service) acceptEntry(ctx context.Context, acct, region string, e *putEv
 	case !idx.exists:
 		return entryError("ResourceNotFoundException", "Event bus "+busName(e.EventBusName)+" does not exist.")
 	}
-	s.route(ctx, acct, region, idx, ev.ID, buf.Bytes(), now)
+	s.route(b, acct, region, idx, ev.ID, buf.Bytes(), now)
 	return putEventsResult{EventId: ev.ID}
 }
 
 var eventPool = sync.Pool{New: func() any { return new(pattern.Event) }}
 
-// route matches an event against a bus's rules and queues a delivery per target.
-func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex, eventID string, raw []byte, ingested time.Time) {
+// route matches an event against a bus's rules and adds a delivery per target to b.
+func (s *Service) route(b *batch, acct, region string, idx *busIndex, eventID string, raw []byte, ingested time.Time) {
 	if idx.set.Len() == 0 {
 		return
 	}
@@ -151,12 +153,15 @@ func (s *Service) route(ctx context.Context, acct, region string, idx *busIndex,
 		if r == nil {
 			continue
 		}
-		s.dispatch(ctx, acct, region, r, eventID, raw, ingested)
+		s.dispatch(b, acct, region, r, eventID, raw, ingested)
 	}
 }
 
-// dispatch queues one delivery per target of a matched rule.
-func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, eventID string, raw []byte, ingested time.Time) {
+// batch collects the deliveries of one request for enqueue.
+type batch []*delivery
+
+// dispatch adds one delivery per target of a matched rule to b.
+func (s *Service) dispatch(b *batch, acct, region string, r *Rule, eventID string, raw []byte, ingested time.Time) {
 	arn := r.arn
 	if arn == "" {
 		arn = ruleARN(region, acct, r.Bus, r.Name)
@@ -169,7 +174,7 @@ func (s *Service) dispatch(ctx context.Context, acct, region string, r *Rule, ev
 			s.log.Warn("target input could not be built", "rule", arn, "target", t.Id, "err", err)
 			continue
 		}
-		s.enqueue(&delivery{ID: s.deliveryID(), Account: acct, Region: region, RuleARN: arn, Target: *t, EventID: eventID, Input: input, EventTime: ingested})
+		*b = append(*b, &delivery{ID: s.deliveryID(), Account: acct, Region: region, RuleARN: arn, Target: *t, EventID: eventID, Input: input, EventTime: ingested})
 	}
 }
 
@@ -183,7 +188,9 @@ func (s *Service) PublishEvent(ctx context.Context, account, region, source, det
 	if err != nil {
 		return err
 	}
-	res := s.acceptEntry(ctx, account, region, &e, idx, s.clk.Now(), true)
+	var b batch
+	res := s.acceptEntry(&b, account, region, &e, idx, s.clk.Now(), true)
+	s.enqueue(b)
 	if res.ErrorCode != "" {
 		return edge.Errorf(res.ErrorCode, "%s", res.ErrorMessage)
 	}

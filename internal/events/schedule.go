@@ -2,7 +2,6 @@ package events
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -415,7 +414,9 @@ func (sc *scheduler) fire(a *armed, key, acct, region, bus, name string, at time
 	if err := appendEnvelope(&buf, &ev); err != nil {
 		return
 	}
-	sc.s.dispatch(context.Background(), acct, region, r, ev.ID, buf.Bytes(), at)
+	var b batch
+	sc.s.dispatch(&b, acct, region, r, ev.ID, buf.Bytes(), at)
+	sc.s.enqueue(b)
 }
 
 func (sc *scheduler) remove(acct, region, bus, name string) {

@@ -418,3 +418,34 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		t.Errorf("goroutines after Close = %d; want at most %d", n, before)
 	}
 }
+
+// countingStore counts Update transactions.
+type countingStore struct {
+	store.Store
+	updates atomic.Int32
+}
+
+func (c *countingStore) Update(fn func(store.Tx) error) error {
+	c.updates.Add(1)
+	return c.Store.Update(fn)
+}
+
+func TestDurablePutEventsCommitsOnce(t *testing.T) {
+	st := &countingStore{Store: store.NewMem()}
+	blocked := &blockingLogs{started: make(chan struct{}, 100), release: make(chan struct{})}
+	svc := events.New(events.Config{Store: st, Logs: blocked, Logger: quietLogger(), Durable: true})
+	if err := svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { close(blocked.release); _ = svc.Close(context.Background()) }()
+	e := edge.New(edge.Config{Logger: quietLogger()})
+	e.Register(svc)
+	call(t, e, "PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"app\"]}"}`, 200)
+	call(t, e, "PutTargets", `{"Rule":"r","Targets":[{"Id":"a","Arn":"`+logTarget+`"},{"Id":"b","Arn":"`+logTarget+`"}]}`, 200)
+	entry := `{"Source":"app","DetailType":"t","Detail":"{}"}`
+	before := st.updates.Load()
+	call(t, e, "PutEvents", `{"Entries":[`+strings.Repeat(entry+",", 9)+entry+`]}`, 200)
+	if n := st.updates.Load() - before; n != 1 {
+		t.Errorf("store commits for one PutEvents of 10 events x 2 targets = %d; want 1", n)
+	}
+}
