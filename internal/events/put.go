@@ -77,7 +77,7 @@ func (s *Service) putEvents(ctx context.Context, in *putEventsIn) (*putEventsOut
 	now := s.clk.Now()
 	var idx *busIndex
 	var idxBus string
-	var b batch
+	b := make(batch, 0, len(in.Entries)) // usually one target per entry
 	for i := range in.Entries {
 		e := &in.Entries[i]
 		if bus := busName(e.EventBusName); idx == nil || bus != idxBus {
