@@ -126,11 +126,12 @@ func TestExample04CodeDeployApprovalHook(t *testing.T) {
 	if !strings.Contains(out, "seed 003 proved") {
 		t.Fatalf("example did not finish:\n%s", out)
 	}
-	// Three deployments by the example plus the rollback one: one Succeeded, the rest Failed or the rollback's own status.
+	// Three deployments by the example; the two that failed were rolled back
+	// automatically (auto rollback on DEPLOYMENT_FAILURE), each by a deployment of its own.
 	var list struct{ Deployments []string }
 	s.MustCLI(t, "deploy", "list-deployments", "--application-name", "web", "--deployment-group-name", "web-bg").JSON(t, &list)
-	if len(list.Deployments) != 4 {
-		t.Errorf("deployments = %v; want 3 from the example and 1 rollback", list.Deployments)
+	if len(list.Deployments) != 5 {
+		t.Errorf("deployments = %v; want 3 from the example and 2 rollbacks", list.Deployments)
 	}
 	var scan struct{ Count int }
 	s.MustCLI(t, "dynamodb", "scan", "--table-name", "after-allow-test-traffic", "--select", "COUNT").JSON(t, &scan)
