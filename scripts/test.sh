@@ -16,7 +16,7 @@ echo "== race detector on concurrent packages"
 race_pkgs=$(go list ./internal/store/... ./internal/clock/... ./internal/edge/... ./internal/lambda/... ./internal/events/... ./internal/sfn/... 2>/dev/null || true)
 if [ -n "$race_pkgs" ]; then go test -count=1 -race -timeout 20m $race_pkgs; fi
 
-echo "== fuzzing (${FUZZTIME:=10s} per target)"
+echo "== fuzzing (${FUZZTIME:=4s} per target; FUZZTIME=60s for a longer run)"
 for pkg in $(go list ./...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
@@ -25,7 +25,7 @@ for pkg in $(go list ./...); do
     # the failure is the fuzzing engine's own ("context deadline exceeded" when a
     # loaded machine keeps a worker past the time limit): run the target again.
     for attempt in 1 2; do
-      if out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1); then
+      if out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 2s "$pkg" 2>&1); then
         break
       fi
       if echo "$out" | grep -q "Failing input written to" || ! echo "$out" | grep -q "context deadline exceeded"; then
