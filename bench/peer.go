@@ -166,3 +166,24 @@ func (p plainBodies) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return p.rt.RoundTrip(req)
 }
+
+// cpuTime is the server process's user+system CPU time so far (from
+// /proc/PID/stat, in clock ticks of 10 ms), or 0 when it cannot be read.
+func (s *server) cpuTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}

@@ -36,7 +36,8 @@ type result struct {
 	ops        int
 	errors     int
 	firstEr    string
-	unverified string // why the effects of the calls could not be confirmed
+	unverified string        // why the effects of the calls could not be confirmed
+	cpuPerCall time.Duration // the server process's CPU time per successful call
 	p50        time.Duration
 	p99        time.Duration
 }
@@ -48,7 +49,7 @@ func (r result) short() string {
 	if r.ops == 0 {
 		return fmt.Sprintf("%.2f", r.value)
 	}
-	s := fmt.Sprintf("%.0f ops/s p50 %s p99 %s (%d ok, %d errors)", r.value, fmtDur(r.p50), fmtDur(r.p99), r.ops-r.errors, r.errors)
+	s := fmt.Sprintf("%.0f ops/s p50 %s p99 %s server CPU %s/call (%d ok, %d errors)", r.value, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.cpuPerCall), r.ops-r.errors, r.errors)
 	if r.firstEr != "" {
 		s += " first error: " + r.firstEr
 	}
@@ -93,6 +94,7 @@ func runWorkload(ctx context.Context, o options, p peer, w workload) result {
 		firstEr string
 		count   atomic.Int64
 	)
+	cpu0 := s.cpuTime()
 	deadline := time.Now().Add(o.duration)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -128,7 +130,11 @@ func runWorkload(ctx context.Context, o options, p peer, w workload) result {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := s.cpuTime() - cpu0
 	r := result{ops: len(lats), errors: errs, firstEr: firstEr}
+	if ok := len(lats) - errs; ok > 0 && cpu > 0 {
+		r.cpuPerCall = cpu / time.Duration(ok)
+	}
 	if len(lats) == 0 {
 		r.err = "no calls completed"
 		return r
@@ -208,7 +214,7 @@ func cell(r row, res result) string {
 	}
 	switch r.unit {
 	case "ops/s":
-		s := fmt.Sprintf("%.0f/s p50 %s p99 %s", res.value, fmtDur(res.p50), fmtDur(res.p99))
+		s := fmt.Sprintf("%.0f/s p50 %s p99 %s, server CPU %s/call", res.value, fmtDur(res.p50), fmtDur(res.p99), fmtDur(res.cpuPerCall))
 		if res.errors > 0 {
 			s += fmt.Sprintf(" [%d errors]", res.errors)
 		}
@@ -236,7 +242,11 @@ func ratio(r row) string {
 	if r.lower {
 		return fmt.Sprintf("%.1fx less", b.value/a.value)
 	}
-	return fmt.Sprintf("%.1fx", a.value/b.value)
+	out := fmt.Sprintf("%.1fx", a.value/b.value)
+	if a.cpuPerCall > 0 && b.cpuPerCall > 0 {
+		out += fmt.Sprintf(" (server CPU per call %.0fx less)", float64(b.cpuPerCall)/float64(a.cpuPerCall))
+	}
+	return out
 }
 
 func fmtDur(d time.Duration) string {
