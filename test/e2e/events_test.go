@@ -3,11 +3,13 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -299,5 +301,77 @@ func TestEventBridgeScheduleSurvivesRestart(t *testing.T) {
 	}
 	if ev["detail-type"] != "Scheduled Event" || ev["source"] != "aws.events" {
 		t.Errorf("scheduled event after restart = %v", ev)
+	}
+}
+
+// TestEventBridgeRetriesFailedDelivery: an API destination that fails twice
+// with 500 gets the event on the third attempt, after EventBridge's backoff
+// (time runs 100x faster here), and the delivery record shows the retries.
+func TestEventBridgeRetriesFailedDelivery(t *testing.T) {
+	var calls atomic.Int32
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 {
+			http.Error(w, "try later", http.StatusInternalServerError)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer sink.Close()
+	s := startServer(t, "--time-scale", "100")
+	ctx := context.Background()
+	c := eventbridge.NewFromConfig(s.SDK())
+	conn, err := c.CreateConnection(ctx, &eventbridge.CreateConnectionInput{
+		Name: aws.String("c"), AuthorizationType: ebtypes.ConnectionAuthorizationTypeApiKey,
+		AuthParameters: &ebtypes.CreateConnectionAuthRequestParameters{ApiKeyAuthParameters: &ebtypes.CreateConnectionApiKeyAuthRequestParameters{
+			ApiKeyName: aws.String("x-key"), ApiKeyValue: aws.String("v")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest, err := c.CreateApiDestination(ctx, &eventbridge.CreateApiDestinationInput{
+		Name: aws.String("flaky"), ConnectionArn: conn.ConnectionArn, InvocationEndpoint: aws.String(sink.URL),
+		HttpMethod: ebtypes.ApiDestinationHttpMethodPost,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r"), EventPattern: aws.String(`{"source":["app"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("r"), Targets: []ebtypes.Target{{
+		Id: aws.String("flaky"), Arn: dest.ApiDestinationArn, RetryPolicy: &ebtypes.RetryPolicy{MaximumRetryAttempts: aws.Int32(5)},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+		Source: aws.String("app"), DetailType: aws.String("t"), Detail: aws.String(`{"n":1}`),
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "the third attempt", func() bool { return calls.Load() >= 3 })
+	var recs struct {
+		Deliveries []struct {
+			Status  string
+			Attempt int
+		}
+	}
+	waitFor(t, 5*time.Second, "the success record", func() bool {
+		_, _, body := s.Do(t, "GET", "/_tenkai/events/deliveries", nil, nil)
+		if err := json.Unmarshal(body, &recs); err != nil {
+			return false
+		}
+		n := len(recs.Deliveries)
+		return n > 0 && recs.Deliveries[n-1].Status == "SUCCEEDED"
+	})
+	var got []string
+	for _, d := range recs.Deliveries {
+		got = append(got, fmt.Sprintf("%d:%s", d.Attempt, d.Status))
+	}
+	if strings.Join(got, ",") != "1:RETRYING,2:RETRYING,3:SUCCEEDED" {
+		t.Errorf("delivery records = %v; want two retries then success", got)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := calls.Load(); n != 3 {
+		t.Errorf("destination called %d times; want 3", n)
 	}
 }
