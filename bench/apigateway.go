@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,11 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,43 +21,8 @@ import (
 // directly (the baseline) and through an HTTP API's invoke URL; the
 // difference of their p50 latencies is API Gateway's overhead.
 
-var (
-	gwFnOnce sync.Once
-	gwFnZip  []byte
-	gwFnErr  error
-)
-
-// gwFunctionZip builds bench/apigwfn into a provided.al2023 package once.
-func gwFunctionZip() ([]byte, error) {
-	gwFnOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tenkai-bench-fn-")
-		if err != nil {
-			gwFnErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "tenkai/bench/apigwfn")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			gwFnErr = fmt.Errorf("build apigwfn: %v\n%s", err, out)
-			return
-		}
-		bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
-		if err != nil {
-			gwFnErr = err
-			return
-		}
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
-		h.SetMode(0o755)
-		w, _ := zw.CreateHeader(h)
-		_, _ = w.Write(bin)
-		gwFnErr = zw.Close()
-		gwFnZip = buf.Bytes()
-	})
-	return gwFnZip, gwFnErr
-}
+// gwFunctionZip builds apigwfn into a provided.al2023 package once.
+func gwFunctionZip() ([]byte, error) { return goFunctionZip("tenkai/bench/apigwfn") }
 
 type gwState struct {
 	lambda *lambda.Client

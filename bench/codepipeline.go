@@ -1,14 +1,9 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,43 +22,8 @@ import (
 // InProgress. A call counts only if the execution Succeeded with the source
 // object's version as its artifact revision.
 
-var (
-	cpFnOnce sync.Once
-	cpFnZip  []byte
-	cpFnErr  error
-)
-
-// cpFunctionZip builds bench/cpfn into a provided.al2023 package once.
-func cpFunctionZip() ([]byte, error) {
-	cpFnOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tenkai-bench-cpfn-")
-		if err != nil {
-			cpFnErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "tenkai/bench/cpfn")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			cpFnErr = fmt.Errorf("build cpfn: %v\n%s", err, out)
-			return
-		}
-		bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
-		if err != nil {
-			cpFnErr = err
-			return
-		}
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
-		h.SetMode(0o755)
-		w, _ := zw.CreateHeader(h)
-		_, _ = w.Write(bin)
-		cpFnErr = zw.Close()
-		cpFnZip = buf.Bytes()
-	})
-	return cpFnZip, cpFnErr
-}
+// cpFunctionZip builds cpfn into a provided.al2023 package once.
+func cpFunctionZip() ([]byte, error) { return goFunctionZip("tenkai/bench/cpfn") }
 
 type cpState struct {
 	c       *codepipeline.Client

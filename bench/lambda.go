@@ -22,36 +22,45 @@ import (
 // echo function one at a time, and fan-out of 8 concurrent invokes. Every
 // invocation's payload is checked to be the echo of what was sent.
 
-var (
-	goZipOnce sync.Once
-	goZip     []byte
-	goZipErr  error
-)
+// builtZips caches goFunctionZip's packages by Go package path.
+var builtZips sync.Map // string → *builtZip
 
-// goEchoZip builds bench/fn/echo into a deployment package once.
-func goEchoZip() ([]byte, error) {
-	goZipOnce.Do(func() {
+type builtZip struct {
+	once sync.Once
+	zip  []byte
+	err  error
+}
+
+// goFunctionZip builds the Go package pkg (e.g. "./bench/fn/echo") as a
+// provided.al2023 bootstrap and zips it, once per package.
+func goFunctionZip(pkg string) ([]byte, error) {
+	v, _ := builtZips.LoadOrStore(pkg, &builtZip{})
+	b := v.(*builtZip)
+	b.once.Do(func() {
 		dir, err := os.MkdirTemp("", "tenkai-bench-fn-")
 		if err != nil {
-			goZipErr = err
+			b.err = err
 			return
 		}
 		defer os.RemoveAll(dir)
-		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "./bench/fn/echo")
+		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			goZipErr = fmt.Errorf("build echo function: %v: %s", err, out)
+			b.err = fmt.Errorf("build %s: %v: %s", pkg, err, out)
 			return
 		}
 		bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
 		if err != nil {
-			goZipErr = err
+			b.err = err
 			return
 		}
-		goZip, goZipErr = zipOf(map[string][]byte{"bootstrap": bin})
+		b.zip, b.err = zipOf(map[string][]byte{"bootstrap": bin})
 	})
-	return goZip, goZipErr
+	return b.zip, b.err
 }
+
+// goEchoZip is the echo function of the Lambda workloads.
+func goEchoZip() ([]byte, error) { return goFunctionZip("./bench/fn/echo") }
 
 func zipOf(files map[string][]byte) ([]byte, error) {
 	var buf bytes.Buffer
