@@ -249,7 +249,11 @@ func (p *parser) parseCmd() (command, error) {
 		if strings.HasSuffix(pat.text, "*") {
 			b.WriteString("$")
 		}
-		c.re = regexp.MustCompile(b.String())
+		re, err := regexp.Compile(b.String())
+		if err != nil { // QuoteMeta'd text fails only when it is not valid UTF-8
+			return nil, p.errf("the parse pattern is not valid: %v", err)
+		}
+		c.re = re
 		if !p.isWord("as") {
 			return nil, p.errf("expected as after the parse pattern")
 		}
