@@ -147,12 +147,7 @@ func (s *Service) getRole(ctx context.Context, form url.Values) (any, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	var r *roleRec
-	err := s.st.View(func(tx store.Tx) error {
-		var err error
-		r, err = loadRole(tx, account(ctx), name)
-		return err
-	})
+	r, err := s.viewRole(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -317,12 +312,7 @@ func (s *Service) listRoleTags(ctx context.Context, form url.Values) (any, error
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	var r *roleRec
-	err := s.st.View(func(tx store.Tx) error {
-		var err error
-		r, err = loadRole(tx, account(ctx), name)
-		return err
-	})
+	r, err := s.viewRole(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -364,12 +354,7 @@ func (s *Service) getRolePolicy(ctx context.Context, form url.Values) (any, erro
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	var r *roleRec
-	err := s.st.View(func(tx store.Tx) error {
-		var err error
-		r, err = loadRole(tx, account(ctx), name)
-		return err
-	})
+	r, err := s.viewRole(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -408,12 +393,7 @@ func (s *Service) listRolePolicies(ctx context.Context, form url.Values) (any, e
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	var r *roleRec
-	err := s.st.View(func(tx store.Tx) error {
-		var err error
-		r, err = loadRole(tx, account(ctx), name)
-		return err
-	})
+	r, err := s.viewRole(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -462,12 +442,7 @@ func (s *Service) listAttachedRolePolicies(ctx context.Context, form url.Values)
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	var r *roleRec
-	err := s.st.View(func(tx store.Tx) error {
-		var err error
-		r, err = loadRole(tx, account(ctx), name)
-		return err
-	})
+	r, err := s.viewRole(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -538,4 +513,15 @@ func filter[T any](xs []T, keep func(T) bool) []T {
 		}
 	}
 	return out
+}
+
+// viewRole reads one role of the caller's account.
+func (s *Service) viewRole(ctx context.Context, name string) (*roleRec, error) {
+	var r *roleRec
+	err := s.st.View(func(tx store.Tx) error {
+		var err error
+		r, err = loadRole(tx, account(ctx), name)
+		return err
+	})
+	return r, err
 }
