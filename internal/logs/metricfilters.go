@@ -212,21 +212,27 @@ type deleteMetricFilterInput struct {
 }
 
 func (s *Service) deleteMetricFilter(ctx context.Context, in *deleteMetricFilterInput) (*empty, error) {
+	return nil, s.deleteFilter(ctx, in, metricFiltersBucket, "metric")
+}
+
+// deleteFilter removes a group's metric or subscription filter (kind names it
+// in the not-found message); the two differ only in their bucket.
+func (s *Service) deleteFilter(ctx context.Context, in *deleteMetricFilterInput, bucket func(account, region string) string, kind string) error {
 	m := edge.MetaFrom(ctx)
 	if err := checkGroupName("logGroupName", in.LogGroupName); err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkFilterName(in.FilterName); err != nil {
-		return nil, err
+		return err
 	}
-	return nil, s.st.Update(func(tx store.Tx) error {
+	return s.st.Update(func(tx store.Tx) error {
 		if _, err := getGroup(tx, m.Account, m.Region, in.LogGroupName); err != nil {
 			return err
 		}
-		b := tx.Bucket(metricFiltersBucket(m.Account, m.Region))
+		b := tx.Bucket(bucket(m.Account, m.Region))
 		key := metricFilterKey(in.LogGroupName, in.FilterName)
 		if b.Get(key) == nil {
-			return edge.Errorf("ResourceNotFoundException", "The specified metric filter does not exist.")
+			return edge.Errorf("ResourceNotFoundException", "The specified %s filter does not exist.", kind)
 		}
 		return b.Delete(key)
 	})

@@ -187,24 +187,7 @@ func (s *Service) describeSubscriptionFilters(ctx context.Context, in *describeS
 }
 
 func (s *Service) deleteSubscriptionFilter(ctx context.Context, in *deleteMetricFilterInput) (*empty, error) {
-	m := edge.MetaFrom(ctx)
-	if err := checkGroupName("logGroupName", in.LogGroupName); err != nil {
-		return nil, err
-	}
-	if err := checkFilterName(in.FilterName); err != nil {
-		return nil, err
-	}
-	return nil, s.st.Update(func(tx store.Tx) error {
-		if _, err := getGroup(tx, m.Account, m.Region, in.LogGroupName); err != nil {
-			return err
-		}
-		b := tx.Bucket(subscriptionsBucket(m.Account, m.Region))
-		key := metricFilterKey(in.LogGroupName, in.FilterName)
-		if b.Get(key) == nil {
-			return edge.Errorf("ResourceNotFoundException", "The specified subscription filter does not exist.")
-		}
-		return b.Delete(key)
-	})
+	return nil, s.deleteFilter(ctx, in, subscriptionsBucket, "subscription")
 }
 
 // groupSubscriptions reads a group's subscription filters inside a
