@@ -695,7 +695,7 @@ func TestMetricFilters(t *testing.T) {
 		t.Errorf("by metric = %v", out)
 	}
 	h.ok("DeleteMetricFilter", map[string]any{"logGroupName": "g", "filterName": "errors"})
-	h.fail("DeleteMetricFilter", map[string]any{"logGroupName": "g", "filterName": "errors"}, "ResourceNotFoundException", "")
+	h.fail("DeleteMetricFilter", map[string]any{"logGroupName": "g", "filterName": "errors"}, "ResourceNotFoundException", "The specified metric filter does not exist.")
 	h.ok("DeleteLogGroup", map[string]any{"logGroupName": "g"})
 	h.ok("CreateLogGroup", map[string]any{"logGroupName": "g"})
 	if out := h.ok("DescribeMetricFilters", map[string]any{"logGroupName": "g"}); len(out["metricFilters"].([]any)) != 0 {

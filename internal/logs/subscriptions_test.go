@@ -140,7 +140,7 @@ func TestSubscriptionFilters(t *testing.T) {
 	}
 
 	h.ok("DeleteSubscriptionFilter", map[string]any{"logGroupName": "g", "filterName": "errors"})
-	h.fail("DeleteSubscriptionFilter", map[string]any{"logGroupName": "g", "filterName": "errors"}, "ResourceNotFoundException", "")
+	h.fail("DeleteSubscriptionFilter", map[string]any{"logGroupName": "g", "filterName": "errors"}, "ResourceNotFoundException", "The specified subscription filter does not exist.")
 	h.put("g", "s", ev{ms(t0) + 3, "ERROR unheard"})
 	svc.Close(context.Background())
 	if calls := fns.taken(); len(calls) != 0 {
