@@ -8,6 +8,7 @@
 //
 //	go run ./bench                 # all workloads, default durations
 //	go run ./bench -only s3,logs   # a subset
+//	go run ./bench -match "lean client"
 //	go run ./bench -duration 2s -concurrency 4
 package main
 
@@ -28,6 +29,7 @@ type options struct {
 	maxOps      int
 	concurrency int
 	only        map[string]bool
+	match       string
 	tenkaiBin   string
 	markdown    bool
 }
@@ -39,6 +41,7 @@ func main() {
 	flag.IntVar(&o.maxOps, "max-ops", 200000, "upper bound of measured calls per workload and target")
 	flag.IntVar(&o.concurrency, "concurrency", 4, "client goroutines for throughput workloads")
 	flag.StringVar(&only, "only", "", "comma-separated workload groups to run (default all)")
+	flag.StringVar(&o.match, "match", "", "run only workloads whose name contains this text")
 	flag.StringVar(&o.tenkaiBin, "tenkai", "", "tenkai binary (default: build ./cmd/tenkai)")
 	flag.BoolVar(&o.markdown, "markdown", false, "print the table as Markdown")
 	flag.Parse()
@@ -82,7 +85,7 @@ func run(ctx context.Context, o options) error {
 
 	var rows []row
 	for _, w := range workloads() {
-		if o.only != nil && !o.only[w.group] {
+		if o.only != nil && !o.only[w.group] || !strings.Contains(w.name, o.match) {
 			continue
 		}
 		r := row{workload: w.name, unit: w.unit, lower: w.lowerBetter, results: make([]result, len(peers))}

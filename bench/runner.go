@@ -38,6 +38,7 @@ type result struct {
 	firstEr    string
 	unverified string        // why the effects of the calls could not be confirmed
 	cpuPerCall time.Duration // the server process's CPU time per successful call
+	clientCPU  time.Duration // the bench process's (the clients') CPU time per call
 	p50        time.Duration
 	p99        time.Duration
 }
@@ -49,7 +50,7 @@ func (r result) short() string {
 	if r.ops == 0 {
 		return fmt.Sprintf("%.2f", r.value)
 	}
-	s := fmt.Sprintf("%.0f ops/s p50 %s p99 %s server CPU %s/call (%d ok, %d errors)", r.value, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.cpuPerCall), r.ops-r.errors, r.errors)
+	s := fmt.Sprintf("%.0f ops/s p50 %s p99 %s server CPU %s/call client CPU %s/call (%d ok, %d errors)", r.value, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.cpuPerCall), fmtDur(r.clientCPU), r.ops-r.errors, r.errors)
 	if r.firstEr != "" {
 		s += " first error: " + r.firstEr
 	}
@@ -94,7 +95,7 @@ func runWorkload(ctx context.Context, o options, p peer, w workload) result {
 		firstEr string
 		count   atomic.Int64
 	)
-	cpu0 := s.cpuTime()
+	cpu0, self0 := s.cpuTime(), selfCPU()
 	deadline := time.Now().Add(o.duration)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -130,8 +131,11 @@ func runWorkload(ctx context.Context, o options, p peer, w workload) result {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := s.cpuTime() - cpu0
+	cpu, self := s.cpuTime()-cpu0, selfCPU()-self0
 	r := result{ops: len(lats), errors: errs, firstEr: firstEr}
+	if len(lats) > 0 {
+		r.clientCPU = self / time.Duration(len(lats))
+	}
 	if ok := len(lats) - errs; ok > 0 && cpu > 0 {
 		r.cpuPerCall = cpu / time.Duration(ok)
 	}
@@ -214,7 +218,7 @@ func cell(r row, res result) string {
 	}
 	switch r.unit {
 	case "ops/s":
-		s := fmt.Sprintf("%.0f/s p50 %s p99 %s, server CPU %s/call", res.value, fmtDur(res.p50), fmtDur(res.p99), fmtDur(res.cpuPerCall))
+		s := fmt.Sprintf("%.0f/s p50 %s p99 %s, CPU/call server %s client %s", res.value, fmtDur(res.p50), fmtDur(res.p99), fmtDur(res.cpuPerCall), fmtDur(res.clientCPU))
 		if res.errors > 0 {
 			s += fmt.Sprintf(" [%d errors]", res.errors)
 		}
