@@ -229,6 +229,12 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 	return errPermanent{fmt.Errorf("targets of type %s are not supported by tenkai", svc)}
 }
 
+// isBusARN reports whether arn names an event bus.
+func isBusARN(arn string) bool {
+	svc, _, _, res, ok := splitARN(arn)
+	return ok && svc == "events" && strings.HasPrefix(res, "event-bus/")
+}
+
 // splitARN returns the service, region, account and resource of an ARN
 // (arn:partition:service:region:account:resource).
 func splitARN(arn string) (svc, region, acct, res string, ok bool) {
@@ -252,7 +258,7 @@ func (s *Service) forward(ctx context.Context, acct, region, bus string, d *deli
 		return errPermanent{fmt.Errorf("event bus %s does not exist", bus)}
 	}
 	var b batch
-	s.route(&b, acct, region, idx, d.EventID, d.Input, s.clk.Now())
+	s.route(&b, acct, region, idx, d.EventID, d.Input, s.clk.Now(), true)
 	s.enqueue(b)
 	return nil
 }

@@ -130,14 +130,15 @@ func (s *Service) acceptEntry(b *batch, acct, region string, e *putEventsEntry, 
 	case !idx.exists:
 		return entryError("ResourceNotFoundException", "Event bus "+busName(e.EventBusName)+" does not exist.")
 	}
-	s.route(b, acct, region, idx, ev.ID, buf.Bytes(), now)
+	s.route(b, acct, region, idx, ev.ID, buf.Bytes(), now, false)
 	return putEventsResult{EventId: ev.ID}
 }
 
 var eventPool = sync.Pool{New: func() any { return new(pattern.Event) }}
 
-// route matches an event against a bus's rules and adds a delivery per target to b.
-func (s *Service) route(b *batch, acct, region string, idx *busIndex, eventID string, raw []byte, ingested time.Time) {
+// route matches an event against a bus's rules and adds a delivery per target
+// to b. forwarded marks an event another bus sent here.
+func (s *Service) route(b *batch, acct, region string, idx *busIndex, eventID string, raw []byte, ingested time.Time, forwarded bool) {
 	if idx.set.Len() == 0 {
 		return
 	}
@@ -153,21 +154,29 @@ func (s *Service) route(b *batch, acct, region string, idx *busIndex, eventID st
 		if r == nil {
 			continue
 		}
-		s.dispatch(b, acct, region, r, eventID, raw, ingested)
+		s.dispatch(b, acct, region, r, eventID, raw, ingested, forwarded)
 	}
 }
 
 // batch collects the deliveries of one request for enqueue.
 type batch []*delivery
 
-// dispatch adds one delivery per target of a matched rule to b.
-func (s *Service) dispatch(b *batch, acct, region string, r *Rule, eventID string, raw []byte, ingested time.Time) {
+// dispatch adds one delivery per target of a matched rule to b. An event
+// that came from another bus is not sent on to a further bus, as in AWS:
+// that is what keeps rules forwarding between buses from looping.
+func (s *Service) dispatch(b *batch, acct, region string, r *Rule, eventID string, raw []byte, ingested time.Time, forwarded bool) {
 	arn := r.arn
 	if arn == "" {
 		arn = ruleARN(region, acct, r.Bus, r.Name)
 	}
 	for i := range r.Targets {
 		t := &r.Targets[i]
+		if forwarded && isBusARN(t.Arn) {
+			s.rec.add(record{Time: s.clk.Now(), Rule: arn, Target: t.Arn, TargetID: t.Id, Status: "DROPPED",
+				Error: "the event came from another event bus; EventBridge does not route it to a further event bus"})
+			s.log.Debug("forwarded event not sent to a further bus", "rule", arn, "target", t.Id)
+			continue
+		}
 		input, err := targetInput(t, raw, arn, r.Name, ingested)
 		if err != nil {
 			s.rec.add(record{Time: s.clk.Now(), Rule: arn, Target: t.Arn, TargetID: t.Id, Status: "FAILED", Error: "input transformation: " + err.Error()})
@@ -187,6 +196,11 @@ func (s *Service) PublishEvent(ctx context.Context, account, region, source, det
 	idx, err := s.busIndexFor(account, region, "default")
 	if err != nil {
 		return err
+	}
+	if idx.exists && idx.set.Len() == 0 && source != "" && detailType != "" && json.Valid(detail) {
+		// No rule to match: skip building an envelope nobody reads. Services
+		// publish on every status change, most often to a bus without rules.
+		return nil
 	}
 	var b batch
 	res := s.acceptEntry(&b, account, region, &e, idx, s.clk.Now(), true)

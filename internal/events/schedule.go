@@ -415,7 +415,7 @@ func (sc *scheduler) fire(a *armed, key, acct, region, bus, name string, at time
 		return
 	}
 	var b batch
-	sc.s.dispatch(&b, acct, region, r, ev.ID, buf.Bytes(), at)
+	sc.s.dispatch(&b, acct, region, r, ev.ID, buf.Bytes(), at, false)
 	sc.s.enqueue(b)
 }
 

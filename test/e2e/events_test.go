@@ -375,3 +375,60 @@ func TestEventBridgeRetriesFailedDelivery(t *testing.T) {
 		t.Errorf("destination called %d times; want 3", n)
 	}
 }
+
+// Rules forwarding between two buses in both directions: an event takes one
+// bus-to-bus hop and no more, as in AWS, so it cannot circle forever.
+func TestEventBridgeBusToBusTakesOneHop(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	busARN := func(n string) string { return "arn:aws:events:us-east-1:000000000000:event-bus/" + n }
+	logARN := func(g string) string { return "arn:aws:logs:us-east-1:000000000000:log-group:" + g }
+	for _, b := range []string{"a", "b"} {
+		s.MustCLI(t, "events", "create-event-bus", "--name", b)
+		s.MustCLI(t, "logs", "create-log-group", "--log-group-name", "/hop/"+b)
+	}
+	pattern := `{"source":["shop"]}`
+	for _, r := range []struct{ bus, other string }{{"a", "b"}, {"b", "a"}} {
+		s.MustCLI(t, "events", "put-rule", "--name", "fwd", "--event-bus-name", r.bus, "--event-pattern", pattern)
+		s.MustCLI(t, "events", "put-targets", "--rule", "fwd", "--event-bus-name", r.bus, "--targets",
+			`[{"Id":"bus","Arn":"`+busARN(r.other)+`"},{"Id":"log","Arn":"`+logARN("/hop/"+r.bus)+`"}]`)
+	}
+	var pe struct{ FailedEntryCount int }
+	s.MustCLI(t, "events", "put-events", "--entries", `[{"Source":"shop","DetailType":"Order","Detail":"{\"id\":1}","EventBusName":"a"}]`).JSON(t, &pe)
+	if pe.FailedEntryCount != 0 {
+		t.Fatalf("put-events failed: %+v", pe)
+	}
+	// a logs it and forwards it to b; b logs it but does not send it back to a.
+	waitFor(t, 5*time.Second, "the event in both log groups", func() bool {
+		return len(logMessages(t, s, "/hop/a")) >= 1 && len(logMessages(t, s, "/hop/b")) >= 1
+	})
+	var recs struct {
+		Deliveries []struct{ Rule, TargetArn, Status, Error string }
+	}
+	waitFor(t, 5*time.Second, "the dropped forward", func() bool {
+		_, _, body := s.Do(t, "GET", "/_tenkai/events/deliveries", nil, nil)
+		if err := json.Unmarshal(body, &recs); err != nil {
+			return false
+		}
+		for _, d := range recs.Deliveries {
+			if d.Status == "DROPPED" {
+				return true
+			}
+		}
+		return false
+	})
+	time.Sleep(300 * time.Millisecond)
+	if a, b := logMessages(t, s, "/hop/a"), logMessages(t, s, "/hop/b"); len(a) != 1 || len(b) != 1 {
+		t.Errorf("log groups hold %d and %d events; want 1 each (one hop, no loop)", len(a), len(b))
+	}
+	var dropped []string
+	for _, d := range recs.Deliveries {
+		if d.Status == "DROPPED" {
+			dropped = append(dropped, d.Rule+" -> "+d.TargetArn+": "+d.Error)
+		}
+	}
+	want := "arn:aws:events:us-east-1:000000000000:rule/b/fwd -> " + busARN("a")
+	if len(dropped) != 1 || !strings.HasPrefix(dropped[0], want) || !strings.Contains(dropped[0], "another event bus") {
+		t.Errorf("dropped deliveries = %v; want one, from b's rule to bus a", dropped)
+	}
+}
