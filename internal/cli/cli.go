@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"runtime/debug"
 	"strconv"
@@ -95,12 +96,29 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 			cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
 			cfg.Version = version()
 			cfg.Interpreters = interpreters
-			if timeScale != 1 {
-				if !(timeScale > 0) || math.IsInf(timeScale, 1) { // also refuses NaN
-					return fmt.Errorf("--time-scale %v: want a positive finite number", timeScale)
+			if !(timeScale > 0) || math.IsInf(timeScale, 1) { // also refuses NaN
+				return fmt.Errorf("--time-scale %v: want a positive finite number", timeScale)
+			}
+			stopClock := func() {}
+			switch {
+			case cfg.DataDir != "":
+				// The data directory keeps its timeline, so an accelerated
+				// clock does not jump back to the wall time on restart.
+				if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+					return err
 				}
+				c, stop, err := clock.Resume(filepath.Join(cfg.DataDir, "clock"), timeScale)
+				if err != nil {
+					return err
+				}
+				if _, real := c.(clock.Real); !real {
+					cfg.Clock = c
+				}
+				stopClock = stop
+			case timeScale != 1:
 				cfg.Clock = clock.NewScaled(timeScale)
 			}
+			defer stopClock()
 			return serve(cmd.Context(), cfg, stdout)
 		},
 	}

@@ -60,24 +60,28 @@ func (r realTimer) C() <-chan time.Time { return r.t.C }
 func (r realTimer) Stop() bool          { return r.t.Stop() }
 
 // Scaled runs time faster than the wall clock by Factor, for users who want long
-// Wait states and hook timeouts to pass quickly. Now starts at the wall time.
+// Wait states and hook timeouts to pass quickly. Now starts at the wall time
+// (NewScaled) or where a data directory's timeline left off (Resume).
 type Scaled struct {
 	Factor float64 // must be > 0
-	start  time.Time
+	origin time.Time
+	wall0  time.Time // the wall time (with its monotonic reading) at origin
 }
 
 // NewScaled returns a clock running factor times faster than real time.
-func NewScaled(factor float64) *Scaled {
+func NewScaled(factor float64) *Scaled { return newScaledAt(factor, time.Now()) }
+
+func newScaledAt(factor float64, origin time.Time) *Scaled {
 	if factor <= 0 {
 		factor = 1
 	}
-	return &Scaled{Factor: factor, start: time.Now()}
+	return &Scaled{Factor: factor, origin: origin, wall0: time.Now()}
 }
 
 // Now returns the accelerated time.
 func (s *Scaled) Now() time.Time {
-	el := time.Since(s.start)
-	return s.start.Add(time.Duration(float64(el) * s.Factor))
+	el := time.Since(s.wall0)
+	return s.origin.Add(time.Duration(float64(el) * s.Factor))
 }
 
 // Since returns the accelerated duration since t.
