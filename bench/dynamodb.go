@@ -105,10 +105,7 @@ func ddbQuerySetup(ctx context.Context, s *server) (any, error) {
 
 func ddbQuery(ctx context.Context, s *server, st any, worker, i int) error {
 	c := st.(*dynamodb.Client)
-	p := (worker*7 + i) % ddbPartitions
-	if p < 0 {
-		p = -p
-	}
+	p := spread(worker, i, 7, ddbPartitions)
 	out, err := c.Query(ctx, &dynamodb.QueryInput{
 		TableName:                 aws.String(ddbTable),
 		KeyConditionExpression:    aws.String("pk = :p"),

@@ -36,10 +36,7 @@ func leanS3Put(ctx context.Context, s *server, st any, worker, i int) error {
 
 func leanS3Get(ctx context.Context, s *server, st any, worker, i int) error {
 	w := st.(*leanState).w
-	n := (worker*7919 + i) % getKeys
-	if n < 0 {
-		n = -n
-	}
+	n := spread(worker, i, 7919, getKeys)
 	r, err := w.do(ctx, "s3", http.MethodGet, "/bench/obj-"+strconv.Itoa(n), nil, nil)
 	if err != nil {
 		return err
@@ -144,10 +141,7 @@ func leanDDBPutGet(ctx context.Context, s *server, st any, worker, i int) error 
 
 func leanDDBQuery(ctx context.Context, s *server, st any, worker, i int) error {
 	w := st.(*leanState).w
-	p := (worker*7 + i) % ddbPartitions
-	if p < 0 {
-		p = -p
-	}
+	p := spread(worker, i, 7, ddbPartitions)
 	b := make([]byte, 0, 160)
 	b = append(b, `{"TableName":"`+ddbTable+`","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"p`...)
 	b = strconv.AppendInt(b, int64(p), 10)

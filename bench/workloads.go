@@ -123,10 +123,7 @@ func s3SetupObjects(ctx context.Context, s *server) (any, error) {
 
 func s3Get(ctx context.Context, s *server, st any, worker, i int) error {
 	c := st.(*s3.Client)
-	n := (worker*7919 + i) % getKeys
-	if n < 0 {
-		n = -n
-	}
+	n := spread(worker, i, 7919, getKeys)
 	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bench"), Key: aws.String(fmt.Sprintf("obj-%d", n))})
 	if err != nil {
 		return err
