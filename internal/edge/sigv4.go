@@ -2,7 +2,6 @@ package edge
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 )
 
@@ -15,22 +14,35 @@ type Identity struct {
 	Service   string // signing name, empty when unsigned
 }
 
-var (
-	digits12   = regexp.MustCompile(`^[0-9]{12}$`)
-	issuedKey  = regexp.MustCompile(`^(?:AKIA|ASIA)([0-9]{12})[A-Z0-9]{4}$`)
-	regionName = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
-)
-
 // AccountForKey maps an access key to its account: a 12-digit key is the
-// account id, keys issued by tenkai's STS carry it, anything else is def.
+// account id, keys issued by tenkai's STS carry it (AKIA or ASIA, 12 digits,
+// 4 of [A-Z0-9]), anything else is def. Every request goes through here, so
+// it checks bytes rather than running regular expressions.
 func AccountForKey(key, def string) string {
-	if digits12.MatchString(key) {
+	if len(key) == 12 && allBytes(key, isDigit) {
 		return key
 	}
-	if m := issuedKey.FindStringSubmatch(key); m != nil {
-		return m[1]
+	if len(key) == 20 && (key[:4] == "AKIA" || key[:4] == "ASIA") && allBytes(key[4:16], isDigit) &&
+		allBytes(key[16:], func(c byte) bool { return isDigit(c) || 'A' <= c && c <= 'Z' }) {
+		return key[4:16]
 	}
 	return def
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validRegion is [a-z0-9-]{1,32}.
+func validRegion(s string) bool {
+	return len(s) >= 1 && len(s) <= 32 && allBytes(s, func(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || c == '-' })
 }
 
 // KeyForAccount makes a 20-character access key id that maps back to account;
@@ -78,7 +90,7 @@ func parseIdentity(r *http.Request, defAccount string) (Identity, *Error) {
 		return id, &Error{Code: "IncompleteSignatureException", Status: http.StatusForbidden,
 			Message: "Credential should be scoped to a valid region. Credential=" + truncate(cred, 128)}
 	}
-	if !regionName.MatchString(parts[2]) {
+	if !validRegion(parts[2]) {
 		return id, &Error{Code: "IncompleteSignatureException", Status: http.StatusForbidden,
 			Message: "Credential should be scoped to a valid region, not '" + truncate(parts[2], 40) + "'."}
 	}
@@ -95,7 +107,9 @@ func authParam(auth, name string) string {
 	if !ok {
 		return ""
 	}
-	for _, p := range strings.Split(rest, ",") {
+	for rest != "" {
+		var p string
+		p, rest, _ = strings.Cut(rest, ",")
 		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if ok && k == name {
 			return v

@@ -35,10 +35,17 @@ func TestEdgeErrors(t *testing.T) {
 		body     string
 		wantCode int
 		wantType string
+		wantMsg  string
 	}{
-		{"unknown target", map[string]string{"X-Amz-Target": "Nope_2020.DoIt", "Content-Type": "application/x-amz-json-1.1"}, "{}", 400, "UnknownOperationException"},
-		{"garbage auth", map[string]string{"X-Amz-Target": "Nope_2020.DoIt", "Authorization": "Bearer garbage!!"}, "{}", 403, "IncompleteSignatureException"},
-		{"truncated sigv4", map[string]string{"X-Amz-Target": "Nope_2020.DoIt", "Authorization": "AWS4-HMAC-SHA256 Credential=abc"}, "{}", 403, "IncompleteSignatureException"},
+		{"unknown target", map[string]string{"X-Amz-Target": "Nope_2020.DoIt", "Content-Type": "application/x-amz-json-1.1"}, "{}", 400, "UnknownOperationException", ""},
+		{"garbage auth", map[string]string{"X-Amz-Target": "Nope_2020.DoIt", "Authorization": "Bearer garbage!!"}, "{}", 403, "IncompleteSignatureException", ""},
+		{"truncated sigv4", map[string]string{"X-Amz-Target": "Nope_2020.DoIt", "Authorization": "AWS4-HMAC-SHA256 Credential=abc"}, "{}", 403, "IncompleteSignatureException", ""},
+		{"bad scope region", map[string]string{"X-Amz-Target": "Logs_20140328.DescribeLogGroups", "Content-Type": "application/x-amz-json-1.1",
+			"Authorization": "AWS4-HMAC-SHA256 Credential=test/20261121/US_EAST/logs/aws4_request, SignedHeaders=host, Signature=abc"},
+			"{}", 403, "IncompleteSignatureException", "Credential should be scoped to a valid region, not 'US_EAST'."},
+		{"scope of four parts", map[string]string{"X-Amz-Target": "Logs_20140328.DescribeLogGroups", "Content-Type": "application/x-amz-json-1.1",
+			"Authorization": "AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/aws4_request, SignedHeaders=host, Signature=abc"},
+			"{}", 403, "IncompleteSignatureException", "Credential should be scoped to a valid region."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,6 +59,9 @@ func TestEdgeErrors(t *testing.T) {
 			}
 			if e["__type"] != tc.wantType {
 				t.Errorf("__type = %v; want %s", e["__type"], tc.wantType)
+			}
+			if msg, _ := e["message"].(string); tc.wantMsg != "" && !strings.HasPrefix(msg, tc.wantMsg) {
+				t.Errorf("message = %q; want %q", msg, tc.wantMsg)
 			}
 			if hdr.Get("x-amzn-RequestId") == "" {
 				t.Errorf("no x-amzn-RequestId header")
