@@ -2,6 +2,8 @@ package lambda
 
 import (
 	"time"
+
+	"tenkai/internal/lambda/runtime"
 )
 
 // timeLayout is the LastModified format of the Lambda API: 2026-11-21T08:00:00.000+0000.
@@ -193,6 +195,9 @@ func (v *version) configuration(account, region, name string) *functionConfigura
 		Architectures: v.Architectures, EphemeralStorage: ephemeralStorage{Size: v.EphemeralStorage},
 		SnapStart:     snapStart{ApplyOn: "None", OptimizationStatus: "Off"},
 		LoggingConfig: v.Logging,
+	}
+	if v.Runtime != "" {
+		c.RuntimeVersion = &runtimeVersionCfg{RuntimeVersionArn: runtime.RuntimeVersionARN(region, v.Runtime)}
 	}
 	if c.LoggingConfig.LogGroup == "" {
 		c.LoggingConfig.LogGroup = "/aws/lambda/" + name

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -153,7 +154,13 @@ func TestLambdaCLIOperations(t *testing.T) {
 	if status != 200 || !bytes.HasPrefix(body, []byte("PK")) {
 		t.Errorf("code Location %s answered %d", got.Code.Location, status)
 	}
-	s.MustCLI(t, "lambda", "get-function-configuration", "--function-name", "cli-fn")
+	var fc struct {
+		RuntimeVersionConfig struct{ RuntimeVersionArn string }
+	}
+	s.MustCLI(t, "lambda", "get-function-configuration", "--function-name", "cli-fn").JSON(t, &fc)
+	if !regexp.MustCompile(`^arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$`).MatchString(fc.RuntimeVersionConfig.RuntimeVersionArn) {
+		t.Errorf("RuntimeVersionConfig = %+v", fc.RuntimeVersionConfig)
+	}
 	var list struct {
 		Functions []struct{ FunctionName string }
 	}
@@ -192,6 +199,17 @@ func TestLambdaCLIOperations(t *testing.T) {
 	logs, _ := base64.StdEncoding.DecodeString(inv.LogResult)
 	if inv.StatusCode != 200 || inv.ExecutedVersion != "1" || !strings.Contains(string(resp), `"echo": {"k": "v"}`) || !strings.Contains(string(logs), `py got {"k": "v"}`) {
 		t.Errorf("invoke = %+v %s\nlog: %s", inv, resp, logs)
+	}
+	// A new environment's log stream opens with INIT_START naming the runtime
+	// version ARN that get-function-configuration reports; the tail starts at START.
+	var ev struct{ Events []struct{ Message string } }
+	s.MustCLI(t, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/cli-fn").JSON(t, &ev)
+	if len(ev.Events) < 2 || ev.Events[0].Message != "INIT_START Runtime Version: python:3.12.v1\tRuntime Version ARN: "+fc.RuntimeVersionConfig.RuntimeVersionArn ||
+		!strings.HasPrefix(ev.Events[1].Message, "START RequestId: ") {
+		t.Errorf("log events = %+v", ev.Events)
+	}
+	if !strings.HasPrefix(string(logs), "START RequestId: ") {
+		t.Errorf("log tail does not start with START:\n%s", logs)
 	}
 	s.MustCLI(t, "lambda", "delete-alias", "--function-name", "cli-fn", "--name", "live")
 

@@ -164,6 +164,9 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 	cmd.Stdout, cmd.Stderr = wr, wr // one pipe keeps stdout and stderr in order
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	e.logs = newLineReader(rd, m.clk)
+	// INIT_START opens the stream in the log group but, as in Lambda, is not
+	// part of an invocation's log tail.
+	m.sendLogs(e, []LogEvent{{Time: m.clk.Now(), Message: initStartLine(spec)}})
 	if warn != "" {
 		e.logs.add(warn)
 	}

@@ -142,8 +142,9 @@ func TestGoLogs(t *testing.T) {
 	if len(streams) != 1 || !regexp.MustCompile(`^\d{4}/\d\d/\d\d/\[\$LATEST\][0-9a-f]{32}$`).MatchString(streams[0]) {
 		t.Errorf("streams = %q; want one YYYY/MM/DD/[$LATEST]<32 hex>", streams)
 	}
-	if len(msgs) != 9 || msgs[0] != "START RequestId: req-1 Version: $LATEST" {
-		t.Errorf("sink messages = %q; want 9 starting with START", msgs)
+	initStart := regexp.MustCompile(`^INIT_START Runtime Version: provided:al2023\.v1\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$`)
+	if len(msgs) != 10 || !initStart.MatchString(msgs[0]) || msgs[1] != "START RequestId: req-1 Version: $LATEST" {
+		t.Errorf("sink messages = %q; want 10: INIT_START (once, for the new environment), then START", msgs)
 	}
 }
 
@@ -366,7 +367,7 @@ func TestLongInvocationLogsWhileRunning(t *testing.T) {
 	deadline := time.Now().Add(1700 * time.Millisecond)
 	for {
 		_, msgs := logs.lines("/aws/lambda/longlog")
-		if strings.Join(msgs, "|") == "START RequestId: long-1 Version: $LATEST|early" {
+		if len(msgs) == 3 && strings.HasPrefix(msgs[0], "INIT_START ") && strings.Join(msgs[1:], "|") == "START RequestId: long-1 Version: $LATEST|early" {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -385,7 +386,7 @@ func TestLongInvocationLogsWhileRunning(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = m.Close(ctx)
-	if _, msgs := logs.lines("/aws/lambda/longlog"); len(msgs) != 5 {
-		t.Errorf("sink = %q; want START, early, no newline at end, END, REPORT", msgs)
+	if _, msgs := logs.lines("/aws/lambda/longlog"); len(msgs) != 6 {
+		t.Errorf("sink = %q; want INIT_START, START, early, no newline at end, END, REPORT", msgs)
 	}
 }

@@ -221,7 +221,7 @@ exports.handler = async () => {
 	defer cancel()
 	_ = m.Close(ctx)
 	_, msgs := logs.lines("/aws/lambda/chatty")
-	if len(msgs) != 20000+4 || !strings.HasSuffix(msgs[len(msgs)-3], "INFO\tline 19999 "+strings.Repeat("x", 100)) {
-		t.Errorf("got %d lines; want 20004 ending with line 19999", len(msgs))
+	if len(msgs) != 20000+5 || !strings.HasPrefix(msgs[0], "INIT_START Runtime Version: nodejs:") || !strings.HasSuffix(msgs[len(msgs)-3], "INFO\tline 19999 "+strings.Repeat("x", 100)) {
+		t.Errorf("got %d lines; want 20005: INIT_START, START, 20000 lines ending with line 19999, END, REPORT", len(msgs))
 	}
 }

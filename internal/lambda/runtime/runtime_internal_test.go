@@ -330,3 +330,15 @@ func TestSweepStale(t *testing.T) {
 		t.Errorf("sweep removed a live or foreign dir")
 	}
 }
+
+func TestRuntimeVersion(t *testing.T) {
+	for rt, want := range map[string]string{
+		"python3.12": "python:3.12.v1", "nodejs20.x": "nodejs:20.v1", "nodejs22.x": "nodejs:22.v1",
+		"provided.al2023": "provided:al2023.v1", "provided.al2": "provided:al2.v1", "provided": "provided:v1",
+		"java21": "java:21.v1", "ruby3.3": "ruby:3.3.v1",
+	} {
+		if got := runtimeVersion(rt); got != want {
+			t.Errorf("runtimeVersion(%q) = %q; want %q", rt, got, want)
+		}
+	}
+}
