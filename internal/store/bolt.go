@@ -126,10 +126,11 @@ func (b *boltBucket) Put(key, value []byte) error {
 	if err != nil {
 		return err
 	}
-	if value == nil {
-		value = []byte{}
-	}
-	return bk.Put(key, value)
+	// bbolt keeps the slices it is given until the transaction commits; the
+	// Store contract lets callers reuse theirs at once, so copy (one allocation).
+	kv := make([]byte, len(key)+len(value))
+	copy(kv[copy(kv, key):], value)
+	return bk.Put(kv[:len(key):len(key)], kv[len(key):])
 }
 
 func (b *boltBucket) Delete(key []byte) error {

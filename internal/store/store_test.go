@@ -205,3 +205,29 @@ func TestKillNineLosesNothing(t *testing.T) {
 		return nil
 	})
 }
+
+// Put copies: a caller may reuse its key and value buffers within the same
+// transaction (logs does, for every event of a batch) without changing what
+// was stored before.
+func TestPutCopiesWithinTransaction(t *testing.T) {
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			err := s.Update(func(tx store.Tx) error {
+				b := tx.Bucket("reuse")
+				k, v := []byte("k1"), []byte("first")
+				if err := b.Put(k, v); err != nil {
+					return err
+				}
+				copy(k, "k2")
+				copy(v, "again")
+				return b.Put(k, v)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := scan(t, s, "reuse", nil, nil, false); got != "k1=first,k2=again" {
+				t.Errorf("stored %s; want k1=first,k2=again", got)
+			}
+		})
+	}
+}

@@ -315,7 +315,9 @@ func TestLogsPersistAndTail(t *testing.T) {
 	}
 	now := time.Now().UnixMilli()
 	if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: g, LogStreamName: st,
-		LogEvents: []cwltypes.InputLogEvent{cwlEvent(now-1000, "hello from before")}}); err != nil {
+		// Several events in one call: the durable store must keep each message
+		// intact, not just the last one written in the transaction.
+		LogEvents: []cwltypes.InputLogEvent{cwlEvent(now-1000, "hello from before"), cwlEvent(now-999, "second line, longer than the first"), cwlEvent(now-998, "3rd")}}); err != nil {
 		t.Fatal(err)
 	}
 	s.Stop(t)
@@ -333,7 +335,8 @@ func TestLogsPersistAndTail(t *testing.T) {
 		t.Fatalf("tenkai logs tail: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 || !strings.HasSuffix(lines[0], " s hello from before") || !strings.HasSuffix(lines[1], " s hello after restart") {
+	if len(lines) != 4 || !strings.HasSuffix(lines[0], " s hello from before") || !strings.HasSuffix(lines[1], " s second line, longer than the first") ||
+		!strings.HasSuffix(lines[2], " s 3rd") || !strings.HasSuffix(lines[3], " s hello after restart") {
 		t.Errorf("tenkai logs tail =\n%s", out)
 	}
 }
