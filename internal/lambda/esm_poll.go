@@ -258,7 +258,7 @@ func (p *poller) step(ctx context.Context) (pause, bool) {
 	}
 	p.windowStart = time.Time{}
 	if n := p.expired(m, batch); n > 0 {
-		p.discard(m, batch[:n], "RecordAgeExceeded")
+		p.discard(ctx, m, batch[:n], "RecordAgeExceeded", nil, p.attempts)
 		p.record(st, batch[n-1].Sequence, "")
 		p.clearRetry()
 		return pause{}, true
@@ -445,7 +445,7 @@ func (p *poller) deliver(ctx context.Context, m *mapping, st mappingState, batch
 	}
 	p.attempts++
 	if m.MaximumRetryAttempts >= 0 && p.attempts > m.MaximumRetryAttempts {
-		p.discard(m, batch, "RetryAttemptsExhausted")
+		p.discard(ctx, m, batch, "RetryAttemptsExhausted", res, p.attempts)
 		p.record(mappingState{After: st.After, LastResult: resultFailed}, through, "")
 		p.attempts, p.notBefore = 0, time.Time{}
 		return pause{}
@@ -520,14 +520,78 @@ func (p *poller) record(st mappingState, after, result string) {
 	}
 }
 
-// discard drops records Lambda gives up on. A stream mapping sends a record
-// of them to its OnFailure destination; tenkai has no SQS, SNS or S3
-// destination delivery for mappings, so it logs them.
-func (p *poller) discard(m *mapping, batch []item, condition string) {
+// discard drops records Lambda gives up on and sends a record of them to
+// the mapping's OnFailure destination. tenkai delivers to S3 buckets, with
+// the invocation's event, as Lambda does; it has no SQS or SNS, so records
+// meant for those are logged.
+func (p *poller) discard(ctx context.Context, m *mapping, batch []item, condition string, res *InvokeResult, attempts int) {
 	if len(batch) == 0 {
 		return
 	}
-	p.r.s.log.Warn("event source mapping discarded records", "mapping", m.UUID, "function", m.FunctionArn,
+	s := p.r.s
+	s.log.Warn("event source mapping discarded records", "mapping", m.UUID, "function", m.FunctionArn,
 		"stream", m.EventSourceArn, "condition", condition, "startSequenceNumber", batch[0].Sequence,
 		"endSequenceNumber", batch[len(batch)-1].Sequence, "batchSize", len(batch), "onFailure", m.OnFailure)
+	parts := strings.SplitN(m.OnFailure, ":", 6)
+	if len(parts) < 6 || parts[2] != "s3" {
+		return
+	}
+	if s.cfg.Objects == nil {
+		s.log.Warn("no S3 to deliver discarded records to", "destination", m.OnFailure)
+		return
+	}
+	now := s.clk.Now().UTC()
+	rec := failureRecord(m, batch, condition, res, attempts, now)
+	rec.Payload = json.RawMessage(payload(m.EventSourceArn, batch))
+	body, _ := json.Marshal(rec)
+	key := "aws/lambda/" + m.UUID + "/" + streamShard + "/" + now.Format("2006/01/02/2006-01-02T15.04.05") + "-" + edge.NewUUID()
+	if err := s.cfg.Objects.PutObject(ctx, m.Account, m.Region, parts[5], key, body); err != nil {
+		s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
+	}
+}
+
+// streamShard names the single shard tenkai's streams have in failure records.
+const streamShard = "shardId-00000000000000000000-00000000"
+
+type streamFailure struct {
+	RequestContext destReqContext  `json:"requestContext"`
+	Response       *destRespCtx    `json:"responseContext,omitempty"`
+	Version        string          `json:"version"`
+	Timestamp      string          `json:"timestamp"`
+	BatchInfo      ddbBatchInfo    `json:"DDBStreamBatchInfo"`
+	Payload        json.RawMessage `json:"payload,omitempty"`
+}
+
+type ddbBatchInfo struct {
+	ShardID                         string `json:"shardId"`
+	StartSequenceNumber             string `json:"startSequenceNumber"`
+	EndSequenceNumber               string `json:"endSequenceNumber"`
+	ApproximateArrivalOfFirstRecord string `json:"approximateArrivalOfFirstRecord"`
+	ApproximateArrivalOfLastRecord  string `json:"approximateArrivalOfLastRecord"`
+	BatchSize                       int    `json:"batchSize"`
+	StreamArn                       string `json:"streamArn"`
+}
+
+// failureRecord describes a discarded batch in the shape Lambda sends to
+// OnFailure destinations of stream mappings.
+func failureRecord(m *mapping, batch []item, condition string, res *InvokeResult, attempts int, now time.Time) *streamFailure {
+	arrival := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	rec := &streamFailure{
+		RequestContext: destReqContext{RequestID: edge.NewUUID(), FunctionArn: m.FunctionArn, Condition: condition, ApproximateInvokeCount: attempts},
+		Version:        "1.0",
+		Timestamp:      now.Format("2006-01-02T15:04:05.000Z"),
+		BatchInfo: ddbBatchInfo{ShardID: streamShard, StartSequenceNumber: batch[0].Sequence, EndSequenceNumber: batch[len(batch)-1].Sequence,
+			ApproximateArrivalOfFirstRecord: arrival(batch[0].created), ApproximateArrivalOfLastRecord: arrival(batch[len(batch)-1].created),
+			BatchSize: len(batch), StreamArn: m.EventSourceArn},
+	}
+	if res != nil {
+		rec.RequestContext.RequestID = res.RequestID
+		rec.Response = &destRespCtx{StatusCode: res.StatusCode, ExecutedVersion: res.ExecutedVersion, FunctionError: res.FunctionError}
+	}
+	return rec
 }

@@ -140,9 +140,17 @@ func sequences(t *testing.T, c fakeCall) []string {
 	return out
 }
 
-func newESMHarness(t *testing.T) (*harness, *fakeStreams) {
+// fakeObjects records PutObject calls.
+type fakeObjects struct{ put chan string }
+
+func (f *fakeObjects) PutObject(ctx context.Context, account, region, bucket, key string, body []byte) error {
+	f.put <- account + "|" + region + "|" + bucket + "|" + key + "|" + string(body)
+	return nil
+}
+
+func newESMHarness(t *testing.T, opts ...func(*Config)) (*harness, *fakeStreams) {
 	fs := newFakeStreams(testStream)
-	h := newHarness(t, func(c *Config) { c.Streams = fs; c.StreamPoll = time.Millisecond })
+	h := newHarness(t, append([]func(*Config){func(c *Config) { c.Streams = fs; c.StreamPoll = time.Millisecond }}, opts...)...)
 	h.exec.called = make(chan fakeCall, 64)
 	h.create("fn", nil)
 	return h, fs
@@ -406,7 +414,8 @@ func TestESMBatchingWindow(t *testing.T) {
 }
 
 func TestESMRetriesThenDiscards(t *testing.T) {
-	h, fs := newESMHarness(t)
+	objs := &fakeObjects{put: make(chan string, 4)}
+	h, fs := newESMHarness(t, func(c *Config) { c.Objects = objs })
 	h.exec.respond = func(spec *runtime.Spec, req *runtime.Request) (*runtime.Result, error) {
 		if strings.Contains(string(req.Payload), `"S":"poison"`) {
 			return fail(spec, req)
@@ -414,7 +423,8 @@ func TestESMRetriesThenDiscards(t *testing.T) {
 		return &runtime.Result{Payload: []byte(`null`)}, nil
 	}
 	fs.add(testStream, "INSERT", h.clk.Now(), "poison")
-	m := h.createMapping(map[string]any{"MaximumRetryAttempts": 2})
+	m := h.createMapping(map[string]any{"MaximumRetryAttempts": 2,
+		"DestinationConfig": map[string]any{"OnFailure": map[string]string{"Destination": "arn:aws:s3:::failures"}}})
 	wantBatch(t, h.exec.called, "poison")
 	h.waitResult(m.UUID, "PROBLEM: Function call failed")
 	fs.add(testStream, "INSERT", h.clk.Now(), "after")
@@ -427,8 +437,29 @@ func TestESMRetriesThenDiscards(t *testing.T) {
 	waitTimer(t, h.clk)
 	h.clk.Advance(time.Second)
 	wantBatch(t, h.exec.called, "poison", "after")
-	// Retries exhausted: the batch is dropped and the stream moves on.
+	// Retries exhausted: the batch goes to the OnFailure bucket and the stream moves on.
 	noCall(t, h.exec.called)
+	select {
+	case put := <-objs.put:
+		parts := strings.SplitN(put, "|", 5)
+		if parts[0] != "000000000000" || parts[1] != "us-east-1" || parts[2] != "failures" ||
+			!strings.HasPrefix(parts[3], "aws/lambda/"+m.UUID+"/"+streamShard+"/2026/11/21/2026-11-21T08.00.01-") {
+			t.Errorf("PutObject = %v", parts[:4])
+		}
+		var rec streamFailure
+		if err := json.Unmarshal([]byte(parts[4]), &rec); err != nil {
+			t.Fatal(err)
+		}
+		seqs := fs.records[testStream]
+		if rec.RequestContext.Condition != "RetryAttemptsExhausted" || rec.RequestContext.ApproximateInvokeCount != 3 ||
+			rec.Response == nil || rec.Response.FunctionError != "Unhandled" || rec.BatchInfo.BatchSize != 2 ||
+			rec.BatchInfo.StartSequenceNumber != seqs[0].Sequence || rec.BatchInfo.EndSequenceNumber != seqs[1].Sequence ||
+			rec.BatchInfo.StreamArn != testStream || !strings.Contains(string(rec.Payload), `"S":"poison"`) {
+			t.Errorf("failure record = %s", parts[4])
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no failure record in S3")
+	}
 	fs.add(testStream, "INSERT", h.clk.Now(), "next")
 	wantBatch(t, h.exec.called, "next")
 	h.waitResult(m.UUID, "OK")

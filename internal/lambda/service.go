@@ -36,6 +36,12 @@ type CodeSource interface {
 	GetObject(ctx context.Context, account, region, bucket, key, version string) ([]byte, error)
 }
 
+// ObjectWriter stores an S3 object. The composition root adapts the S3
+// service to it.
+type ObjectWriter interface {
+	PutObject(ctx context.Context, account, region, bucket, key string, body []byte) error
+}
+
 // EventPublisher puts one event on an event bus (EventBridge). Destinations
 // of asynchronous invocations use it.
 type EventPublisher interface {
@@ -62,6 +68,9 @@ type Config struct {
 	// Streams reads DynamoDB streams for event source mappings; nil refuses
 	// mappings (their streams are not found).
 	Streams StreamReader
+	// Objects writes the records of discarded batches to S3 OnFailure
+	// destinations of event source mappings; nil logs them instead.
+	Objects ObjectWriter
 	// StreamPoll is how often an idle mapping reads its stream, on the wall
 	// clock; 0 means 50ms.
 	StreamPoll time.Duration
