@@ -37,6 +37,7 @@ func (a *App) wire() error {
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(a.dynamodb)
+	a.register(a.dynamodb.Streams())
 	a.sfn = sfn.New(sfn.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: sfnFunctions{a}, Events: sfnEvents{a}, APIs: sfnAPIs{a}, Logs: sfnLogs{a.logs}, Objects: sfnObjects{a}})
 	a.register(a.sfn)
 	a.register(a.newCodeDeploy())

@@ -35,7 +35,8 @@ type Throughput struct {
 	WriteCapacityUnits *int64 `json:"WriteCapacityUnits"`
 }
 
-// StreamSpecification is stored and reported; no stream records are kept.
+// StreamSpecification is a table's stream setting; while StreamEnabled,
+// every item change is recorded (see streams.go).
 type StreamSpecification struct {
 	StreamEnabled  bool   `json:"StreamEnabled"`
 	StreamViewType string `json:"StreamViewType,omitempty"`
@@ -99,6 +100,9 @@ type table struct {
 	ttlBucket string
 	indexes   []*index
 	byName    map[string]*index
+	// stream, when the table's stream is enabled, appends a record for every
+	// item change; nil otherwise, which keeps writes to other tables free of it.
+	stream *capture
 }
 
 // index is a parsed secondary index.
@@ -124,8 +128,11 @@ func tableArn(sc scope, name string) string {
 }
 
 // newTable parses meta into a table.
-func newTable(sc scope, m tableMeta) *table {
+func (s *Service) newTable(sc scope, m tableMeta) *table {
 	t := &table{meta: m, sc: sc, arn: tableArn(sc, m.Name), byName: map[string]*index{}}
+	if m.Stream != nil && m.Stream.StreamEnabled && m.StreamLabel != "" {
+		t.stream = newCapture(sc, m, s.clk)
+	}
 	types := map[string]attr.Type{}
 	for _, a := range m.Attributes {
 		types[a.AttributeName], _ = attr.ParseType(a.AttributeType)
@@ -165,8 +172,8 @@ func ttlBucketName(sc scope, m tableMeta) string {
 }
 
 // needsOld reports whether a write must know the item it replaces (to keep
-// indexes or the TTL bucket in step).
-func (t *table) needsOld() bool { return len(t.indexes) > 0 || t.ttlBucket != "" }
+// indexes, the TTL bucket or the stream in step).
+func (t *table) needsOld() bool { return len(t.indexes) > 0 || t.ttlBucket != "" || t.stream != nil }
 
 // ttlKey is the TTL bucket key of an item; ok is false when the item has no
 // numeric TTL attribute.
@@ -229,7 +236,7 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 	if meta == nil {
 		return nil, nil
 	}
-	t = newTable(sc, *meta)
+	t = s.newTable(sc, *meta)
 	s.mu.Lock()
 	if s.gen == gen { // no table changed while we read
 		s.tables[ck] = t
