@@ -701,3 +701,41 @@ func (s *Service) esmRoutes() {
 		return http.StatusAccepted, out, err
 	})
 }
+
+var reMappingARN = lazyRegexp(`^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):event-source-mapping:([0-9a-fA-F-]{36})$`)
+
+// mappingKeyFromARN reads an event source mapping ARN, as tagging calls name one.
+func mappingKeyFromARN(arn string) ([]byte, bool) {
+	m := reMappingARN().FindStringSubmatch(arn)
+	if m == nil {
+		return nil, false
+	}
+	return []byte(m[2] + "/" + m[1] + "/" + m[3]), true
+}
+
+// mappingTags returns a mapping's tags after change (when not nil) edits them.
+func (s *Service) mappingTags(key []byte, change func(map[string]string) error) (map[string]string, error) {
+	var tags map[string]string
+	run := s.st.Update
+	if change == nil {
+		run = s.st.View
+	}
+	err := run(func(tx store.Tx) error {
+		m, _ := loadMapping(tx, key)
+		if m == nil {
+			return esmNotFound()
+		}
+		if m.Tags == nil {
+			m.Tags = map[string]string{}
+		}
+		tags = m.Tags
+		if change == nil {
+			return nil
+		}
+		if err := change(m.Tags); err != nil {
+			return err
+		}
+		return saveMapping(tx, m, nil)
+	})
+	return tags, err
+}

@@ -316,6 +316,19 @@ func TestESMAPI(t *testing.T) {
 		t.Errorf("MaxItems=0: %s", r.errCode())
 	}
 
+	// Mappings carry tags, as their ARN names them.
+	tagged := h.createMapping(map[string]any{"FunctionName": "fn:1", "Tags": map[string]string{"team": "orders"}})
+	tagsPath := "/2017-03-31/tags/" + tagged.EventSourceMappingArn
+	h.must(204, h.do("POST", tagsPath, map[string]any{"Tags": map[string]string{"env": "dev"}}))
+	h.must(204, h.do("DELETE", tagsPath+"?tagKeys=team", nil))
+	if got := string(h.must(200, h.do("GET", tagsPath, nil)).Body); !strings.Contains(got, `{"Tags":{"env":"dev"}}`) {
+		t.Errorf("ListTags of a mapping = %s", got)
+	}
+	if r := h.do("GET", "/2017-03-31/tags/arn:aws:lambda:us-east-1:000000000000:event-source-mapping:2f7c0a5e-0000-4000-8000-000000000000", nil); r.errCode() != "ResourceNotFoundException" {
+		t.Errorf("ListTags of a missing mapping: %d %s", r.Status, r.errCode())
+	}
+	h.must(202, h.do("DELETE", "/2015-03-31/event-source-mappings/"+tagged.UUID, nil))
+
 	h.clk.Advance(time.Minute)
 	var up esmOutput
 	h.must(202, h.do("PUT", "/2015-03-31/event-source-mappings/"+m.UUID, map[string]any{"Enabled": false, "BatchSize": 7})).json(t, &up)
@@ -626,6 +639,26 @@ func TestFirstFailed(t *testing.T) {
 	for _, tc := range tests {
 		if got := firstFailed([]byte(tc.resp), batch); got != tc.want {
 			t.Errorf("firstFailed(%s) = %d; want %d", tc.resp, got, tc.want)
+		}
+	}
+}
+
+// With the default poll interval a record reaches an idle mapping's
+// function within about 100ms.
+func TestESMIdleLatency(t *testing.T) {
+	fs := newFakeStreams(testStream)
+	h := newHarness(t, func(c *Config) { c.Streams = fs })
+	h.exec.called = make(chan fakeCall, 8)
+	h.create("fn", nil)
+	h.createMapping(nil)
+	time.Sleep(3 * defaultStreamPoll) // idle
+	for i := 0; i < 5; i++ {
+		start := time.Now()
+		fs.add(testStream, "INSERT", h.clk.Now(), fmt.Sprint(i))
+		wantBatch(t, h.exec.called, fmt.Sprint(i))
+		// One poll interval (50ms) plus the work; the margin is for loaded machines.
+		if d := time.Since(start); d > 300*time.Millisecond {
+			t.Errorf("record %d reached the function after %v", i, d)
 		}
 	}
 }
