@@ -153,7 +153,7 @@ func (p *poller) run(ctx context.Context) {
 	defer close(p.done)
 	defer p.r.forget(p)
 	for ctx.Err() == nil {
-		w, ok := p.step(ctx)
+		w, ok := p.safeStep(ctx)
 		if !ok {
 			return
 		}
@@ -161,6 +161,18 @@ func (p *poller) run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// safeStep runs step; a panic stalls this mapping for a while instead of
+// taking down the server and every other mapping.
+func (p *poller) safeStep(ctx context.Context) (w pause, ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.r.s.log.Error("event source mapping poller panicked", "key", string(p.key), "panic", v)
+			w, ok = pause{clock: problemWait}, true
+		}
+	}()
+	return p.step(ctx)
 }
 
 func (p *poller) wait(ctx context.Context, w pause) bool {

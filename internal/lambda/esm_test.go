@@ -662,3 +662,31 @@ func TestESMIdleLatency(t *testing.T) {
 		}
 	}
 }
+
+// panicky panics when reading one stream.
+type panicky struct {
+	*fakeStreams
+	bad string
+}
+
+func (p panicky) ReadStream(ctx context.Context, arn, after string, limit int) ([]StreamRecord, error) {
+	if arn == p.bad {
+		panic("broken reader")
+	}
+	return p.fakeStreams.ReadStream(ctx, arn, after, limit)
+}
+
+// A mapping whose poller panics stalls alone: other mappings go on.
+func TestESMIsolation(t *testing.T) {
+	const bad = "arn:aws:dynamodb:us-east-1:000000000000:table/bad/stream/2026-11-21T08:00:00.000"
+	fs := newFakeStreams(testStream, bad)
+	h := newHarness(t, func(c *Config) { c.Streams = panicky{fs, bad}; c.StreamPoll = time.Millisecond })
+	h.exec.called = make(chan fakeCall, 8)
+	h.create("fn", nil)
+	h.createMapping(map[string]any{"EventSourceArn": bad})
+	h.createMapping(nil)
+	fs.add(bad, "INSERT", h.clk.Now(), "x")
+	fs.add(testStream, "INSERT", h.clk.Now(), "a")
+	wantBatch(t, h.exec.called, "a")
+	noCall(t, h.exec.called)
+}
