@@ -342,7 +342,7 @@ func (in *esmInput) apply(m *mapping) error {
 	}
 	if d := in.DestinationConfig; d != nil {
 		if d.OnSuccess != nil && d.OnSuccess.Destination != "" {
-			return invalidParam("Unsupported DestinationConfig parameter for given event source mapping type: OnSuccess is not supported for DynamoDB stream event sources.")
+			return invalidParam("Unsupported DestinationConfig parameter for given event source mapping type.")
 		}
 		m.OnFailure = ""
 		if d.OnFailure != nil && d.OnFailure.Destination != "" {
@@ -379,7 +379,7 @@ func compileFilters(fc *filterCriteria) ([]string, error) {
 			return nil, edge.Validation("1 validation error detected: Value '%s' at 'filterCriteria.filters.pattern' failed to satisfy constraint: Member must have length less than or equal to %d", p, esmMaxPattern)
 		}
 		if _, err := pattern.Compile([]byte(p)); err != nil {
-			return nil, invalidParam("Invalid filter pattern definition. %v", err)
+			return nil, invalidParam("Invalid filter pattern definition.")
 		}
 		out = append(out, p)
 	}
@@ -413,7 +413,7 @@ func (s *Service) createMapping(ctx context.Context, in *esmInput) (*esmOutput, 
 		return nil, err
 	}
 	if in.EventSourceArn == nil || *in.EventSourceArn == "" {
-		return nil, invalidParam("EventSourceArn is required: tenkai supports event source mappings for DynamoDB streams only.")
+		return nil, invalidParam("Unrecognized event source. tenkai supports event source mappings for DynamoDB streams only.")
 	}
 	src := *in.EventSourceArn
 	if err := s.checkSource(ctx, src); err != nil {
@@ -425,10 +425,10 @@ func (s *Service) createMapping(ctx context.Context, in *esmInput) (*esmOutput, 
 	}
 	switch pos {
 	case "TRIM_HORIZON", "LATEST":
-	case "":
-		return nil, invalidParam("StartingPosition is required for DynamoDB stream event sources: use TRIM_HORIZON or LATEST.")
+	case "": // AWS reports this one as InvalidParameterValueException, not ValidationException
+		return nil, invalidParam("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.")
 	case "AT_TIMESTAMP":
-		return nil, invalidParam("Unsupported starting position for DynamoDB stream event sources: AT_TIMESTAMP. Use TRIM_HORIZON or LATEST.")
+		return nil, invalidParam("Unsupported starting position for arn type: %s", src)
 	default:
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]", pos)
 	}
