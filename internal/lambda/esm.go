@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -50,7 +51,7 @@ const (
 	esmMaxTumbling  = 900
 	esmMaxFilters   = 5 // the default quota of filters per mapping
 	esmMaxPattern   = 4096
-	esmListDefault  = 100
+	esmListPage     = 100 // a list page holds at most 100, whatever MaxItems says
 	esmListMax      = 10000
 )
 
@@ -239,7 +240,8 @@ func (s *Service) checkSource(ctx context.Context, arn string) error {
 		return invalidParam("Stream not found: %s", arn)
 	}
 	if _, err := s.cfg.Streams.StreamStatus(ctx, arn); err != nil {
-		if ae, ok := err.(*edge.Error); ok && ae.Code == "ResourceNotFoundException" {
+		var ae *edge.Error
+		if errors.As(err, &ae) && ae.Code == "ResourceNotFoundException" {
 			return invalidParam("Stream not found: %s", arn)
 		}
 		return err
@@ -614,10 +616,11 @@ type listMappingsOutput struct {
 
 func (s *Service) listMappings(ctx context.Context, source, function, marker, maxItems string) (*listMappingsOutput, error) {
 	meta := edge.MetaFrom(ctx)
-	max, err := maxItemsParam(maxItems, esmListDefault, esmListMax)
+	max, err := maxItemsParam(maxItems, esmListPage, esmListMax)
 	if err != nil {
 		return nil, err
 	}
+	max = min(max, esmListPage)
 	if source != "" && !reSourceARN().MatchString(source) {
 		return nil, edge.Validation("1 validation error detected: Value '%s' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", source, sourceARNPattern)
 	}

@@ -32,6 +32,13 @@ func newFakeStreams(arns ...string) *fakeStreams {
 	return f
 }
 
+// addStream makes an empty stream.
+func (f *fakeStreams) addStream(arn string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.records[arn] = nil
+}
+
 // add appends a record per key; name is the eventName, created the
 // ApproximateCreationDateTime.
 func (f *fakeStreams) add(arn, name string, created time.Time, keys ...string) {
@@ -196,7 +203,7 @@ func fail(*runtime.Spec, *runtime.Request) (*runtime.Result, error) {
 
 func TestESMAPI(t *testing.T) {
 	h, fs := newESMHarness(t)
-	fs.records["arn:aws:dynamodb:us-east-1:000000000000:table/other/stream/2026-11-21T08:00:00.000"] = nil
+	fs.addStream("arn:aws:dynamodb:us-east-1:000000000000:table/other/stream/2026-11-21T08:00:00.000")
 	h.must(201, h.do("POST", "/2015-03-31/functions/fn/versions", map[string]any{}))
 	h.must(201, h.do("POST", "/2015-03-31/functions/fn/aliases", map[string]any{"Name": "live", "FunctionVersion": "1"}))
 
@@ -312,6 +319,9 @@ func TestESMAPI(t *testing.T) {
 	}
 	if got, want := list("MaxItems=2&Marker=2"), []string{other.UUID}; mustJSON(got) != mustJSON(want) {
 		t.Errorf("list page 2 = %v; want %v", got, want)
+	}
+	if got, want := list("MaxItems=5000"), []string{m.UUID, alias.UUID, other.UUID}; mustJSON(got) != mustJSON(want) {
+		t.Errorf("list with MaxItems=5000 = %v; want %v", got, want)
 	}
 	if r := h.do("GET", "/2015-03-31/event-source-mappings/?MaxItems=0", nil); r.errCode() != "ValidationException" {
 		t.Errorf("MaxItems=0: %s", r.errCode())
@@ -690,4 +700,26 @@ func TestESMIsolation(t *testing.T) {
 	fs.add(testStream, "INSERT", h.clk.Now(), "a")
 	wantBatch(t, h.exec.called, "a")
 	noCall(t, h.exec.called)
+}
+
+// A list page holds at most 100 mappings, whatever MaxItems asks for.
+func TestESMListPageCap(t *testing.T) {
+	fs := newFakeStreams()
+	h := newHarness(t, func(c *Config) { c.Streams = fs })
+	h.create("fn", nil)
+	for i := 0; i < 101; i++ {
+		arn := fmt.Sprintf("arn:aws:dynamodb:us-east-1:000000000000:table/t%03d/stream/2026-11-21T08:00:00.000", i)
+		fs.addStream(arn)
+		h.createMapping(map[string]any{"EventSourceArn": arn})
+	}
+	var out listMappingsOutput
+	h.must(200, h.do("GET", "/2015-03-31/event-source-mappings/?MaxItems=1000", nil)).json(t, &out)
+	if len(out.EventSourceMappings) != 100 || out.NextMarker != "100" {
+		t.Fatalf("first page: %d mappings, NextMarker %q", len(out.EventSourceMappings), out.NextMarker)
+	}
+	out = listMappingsOutput{}
+	h.must(200, h.do("GET", "/2015-03-31/event-source-mappings/?Marker=100", nil)).json(t, &out)
+	if len(out.EventSourceMappings) != 1 || out.NextMarker != "" {
+		t.Fatalf("second page: %d mappings, NextMarker %q", len(out.EventSourceMappings), out.NextMarker)
+	}
 }
