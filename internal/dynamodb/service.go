@@ -1,6 +1,8 @@
 // Package dynamodb is tenkai's Amazon DynamoDB: tables with global and local
 // secondary indexes, items, Query and Scan, batches, transactions, TTL,
-// tags and a subset of PartiQL, served over awsJson1_0.
+// tags and a subset of PartiQL, served over awsJson1_0, and DynamoDB
+// Streams (Service.Streams), whose records are written with the item
+// changes they describe.
 //
 // Items live in the store, one bucket per table and one per index, keyed by
 // the order-preserving encodings of attr.AppendKey (partition key, then sort
@@ -151,7 +153,7 @@ func (s *Service) Call(ctx context.Context, account, region, operation string, i
 	return json.Marshal(out)
 }
 
-// Start begins the TTL reaper.
+// Start begins the TTL reaper, which also trims stream records.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
