@@ -21,6 +21,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tenkai/internal/clock"
@@ -50,6 +51,11 @@ type Service struct {
 	mu     sync.RWMutex      // guards tables
 	tables map[string]*table // parsed schemas by scope key; a cache of the meta bucket
 	gen    uint64            // counts schema changes, so a slow lookup never caches a stale schema
+
+	// streamGen counts stream enables and disables. It is bumped inside the
+	// transaction that makes one, so a write whose table view is older
+	// notices in its own transaction and rereads the stream setting.
+	streamGen atomic.Uint64
 
 	tokMu    sync.Mutex               // guards tokens and tokOrder
 	tokens   map[string]idempotentTok // TransactWriteItems client request tokens
