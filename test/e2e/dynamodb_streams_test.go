@@ -412,3 +412,52 @@ func TestDynamoDBStreamsTimeScaled(t *testing.T) {
 		}
 	})
 }
+
+// TestDynamoDBStreamsDurable checks that with --data-dir a stream's records
+// and sequence survive kill -9.
+func TestDynamoDBStreamsDurable(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, "--data-dir", dir)
+	ctx := context.Background()
+	db := ddbClient(s)
+	ddbCreateSimple(t, db, "kept", false)
+	upd, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("kept"),
+		StreamSpecification: &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeKeysOnly}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := upd.TableDescription.LatestStreamArn
+	put := func(db *dynamodb.Client, pk string) {
+		t.Helper()
+		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("kept"), Item: map[string]ddbtypes.AttributeValue{
+			"pk": &ddbtypes.AttributeValueMemberS{Value: pk}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(db, "a")
+	put(db, "b")
+	s.Kill()
+	s = startServer(t, "--data-dir", dir)
+	put(ddbClient(s), "c")
+	st := dynamodbstreams.NewFromConfig(s.SDK())
+	d, err := st.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gi, err := st.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: arn, ShardId: d.StreamDescription.Shards[0].ShardId,
+		ShardIteratorType: dstypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := st.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: gi.ShardIterator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range out.Records {
+		got = append(got, r.Dynamodb.Keys["pk"].(*dstypes.AttributeValueMemberS).Value+":"+strings.TrimLeft(aws.ToString(r.Dynamodb.SequenceNumber), "0"))
+	}
+	if strings.Join(got, " ") != "a:1 b:2 c:3" {
+		t.Errorf("records after restart = %v", got)
+	}
+}
