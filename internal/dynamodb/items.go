@@ -33,10 +33,17 @@ func (t *table) write(tx store.Tx, key []byte, old, nw attr.Item, c *consumed) e
 // writeBy is write; byTTL marks a deletion by the TTL process, which its
 // stream record says.
 func (t *table) writeBy(tx store.Tx, key []byte, old, nw attr.Item, c *consumed, byTTL bool) error {
-	if t.stream != nil {
+	stream := t.stream
+	if t.svc.streamGen.Load() != t.streamGen {
+		var err error
+		if stream, old, err = t.currentStream(tx, key, old); err != nil {
+			return err
+		}
+	}
+	if stream != nil {
 		// In the same transaction as the write: a record is never lost
 		// or out of order.
-		if err := t.stream.record(tx, old, nw, byTTL); err != nil {
+		if err := stream.record(tx, old, nw, byTTL); err != nil {
 			return err
 		}
 	}

@@ -103,6 +103,10 @@ type table struct {
 	// stream, when the table's stream is enabled, appends a record for every
 	// item change; nil otherwise, which keeps writes to other tables free of it.
 	stream *capture
+	// streamGen is the service's streamGen when meta was read; a write
+	// seeing another value rereads the stream setting (see writeBy).
+	streamGen uint64
+	svc       *Service
 }
 
 // index is a parsed secondary index.
@@ -128,8 +132,10 @@ func tableArn(sc scope, name string) string {
 }
 
 // newTable parses meta into a table.
+// Its streamGen is the current one; a caller that read meta earlier sets
+// the value it saw before reading.
 func (s *Service) newTable(sc scope, m tableMeta) *table {
-	t := &table{meta: m, sc: sc, arn: tableArn(sc, m.Name), byName: map[string]*index{}}
+	t := &table{meta: m, sc: sc, arn: tableArn(sc, m.Name), byName: map[string]*index{}, svc: s, streamGen: s.streamGen.Load()}
 	if m.Stream != nil && m.Stream.StreamEnabled && m.StreamLabel != "" {
 		t.stream = newCapture(sc, m, s.clk)
 	}
@@ -222,6 +228,7 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 		return t, nil
 	}
 	var meta *tableMeta
+	sg := s.streamGen.Load() // before the read: a change during it makes t stale, not wrong
 	err := s.st.View(func(tx store.Tx) error {
 		v := tx.Bucket(metaBucket(sc)).Get([]byte(name))
 		if v == nil {
@@ -237,6 +244,7 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 		return nil, nil
 	}
 	t = s.newTable(sc, *meta)
+	t.streamGen = sg
 	s.mu.Lock()
 	if s.gen == gen { // no table changed while we read
 		s.tables[ck] = t

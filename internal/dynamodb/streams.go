@@ -250,6 +250,14 @@ func (s *Service) syncStream(tx store.Tx, sc scope, old, m *tableMeta) error {
 	if oldLabel == newLabel {
 		return nil
 	}
+	// Writers holding a view of this table from before notice in their
+	// own transactions; every cached view is dropped so that views of other
+	// tables do not keep rereading.
+	s.streamGen.Add(1)
+	s.mu.Lock()
+	s.tables = map[string]*table{}
+	s.gen++
+	s.mu.Unlock()
 	sb := tx.Bucket(streamsBucket(sc))
 	now := s.clk.Now()
 	if oldLabel != "" {
@@ -284,6 +292,26 @@ func (s *Service) syncStream(tx store.Tx, sc scope, old, m *tableMeta) error {
 		return err
 	}
 	return putJSON(sb, streamKey(m.Name, m.StreamLabel), &d)
+}
+
+// currentStream rereads, inside a write's transaction, the stream setting
+// of a table whose view predates a stream being enabled or disabled. The
+// caller may not have read the old item (a table without a stream need not
+// know it), so it is read here when missing.
+func (t *table) currentStream(tx store.Tx, key []byte, old attr.Item) (*capture, attr.Item, error) {
+	m, err := getMeta(tx, t.sc, t.meta.Name)
+	if err != nil {
+		return nil, old, err
+	}
+	if m == nil || m.ID != t.meta.ID || enabledLabel(m) == "" {
+		return nil, old, nil
+	}
+	if old == nil {
+		if old, err = decodeStored(tx.Bucket(t.bucket).Get(key)); err != nil {
+			return nil, nil, err
+		}
+	}
+	return newCapture(t.sc, *m, t.svc.clk), old, nil
 }
 
 func enabledLabel(m *tableMeta) string {

@@ -310,3 +310,27 @@ func TestStreamsGetRecordsLimit(t *testing.T) {
 }
 
 var regexpShard = regexp.MustCompile(`^shardId-[0-9]{20}-[0-9a-f]{8}$`)
+
+// FuzzStreamsRequest sends arbitrary bodies to the Streams operations:
+// every answer is a result or a client error, never a server fault.
+func FuzzStreamsRequest(f *testing.F) {
+	ops := []string{"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"}
+	s, _ := newService(f)
+	arn := streamTable(f, s, "fuzz", "NEW_AND_OLD_IMAGES")
+	call(f, s, "PutItem", `{"TableName":"fuzz","Item":{"id":{"S":"a"},"n":{"N":"1"}}}`)
+	x := streamsAPI(f, s)
+	shard := x.shardID(f, arn)
+	it := x.iterator(f, arn, shard, "TRIM_HORIZON", "")
+	f.Add(0, `{"TableName":"fuzz","Limit":1,"ExclusiveStartStreamArn":"`+arn+`"}`)
+	f.Add(1, `{"StreamArn":"`+arn+`","Limit":1,"ExclusiveStartShardId":"`+shard+`"}`)
+	f.Add(2, `{"StreamArn":"`+arn+`","ShardId":"`+shard+`","ShardIteratorType":"AT_SEQUENCE_NUMBER","SequenceNumber":"1"}`)
+	f.Add(3, `{"ShardIterator":"`+it+`","Limit":1}`)
+	f.Fuzz(func(t *testing.T, op int, body string) {
+		if op < 0 {
+			op = -op
+		}
+		if code, out := x.send(ops[op%len(ops)], body); code != 200 && code != 400 {
+			t.Fatalf("%s(%s) = %d %s", ops[op%len(ops)], body, code, out)
+		}
+	})
+}

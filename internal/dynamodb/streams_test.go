@@ -17,7 +17,7 @@ import (
 
 // streamTable creates table name (hash id, range n) with a stream of view
 // type view and returns the stream ARN DescribeTable reports.
-func streamTable(t *testing.T, s *dynamodb.Service, name, view string) string {
+func streamTable(t testing.TB, s *dynamodb.Service, name, view string) string {
 	t.Helper()
 	d := call(t, s, "CreateTable", `{"TableName":"`+name+`","BillingMode":"PAY_PER_REQUEST",
 	  "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}],

@@ -134,6 +134,7 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 		meta tableMeta
 	}
 	var targets []target
+	sg := s.streamGen.Load()
 	err := s.st.View(func(tx store.Tx) error {
 		var names []string
 		tx.BucketNames(metaBucketPrefix, func(name string) bool {
@@ -170,7 +171,9 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := s.reapTable(s.newTable(tg.sc, tg.meta), now); err != nil {
+		t := s.newTable(tg.sc, tg.meta)
+		t.streamGen = sg
+		if err := s.reapTable(t, now); err != nil {
 			return err
 		}
 	}
