@@ -328,7 +328,7 @@ func TestEventSourceMappingErrors(t *testing.T) {
 
 // TestEventSourceMappingFilterRetryRestart filters records, retries and
 // discards a failing record to an S3 OnFailure destination, and resumes
-// from its checkpoint after a restart with --data-dir.
+// from its checkpoint after a restart and after kill -9 with --data-dir.
 func TestEventSourceMappingFilterRetryRestart(t *testing.T) {
 	dataDir := t.TempDir()
 	s := startServer(t, "--data-dir", dataDir)
@@ -418,6 +418,15 @@ func TestEventSourceMappingFilterRetryRestart(t *testing.T) {
 	putOrder(t, ddb, "jobs", "x4", nil)
 	if got := waitSeen(t, ddb, 4, "x4"); got != "INSERT:x1*1 INSERT:x2*2 INSERT:x3*1 INSERT:x4*1" {
 		t.Fatalf("after restart the function saw %q", got)
+	}
+
+	// The checkpoint is durable: after kill -9 nothing is delivered twice.
+	s.Kill()
+	s = startServer(t, "--data-dir", dataDir)
+	ddb = ddbClient(s)
+	putOrder(t, ddb, "jobs", "x5", nil)
+	if got := waitSeen(t, ddb, 5, "x5"); got != "INSERT:x1*1 INSERT:x2*2 INSERT:x3*1 INSERT:x4*1 INSERT:x5*1" {
+		t.Fatalf("after kill -9 the function saw %q", got)
 	}
 }
 
