@@ -139,7 +139,11 @@ type poller struct {
 	bisectEnd   string             // last sequence of the batch being bisected
 	notBefore   time.Time          // retry back-off, service clock
 	windowStart time.Time          // when the batching window opened, service clock
-	lastResult  string
+	// held is the batch gathered so far in an open batching window, read
+	// after heldFrom up to heldThrough; the next poll reads on from there.
+	held                  []item
+	heldFrom, heldThrough string
+	lastResult            string
 }
 
 // pause says how a poller waits before its next step.
@@ -240,7 +244,13 @@ func (p *poller) step(ctx context.Context) (pause, bool) {
 	if p.limit > 0 && p.limit < limit {
 		limit = p.limit
 	}
-	batch, through, full, err := p.collect(ctx, m, st.After, limit)
+	var batch []item
+	through := ""
+	if p.held != nil && p.heldFrom == st.After {
+		batch, through = p.held, p.heldThrough
+	}
+	p.held = nil
+	batch, through, full, err := p.collect(ctx, m, st.After, limit, batch, through)
 	if err != nil {
 		if ctx.Err() != nil {
 			return pause{}, false
@@ -265,6 +275,7 @@ func (p *poller) step(ctx context.Context) (pause, bool) {
 			p.windowStart = now
 		}
 		if now.Sub(p.windowStart) < w {
+			p.held, p.heldFrom, p.heldThrough = batch, st.After, through
 			return pause{wall: p.r.poll}, true
 		}
 	}
@@ -293,6 +304,7 @@ func (p *poller) configure(m *mapping) {
 func (p *poller) clearRetry() {
 	p.attempts, p.limit, p.bisectEnd = 0, 0, ""
 	p.notBefore, p.windowStart = time.Time{}, time.Time{}
+	p.held = nil
 }
 
 // matches applies FilterCriteria: a record passes when any filter matches.
@@ -308,12 +320,22 @@ func (p *poller) matches(rec []byte) bool {
 	return false
 }
 
-// collect reads up to limit matching records after the checkpoint. through
-// is the last sequence the batch accounts for, filtered-out records
-// included; full says the batch could not take another record.
-func (p *poller) collect(ctx context.Context, m *mapping, after string, limit int) (batch []item, through string, full bool, err error) {
+// collect reads up to limit matching records after the checkpoint, adding
+// to batch, which was read up to through. through is the last sequence the
+// batch accounts for, filtered-out records included; full says the batch
+// could not take another record.
+func (p *poller) collect(ctx context.Context, m *mapping, after string, limit int, batch []item, through string) ([]item, string, bool, error) {
 	size := payloadRoom
+	for _, it := range batch {
+		size += len(it.JSON) + len(m.EventSourceArn) + 24
+	}
 	cur := after
+	if through != "" {
+		cur = through
+	}
+	if len(batch) >= limit {
+		return batch, through, true, nil
+	}
 	for {
 		n := limit - len(batch)
 		if len(p.filters) > 0 {

@@ -19,9 +19,16 @@ const testStream = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/
 
 // fakeStreams is a StreamReader over in-memory streams.
 type fakeStreams struct {
-	mu      sync.Mutex
-	seq     int
-	records map[string][]StreamRecord
+	mu       sync.Mutex
+	seq      int
+	records  map[string][]StreamRecord
+	returned int // records handed out by ReadStream
+}
+
+func (f *fakeStreams) handedOut() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.returned
 }
 
 func newFakeStreams(arns ...string) *fakeStreams {
@@ -76,6 +83,7 @@ func (f *fakeStreams) ReadStream(ctx context.Context, arn, after string, limit i
 			out = append(out, r)
 		}
 	}
+	f.returned += len(out)
 	return out, nil
 }
 
@@ -430,6 +438,10 @@ func TestESMBatchingWindow(t *testing.T) {
 	noCall(t, h.exec.called)
 	h.clk.Advance(4 * time.Second)
 	noCall(t, h.exec.called)
+	// Polls in an open window read on from the records already gathered.
+	if n := fs.handedOut(); n != 2 {
+		t.Errorf("ReadStream handed out %d records during the window; want the 2 once", n)
+	}
 	h.clk.Advance(time.Second)
 	wantBatch(t, h.exec.called, "a", "b")
 	// A full batch does not wait for the window.
