@@ -28,7 +28,7 @@ func (a *App) wire() error {
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log,
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
-		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir})
+		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}})
 	a.register(a.lambda)
 	a.register(a.newAPIGateway())
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
@@ -37,6 +37,7 @@ func (a *App) wire() error {
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(a.dynamodb)
+	a.register(a.dynamodb.Streams())
 	a.sfn = sfn.New(sfn.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: sfnFunctions{a}, Events: sfnEvents{a}, APIs: sfnAPIs{a}, Logs: sfnLogs{a.logs}, Objects: sfnObjects{a}})
 	a.register(a.sfn)
 	a.register(a.newCodeDeploy())

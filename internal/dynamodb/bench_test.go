@@ -98,3 +98,16 @@ func BenchmarkQueryFilter100(b *testing.B) {
 		do(b, e, "Query", `{"TableName":"bench","KeyConditionExpression":"pk = :p AND sk >= :s","FilterExpression":"age > :a","ProjectionExpression":"sk, #n","ExpressionAttributeNames":{"#n":"name"},"ExpressionAttributeValues":{":p":{"S":"user#0"},":s":{"N":"10"},":a":{"N":"30"}}}`)
 	}
 }
+
+// BenchmarkPutItemStream is BenchmarkPutItem on a table whose stream keeps
+// both images: the cost of capture.
+func BenchmarkPutItemStream(b *testing.B) {
+	e, _ := benchEdge(b)
+	do(b, e, "UpdateTable", `{"TableName":"bench","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}`)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		do(b, e, "PutItem", fmt.Sprintf(benchItem, i%1000, i))
+		i++
+	}
+}

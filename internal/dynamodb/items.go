@@ -23,10 +23,30 @@ type itemInput struct {
 	ReturnValuesOnConditionCheckFailure string    `json:"ReturnValuesOnConditionCheckFailure"`
 }
 
-// write stores nw at key (nil deletes it) and keeps every index in step;
-// old is the item being replaced (nil when there was none). It charges
-// index writes to c when c is not nil.
+// write stores nw at key (nil deletes it) and keeps every index and the
+// stream in step; old is the item being replaced (nil when there was none).
+// It charges index writes to c when c is not nil.
 func (t *table) write(tx store.Tx, key []byte, old, nw attr.Item, c *consumed) error {
+	return t.writeBy(tx, key, old, nw, c, false)
+}
+
+// writeBy is write; byTTL marks a deletion by the TTL process, which its
+// stream record says.
+func (t *table) writeBy(tx store.Tx, key []byte, old, nw attr.Item, c *consumed, byTTL bool) error {
+	stream := t.stream
+	if t.svc.streamGen.Load() != t.streamGen {
+		var err error
+		if stream, old, err = t.currentStream(tx, key, old); err != nil {
+			return err
+		}
+	}
+	if stream != nil {
+		// In the same transaction as the write: a record is never lost
+		// or out of order.
+		if err := stream.record(tx, old, nw, byTTL); err != nil {
+			return err
+		}
+	}
 	b := tx.Bucket(t.bucket)
 	var size int
 	if nw == nil {

@@ -35,7 +35,8 @@ type Throughput struct {
 	WriteCapacityUnits *int64 `json:"WriteCapacityUnits"`
 }
 
-// StreamSpecification is stored and reported; no stream records are kept.
+// StreamSpecification is a table's stream setting; while StreamEnabled,
+// every item change is recorded (see streams.go).
 type StreamSpecification struct {
 	StreamEnabled  bool   `json:"StreamEnabled"`
 	StreamViewType string `json:"StreamViewType,omitempty"`
@@ -99,6 +100,13 @@ type table struct {
 	ttlBucket string
 	indexes   []*index
 	byName    map[string]*index
+	// stream, when the table's stream is enabled, appends a record for every
+	// item change; nil otherwise, which keeps writes to other tables free of it.
+	stream *capture
+	// streamGen is the service's streamGen when meta was read; a write
+	// seeing another value rereads the stream setting (see writeBy).
+	streamGen uint64
+	svc       *Service
 }
 
 // index is a parsed secondary index.
@@ -124,8 +132,13 @@ func tableArn(sc scope, name string) string {
 }
 
 // newTable parses meta into a table.
-func newTable(sc scope, m tableMeta) *table {
-	t := &table{meta: m, sc: sc, arn: tableArn(sc, m.Name), byName: map[string]*index{}}
+// Its streamGen is the current one; a caller that read meta earlier sets
+// the value it saw before reading.
+func (s *Service) newTable(sc scope, m tableMeta) *table {
+	t := &table{meta: m, sc: sc, arn: tableArn(sc, m.Name), byName: map[string]*index{}, svc: s, streamGen: s.streamGen.Load()}
+	if m.Stream != nil && m.Stream.StreamEnabled && m.StreamLabel != "" {
+		t.stream = newCapture(sc, m, s.clk)
+	}
 	types := map[string]attr.Type{}
 	for _, a := range m.Attributes {
 		types[a.AttributeName], _ = attr.ParseType(a.AttributeType)
@@ -165,8 +178,8 @@ func ttlBucketName(sc scope, m tableMeta) string {
 }
 
 // needsOld reports whether a write must know the item it replaces (to keep
-// indexes or the TTL bucket in step).
-func (t *table) needsOld() bool { return len(t.indexes) > 0 || t.ttlBucket != "" }
+// indexes, the TTL bucket or the stream in step).
+func (t *table) needsOld() bool { return len(t.indexes) > 0 || t.ttlBucket != "" || t.stream != nil }
 
 // ttlKey is the TTL bucket key of an item; ok is false when the item has no
 // numeric TTL attribute.
@@ -215,6 +228,7 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 		return t, nil
 	}
 	var meta *tableMeta
+	sg := s.streamGen.Load() // before the read: a change during it makes t stale, not wrong
 	err := s.st.View(func(tx store.Tx) error {
 		v := tx.Bucket(metaBucket(sc)).Get([]byte(name))
 		if v == nil {
@@ -229,7 +243,8 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 	if meta == nil {
 		return nil, nil
 	}
-	t = newTable(sc, *meta)
+	t = s.newTable(sc, *meta)
+	t.streamGen = sg
 	s.mu.Lock()
 	if s.gen == gen { // no table changed while we read
 		s.tables[ck] = t

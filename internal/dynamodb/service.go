@@ -1,6 +1,8 @@
 // Package dynamodb is tenkai's Amazon DynamoDB: tables with global and local
 // secondary indexes, items, Query and Scan, batches, transactions, TTL,
-// tags and a subset of PartiQL, served over awsJson1_0.
+// tags and a subset of PartiQL, served over awsJson1_0, and DynamoDB
+// Streams (Service.Streams), whose records are written with the item
+// changes they describe.
 //
 // Items live in the store, one bucket per table and one per index, keyed by
 // the order-preserving encodings of attr.AppendKey (partition key, then sort
@@ -19,6 +21,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tenkai/internal/clock"
@@ -48,6 +51,11 @@ type Service struct {
 	mu     sync.RWMutex      // guards tables
 	tables map[string]*table // parsed schemas by scope key; a cache of the meta bucket
 	gen    uint64            // counts schema changes, so a slow lookup never caches a stale schema
+
+	// streamGen counts stream enables and disables. It is bumped inside the
+	// transaction that makes one, so a write whose table view is older
+	// notices in its own transaction and rereads the stream setting.
+	streamGen atomic.Uint64
 
 	tokMu    sync.Mutex               // guards tokens and tokOrder
 	tokens   map[string]idempotentTok // TransactWriteItems client request tokens
@@ -151,7 +159,7 @@ func (s *Service) Call(ctx context.Context, account, region, operation string, i
 	return json.Marshal(out)
 }
 
-// Start begins the TTL reaper.
+// Start begins the TTL reaper, which also trims stream records.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()

@@ -209,13 +209,16 @@ func (s *Service) createTable(ctx context.Context, sc scope, body []byte) (*tabl
 		if b.Get([]byte(m.Name)) != nil {
 			return edge.Errorf("ResourceInUseException", "Table already exists: %s", m.Name)
 		}
+		if err := s.syncStream(tx, sc, nil, &m); err != nil {
+			return err
+		}
 		return putMeta(tx, sc, &m)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.forget(sc, m.Name)
-	t := newTable(sc, m)
+	t := s.newTable(sc, m)
 	return &tableDescOut{TableDescription: s.describe(t, "ACTIVE", nil)}, nil
 }
 
@@ -570,6 +573,10 @@ func (s *Service) deleteTable(ctx context.Context, sc scope, body []byte) (*tabl
 				return err
 			}
 		}
+		// The stream stays readable, DISABLED, for its 24 hours.
+		if err := s.syncStream(tx, sc, m, nil); err != nil {
+			return err
+		}
 		return tx.Bucket(metaBucket(sc)).Delete([]byte(name))
 	})
 	s.forget(sc, name)
@@ -664,7 +671,7 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 		if m == nil {
 			return errTableNotFound(name)
 		}
-		old := newTable(sc, *m)
+		old := s.newTable(sc, *m)
 		if in.BillingMode != "" || in.ProvisionedThroughput != nil {
 			mode := in.BillingMode
 			if mode == "" {
@@ -769,10 +776,13 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 		if len(m.GSIs) > 20 {
 			return edge.Errorf("LimitExceededException", "Subscriber limit exceeded: The number of global secondary indexes exceeds the limit of 20")
 		}
+		if err := s.syncStream(tx, sc, &old.meta, m); err != nil {
+			return err
+		}
 		if err := putMeta(tx, sc, m); err != nil {
 			return err
 		}
-		t = newTable(sc, *m)
+		t = s.newTable(sc, *m)
 		for _, n := range created {
 			if err := backfill(tx, t, t.byName[n]); err != nil {
 				return err

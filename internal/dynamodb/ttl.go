@@ -72,7 +72,7 @@ func (s *Service) updateTimeToLive(ctx context.Context, sc scope, body []byte) (
 			return err
 		}
 		if m.TTLEnabled {
-			if err := backfillTTL(tx, newTable(sc, *m)); err != nil {
+			if err := backfillTTL(tx, s.newTable(sc, *m)); err != nil {
 				return err
 			}
 		}
@@ -115,6 +115,9 @@ func (s *Service) reaper(ctx context.Context, done chan struct{}) {
 		if err := s.ReapExpired(ctx); err != nil {
 			s.log.Warn("dynamodb: delete expired items", "err", err)
 		}
+		if err := s.TrimStreams(ctx); err != nil {
+			s.log.Warn("dynamodb: trim streams", "err", err)
+		}
 	}
 }
 
@@ -131,6 +134,7 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 		meta tableMeta
 	}
 	var targets []target
+	sg := s.streamGen.Load()
 	err := s.st.View(func(tx store.Tx) error {
 		var names []string
 		tx.BucketNames(metaBucketPrefix, func(name string) bool {
@@ -167,7 +171,9 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := s.reapTable(newTable(tg.sc, tg.meta), now); err != nil {
+		t := s.newTable(tg.sc, tg.meta)
+		t.streamGen = sg
+		if err := s.reapTable(t, now); err != nil {
 			return err
 		}
 	}
@@ -212,7 +218,7 @@ func (s *Service) reapTable(t *table, now int64) error {
 			if it == nil || !expired(it[t.meta.TTLAttribute], now) {
 				continue
 			}
-			if err := t.write(tx, k, it, nil, nil); err != nil {
+			if err := t.writeBy(tx, k, it, nil, nil, true); err != nil {
 				return err
 			}
 		}

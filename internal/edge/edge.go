@@ -139,7 +139,11 @@ func New(cfg Config) *Edge {
 // Register adds a service. It panics on a service of no known kind, which is a
 // wiring mistake caught at startup.
 func (e *Edge) Register(s Service) {
-	e.byName[s.Name()] = s
+	// Services may share a signing name (DynamoDB and DynamoDB Streams);
+	// the first registered answers for the name in health.
+	if _, dup := e.byName[s.Name()]; !dup {
+		e.byName[s.Name()] = s
+	}
 	switch v := s.(type) {
 	case JSONService:
 		e.json[v.TargetPrefix()] = v

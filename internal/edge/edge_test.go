@@ -217,3 +217,33 @@ func TestAccountForKey(t *testing.T) {
 		}
 	}
 }
+
+// echoTwin shares jsonSvc's signing name under another target prefix, as
+// DynamoDB Streams shares DynamoDB's.
+type echoTwin struct{ jsonSvc }
+
+func (echoTwin) TargetPrefix() string { return "EchoTwin_20200101" }
+func (echoTwin) Op(name string) edge.JSONHandler {
+	if name != "Twin" {
+		return nil
+	}
+	return func(context.Context, []byte) (any, error) { return map[string]string{"from": "twin"}, nil }
+}
+
+func TestSharedSigningName(t *testing.T) {
+	e := newEdge()
+	e.Register(echoTwin{})
+	signed := map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-west-1/echo/aws4_request, SignedHeaders=host, Signature=abc"}
+	for target, want := range map[string]string{
+		"Echo_20200101.Echo":     `{"account":"123456789012","region":"eu-west-1","name":"x"}`,
+		"EchoTwin_20200101.Twin": `{"from":"twin"}`,
+	} {
+		signed["X-Amz-Target"] = target
+		if w := do(e, "POST", "/", signed, `{"name":"x"}`); w.Code != 200 || strings.TrimSpace(w.Body.String()) != want {
+			t.Errorf("%s = %d %s; want %s", target, w.Code, w.Body, want)
+		}
+	}
+	if got := strings.Join(e.Services(), ","); got != "echo,q,s3" {
+		t.Errorf("Services() = %s", got)
+	}
+}

@@ -18,6 +18,19 @@
 // tenkai, /_tenkai/lambda/code/{sha256-hex}.zip, served by CodeHandler; the
 // composition root mounts it with Edge.HandleAdmin.
 //
+// Event source mappings (esm.go, esm_poll.go) connect DynamoDB streams to
+// functions, read through a StreamReader the composition root provides. Each
+// mapping has one poller goroutine that reads after its stored checkpoint,
+// applies FilterCriteria with the EventBridge pattern engine, invokes the
+// function synchronously in batches and moves the checkpoint only after
+// success. Other kinds of event sources are refused. Not modelled:
+// ParallelizationFactor (stored; a shard is read by one invocation at a
+// time, which keeps per-key order), TumblingWindowInSeconds (stored, not
+// applied), and SQS or SNS OnFailure destinations (logged; S3 ones are
+// written). As in AWS, deleting a function leaves its mappings in place;
+// they report "PROBLEM: Function not found" until a function of that name
+// exists again.
+//
 // Hot reload: a function created with Code {S3Bucket: "hot-reload",
 // S3Key: "/abs/dir"} runs from that directory directly; edits are picked up
 // by starting fresh environments (the directory tree's latest mtime is

@@ -8,8 +8,7 @@ import (
 
 // extraRoutes answers the read-only calls deployment tools (Terraform, SAM,
 // CDK) make about features tenkai does not model: no code signing, automatic
-// runtime updates, recursion detection on, no provisioned
-// concurrency and no event source mappings.
+// runtime updates, recursion detection on and no provisioned concurrency.
 func (s *Service) extraRoutes() {
 	exists := func(r *http.Request) (FuncRef, error) {
 		ref, err := s.unqualified(r.Context(), r.PathValue("name"))
@@ -42,9 +41,5 @@ func (s *Service) extraRoutes() {
 		edge.SetOperation(r, "GetProvisionedConcurrencyConfig")
 		return 0, nil, edge.NewError(http.StatusNotFound, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function")
 	})
-	list := func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]any{"EventSourceMappings": []any{}}, nil
-	}
-	s.handle("GET /2015-03-31/event-source-mappings", "ListEventSourceMappings", list)
-	s.handle("GET /2015-03-31/event-source-mappings/{$}", "ListEventSourceMappings", list)
+	s.esmRoutes() // event source mappings: esm.go
 }

@@ -36,6 +36,12 @@ type CodeSource interface {
 	GetObject(ctx context.Context, account, region, bucket, key, version string) ([]byte, error)
 }
 
+// ObjectWriter stores an S3 object. The composition root adapts the S3
+// service to it.
+type ObjectWriter interface {
+	PutObject(ctx context.Context, account, region, bucket, key string, body []byte) error
+}
+
 // EventPublisher puts one event on an event bus (EventBridge). Destinations
 // of asynchronous invocations use it.
 type EventPublisher interface {
@@ -59,6 +65,15 @@ type Config struct {
 	Rand func() float64
 	// Workers is the size of the asynchronous invocation pool; 0 means 4.
 	Workers int
+	// Streams reads DynamoDB streams for event source mappings; nil refuses
+	// mappings (their streams are not found).
+	Streams StreamReader
+	// Objects writes the records of discarded batches to S3 OnFailure
+	// destinations of event source mappings; nil logs them instead.
+	Objects ObjectWriter
+	// StreamPoll is how often an idle mapping reads its stream, on the wall
+	// clock; 0 means 50ms.
+	StreamPoll time.Duration
 }
 
 // Service is the Lambda API. It is safe for concurrent use.
@@ -73,6 +88,7 @@ type Service struct {
 	unz   *unpacker
 	hot   *hotDir
 	async *asyncQueue
+	esm   *esmRunner
 	// tempWork is set when WorkDir was defaulted: Close removes it.
 	tempWork bool
 
@@ -111,6 +127,7 @@ func New(cfg Config) *Service {
 	s.unz = &unpacker{dir: cfg.WorkDir, blobs: s.blobs}
 	s.hot = &hotDir{interval: 500 * time.Millisecond}
 	s.async = newAsyncQueue(s, cfg.Workers)
+	s.esm = newESMRunner(s, cfg.StreamPoll)
 	s.routes()
 	return s
 }
@@ -131,13 +148,23 @@ func (s *Service) PathPrefixes() []string {
 // ServeHTTP serves the Lambda REST API.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// Start resumes queued asynchronous invocations.
-func (s *Service) Start(ctx context.Context) error { return s.async.start(ctx) }
+// Start resumes queued asynchronous invocations and the pollers of event
+// source mappings.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.async.start(ctx); err != nil {
+		return err
+	}
+	if err := s.esm.start(ctx); err != nil {
+		return fmt.Errorf("load event source mappings: %w", err)
+	}
+	return nil
+}
 
-// Close stops the asynchronous workers (queued events stay in the store),
-// then the executor when it has a Close method, and removes unpacked code
-// when WorkDir was not configured.
+// Close stops the mapping pollers and the asynchronous workers (queued
+// events and checkpoints stay in the store), then the executor when it has
+// a Close method, and removes unpacked code when WorkDir was not configured.
 func (s *Service) Close(ctx context.Context) error {
+	s.esm.halt(false)
 	s.async.stop()
 	var err error
 	if c, ok := s.exec.(interface{ Close(context.Context) error }); ok {
@@ -152,6 +179,7 @@ func (s *Service) Close(ctx context.Context) error {
 // Reset forgets in-memory state after the store was wiped and stops every
 // execution environment (when the executor has a Reset method).
 func (s *Service) Reset(ctx context.Context) error {
+	s.esm.halt(true)
 	s.async.reset()
 	if r, ok := s.exec.(interface{ Reset(context.Context) error }); ok {
 		return r.Reset(ctx)

@@ -322,6 +322,18 @@ type tagsBody struct {
 }
 
 func (s *Service) tagResource(ctx context.Context, arn string, tags map[string]string) error {
+	if key, ok := mappingKeyFromARN(arn); ok {
+		_, err := s.mappingTags(key, func(t map[string]string) error {
+			for k, v := range tags {
+				t[k] = v
+			}
+			if len(t) > 50 {
+				return invalidParam("Number of tags exceeds resource tag limit.")
+			}
+			return nil
+		})
+		return err
+	}
 	ref, err := s.taggedFunction(ctx, arn)
 	if err != nil {
 		return err
@@ -342,6 +354,15 @@ func (s *Service) tagResource(ctx context.Context, arn string, tags map[string]s
 }
 
 func (s *Service) untagResource(ctx context.Context, arn string, keys []string) error {
+	if key, ok := mappingKeyFromARN(arn); ok {
+		_, err := s.mappingTags(key, func(t map[string]string) error {
+			for _, k := range keys {
+				delete(t, k)
+			}
+			return nil
+		})
+		return err
+	}
 	ref, err := s.taggedFunction(ctx, arn)
 	if err != nil {
 		return err
@@ -356,6 +377,10 @@ func (s *Service) untagResource(ctx context.Context, arn string, keys []string) 
 }
 
 func (s *Service) listTags(ctx context.Context, arn string) (*tagsBody, error) {
+	if key, ok := mappingKeyFromARN(arn); ok {
+		t, err := s.mappingTags(key, nil)
+		return &tagsBody{Tags: t}, err
+	}
 	ref, err := s.taggedFunction(ctx, arn)
 	if err != nil {
 		return nil, err
