@@ -3,14 +3,17 @@ package clock
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 )
 
-// saveEvery is how often Resume's clock records its time. After a kill -9 the
-// clock resumes this much (scaled) wall time later than its last record, so
-// the timeline never runs backwards.
+// saveEvery is how often Resume's clock records its time. Each record is
+// two periods ahead of the clock (scaled), a time the clock does not reach
+// before the next record replaces it, so after a kill -9 the timeline resumes
+// a little ahead rather than running backwards. A clean stop records the
+// exact time.
 const saveEvery = 250 * time.Millisecond
 
 // Resume returns the clock for a data directory whose timeline is kept in
@@ -31,8 +34,8 @@ func Resume(path string, factor float64) (c Clock, stop func(), err error) {
 		if perr != nil {
 			return nil, nil, fmt.Errorf("clock file %s: %w", path, perr)
 		}
-		if next := saved.Add(time.Duration(float64(saveEvery) * factor)); next.After(origin) {
-			origin = next
+		if saved.After(origin) {
+			origin = saved
 		}
 	case !os.IsNotExist(err):
 		return nil, nil, fmt.Errorf("clock file: %w", err)
@@ -44,14 +47,25 @@ func Resume(path string, factor float64) (c Clock, stop func(), err error) {
 		return Real{}, func() {}, nil
 	}
 	s := newScaledAt(factor, origin)
-	save := func() error {
-		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, []byte(s.Now().UTC().Format(time.RFC3339Nano)+"\n"), 0o644); err != nil {
+	ahead := time.Duration(2 * float64(saveEvery) * factor)
+	save := func(lead time.Duration) error {
+		// A file of its own per write: two processes on one directory (the
+		// second about to fail on the store's lock) must not share one.
+		f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+		if err != nil {
 			return err
 		}
-		return os.Rename(tmp, path)
+		_, werr := f.WriteString(s.Now().Add(lead).UTC().Format(time.RFC3339Nano) + "\n")
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			_ = os.Remove(f.Name())
+			return werr
+		}
+		return os.Rename(f.Name(), path)
 	}
-	if err := save(); err != nil {
+	if err := save(ahead); err != nil {
 		return nil, nil, fmt.Errorf("clock file: %w", err)
 	}
 	done := make(chan struct{})
@@ -66,7 +80,7 @@ func Resume(path string, factor float64) (c Clock, stop func(), err error) {
 			case <-done:
 				return
 			case <-t.C:
-				_ = save() // the next tick tries again; Resume's margin covers a miss
+				_ = save(ahead) // a failed write is tried again on the next tick
 			}
 		}
 	}()
@@ -75,7 +89,7 @@ func Resume(path string, factor float64) (c Clock, stop func(), err error) {
 		once.Do(func() {
 			close(done)
 			wg.Wait()
-			_ = save()
+			_ = save(0)
 		})
 	}, nil
 }

@@ -14,6 +14,7 @@ func TestResumeKeepsAnAcceleratedTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(stop)
 	time.Sleep(50 * time.Millisecond) // 50 s of clock time
 	before := c.Now()
 	stop()
@@ -38,6 +39,7 @@ func TestResumeAfterKillNeverRunsBackwards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(stop)
 	time.Sleep(2 * saveEvery)
 	last := c.Now() // read after the last save: a kill now loses what came since
 	b, _ := os.ReadFile(path)
@@ -45,16 +47,20 @@ func TestResumeAfterKillNeverRunsBackwards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !saved.Before(last) {
-		t.Fatalf("saved %s is not before the reading %s", saved, last)
+	if !saved.After(last) {
+		t.Fatalf("the record %s does not lead the clock's reading %s", saved, last)
 	}
-	// Resume as after kill -9 (stop never ran), while the first clock still runs.
-	c2, stop2, err := Resume(path, 100)
+	// Resume from the file as a kill -9 left it: stop never ran.
+	killed := filepath.Join(t.TempDir(), "clock")
+	if err := os.WriteFile(killed, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	c2, stop2, err := Resume(killed, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stop2()
-	stop()
 	if now := c2.Now(); now.Before(last) {
 		t.Errorf("resumed clock reads %s, before the old clock's reading %s", now, last)
 	}
