@@ -228,7 +228,7 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 		return t, nil
 	}
 	var meta *tableMeta
-	sg := s.streamGen.Load() // before the read: a change during it makes t stale, not wrong
+	sg := s.viewGen() // before the read: a change during it makes t stale, not wrong
 	err := s.st.View(func(tx store.Tx) error {
 		v := tx.Bucket(metaBucket(sc)).Get([]byte(name))
 		if v == nil {
@@ -246,7 +246,7 @@ func (s *Service) lookup(sc scope, name string) (*table, error) {
 	t = s.newTable(sc, *meta)
 	t.streamGen = sg
 	s.mu.Lock()
-	if s.gen == gen { // no table changed while we read
+	if s.gen == gen && sg != staleGen { // no table changed while we read
 		s.tables[ck] = t
 	}
 	s.mu.Unlock()

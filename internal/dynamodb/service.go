@@ -56,6 +56,12 @@ type Service struct {
 	// transaction that makes one, so a write whose table view is older
 	// notices in its own transaction and rereads the stream setting.
 	streamGen atomic.Uint64
+	// metaChanging counts UpdateTable/DeleteTable transactions under way.
+	// With bbolt a reader does not wait for a writer, so a view read while
+	// one runs may predate its stream change although streamGen already
+	// counts it; such views carry staleGen and writes through them reread
+	// the stream setting in their own transaction.
+	metaChanging atomic.Int64
 
 	tokMu    sync.Mutex               // guards tokens and tokOrder
 	tokens   map[string]idempotentTok // TransactWriteItems client request tokens

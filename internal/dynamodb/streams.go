@@ -314,6 +314,40 @@ func (t *table) currentStream(tx store.Tx, key []byte, old attr.Item) (*capture,
 	return newCapture(t.sc, *m, t.svc.clk), old, nil
 }
 
+// oldestBefore reports whether the stream's oldest record was written at or
+// before cutoff (Unix nanoseconds), the layout TrimStreams reads.
+func oldestBefore(tx store.Tx, r streamRef, cutoff int64) bool {
+	old := false
+	tx.Bucket(recBucket(r.sc, r.table, r.label)).Scan(nil, nil, false, func(_, v []byte) bool {
+		old = len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) <= cutoff
+		return false
+	})
+	return old
+}
+
+// staleGen marks a table view that writes must not trust for the stream
+// setting; streamGen never reaches it.
+const staleGen = ^uint64(0)
+
+// viewGen is the streamGen to give a table view about to be read.
+func (s *Service) viewGen() uint64 {
+	sg := s.streamGen.Load()
+	if s.metaChanging.Load() > 0 {
+		return staleGen
+	}
+	return sg
+}
+
+// changingMeta brackets a transaction that may change a table's stream;
+// call the function it returns once the transaction has ended.
+func (s *Service) changingMeta() func() {
+	s.metaChanging.Add(1)
+	return func() {
+		s.streamGen.Add(1) // views read during the transaction are stale now
+		s.metaChanging.Add(-1)
+	}
+}
+
 func enabledLabel(m *tableMeta) string {
 	if m == nil || m.Stream == nil || !m.Stream.StreamEnabled {
 		return ""
@@ -531,6 +565,7 @@ func (s *Service) TrimStreams(ctx context.Context) error {
 		gone bool
 	}
 	var targets []target
+	cutoff := now.Add(-streamRetention).UnixNano()
 	err := s.st.View(func(tx store.Tx) error {
 		var names []string
 		tx.BucketNames("dynamodb/streams/", func(name string) bool {
@@ -551,7 +586,11 @@ func (s *Service) TrimStreams(ctx context.Context) error {
 				}
 				r := streamRef{sc: sc, table: d.Table, label: d.Label}
 				gone := d.Disabled != 0 && !now.Before(time.UnixMilli(d.Disabled).Add(streamRetention))
-				targets = append(targets, target{r, gone})
+				if gone || oldestBefore(tx, r, cutoff) {
+					// Only streams with something to drop get a write
+					// transaction: with bbolt each one is an fsync.
+					targets = append(targets, target{r, gone})
+				}
 				return true
 			})
 			if ferr != nil {
@@ -563,7 +602,6 @@ func (s *Service) TrimStreams(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cutoff := now.Add(-streamRetention).UnixNano()
 	for _, tg := range targets {
 		if ctx.Err() != nil {
 			return ctx.Err()

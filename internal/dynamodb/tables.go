@@ -554,6 +554,7 @@ func (s *Service) deleteTable(ctx context.Context, sc scope, body []byte) (*tabl
 	if err != nil {
 		return nil, err
 	}
+	done := s.changingMeta()
 	err = s.st.Update(func(tx store.Tx) error {
 		m, err := getMeta(tx, sc, name)
 		if err != nil {
@@ -580,6 +581,7 @@ func (s *Service) deleteTable(ctx context.Context, sc scope, body []byte) (*tabl
 		return tx.Bucket(metaBucket(sc)).Delete([]byte(name))
 	})
 	s.forget(sc, name)
+	done()
 	if err != nil {
 		return nil, err
 	}
@@ -663,6 +665,7 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 		return nil, validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	var t *table
+	done := s.changingMeta()
 	err := s.st.Update(func(tx store.Tx) error {
 		m, err := getMeta(tx, sc, name)
 		if err != nil {
@@ -791,6 +794,7 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 		return nil
 	})
 	s.forget(sc, name)
+	done()
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func (s *Service) ReapExpired(ctx context.Context) error {
 		meta tableMeta
 	}
 	var targets []target
-	sg := s.streamGen.Load()
+	sg := s.viewGen()
 	err := s.st.View(func(tx store.Tx) error {
 		var names []string
 		tx.BucketNames(metaBucketPrefix, func(name string) bool {
