@@ -269,7 +269,9 @@ func (p *poller) step(ctx context.Context) (pause, bool) {
 		}
 		return pause{wall: p.r.poll}, true
 	}
-	if w := time.Duration(m.BatchingWindow) * time.Second; w > 0 && !full {
+	// A retry goes out after its back-off alone: the window was waited for
+	// the first attempt.
+	if w := time.Duration(m.BatchingWindow) * time.Second; w > 0 && !full && p.attempts == 0 {
 		now := s.clk.Now()
 		if p.windowStart.IsZero() {
 			p.windowStart = now

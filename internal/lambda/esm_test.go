@@ -449,6 +449,31 @@ func TestESMBatchingWindow(t *testing.T) {
 	wantBatch(t, h.exec.called, "c", "d", "e")
 }
 
+// A retry goes out once its back-off has passed; it does not wait out the
+// batching window again.
+func TestESMRetryDoesNotWaitForTheWindow(t *testing.T) {
+	h, fs := newESMHarness(t)
+	failing := true
+	var mu sync.Mutex
+	h.exec.respond = func(spec *runtime.Spec, req *runtime.Request) (*runtime.Result, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failing {
+			failing = false
+			return fail(spec, req)
+		}
+		return &runtime.Result{Payload: []byte(`null`)}, nil
+	}
+	fs.add(testStream, "INSERT", h.clk.Now(), "a")
+	h.createMapping(map[string]any{"BatchSize": 5, "MaximumBatchingWindowInSeconds": 30})
+	noCall(t, h.exec.called)
+	h.clk.Advance(30 * time.Second)
+	wantBatch(t, h.exec.called, "a")
+	waitTimer(t, h.clk)
+	h.clk.Advance(500 * time.Millisecond) // the first back-off
+	wantBatch(t, h.exec.called, "a")
+}
+
 func TestESMRetriesThenDiscards(t *testing.T) {
 	objs := &fakeObjects{put: make(chan string, 4)}
 	h, fs := newESMHarness(t, func(c *Config) { c.Objects = objs })
