@@ -73,3 +73,34 @@ func TestStaleViewFollowsStream(t *testing.T) {
 		t.Errorf("fresh view streamGen %d; service %d", v.streamGen, s.streamGen.Load())
 	}
 }
+
+// With bbolt, a lookup during an UpdateTable transaction reads the meta from
+// before it although streamGen already counts its change: such a view must
+// not be trusted for the stream setting nor cached.
+func TestViewReadDuringTableChangeIsStale(t *testing.T) {
+	s := New(Config{Clock: clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))})
+	sc := scope{account: "123456789012", region: "us-east-1"}
+	if _, err := s.Call(context.Background(), sc.account, sc.region, "CreateTable",
+		[]byte(`{"TableName":"busy","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	done := s.changingMeta()
+	s.streamGen.Add(1) // what syncStream does inside the uncommitted transaction
+	view, err := s.lookup(sc, "busy")
+	if err != nil || view == nil {
+		t.Fatalf("lookup: %v, %v", view, err)
+	}
+	if view.streamGen != staleGen {
+		t.Errorf("view read during a table change has streamGen %d; want staleGen", view.streamGen)
+	}
+	s.mu.RLock()
+	_, cached := s.tables[sc.key()+"/busy"]
+	s.mu.RUnlock()
+	if cached {
+		t.Error("a view read during a table change was cached")
+	}
+	done()
+	if v, _ := s.lookup(sc, "busy"); v.streamGen != s.streamGen.Load() {
+		t.Errorf("view after the change has streamGen %d; service %d", v.streamGen, s.streamGen.Load())
+	}
+}
