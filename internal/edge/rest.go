@@ -125,6 +125,13 @@ func writeError(w http.ResponseWriter, r *http.Request, m *Meta, err error) {
 			}
 		} else {
 			body["__type"] = e.Code
+			if e.QueryCode != "" {
+				typ := "Sender"
+				if e.Receiver {
+					typ = "Receiver"
+				}
+				h.Set("x-amzn-query-error", e.QueryCode+";"+typ)
+			}
 		}
 		b, _ := json.Marshal(body)
 		switch {
