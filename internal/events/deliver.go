@@ -221,6 +221,15 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 			stream = d.ID
 		}
 		return s.cfg.Logs.WriteLog(ctx, acct, region, group, stream, d.EventTime, string(d.Input))
+	case svc == "sqs":
+		if s.cfg.Queues == nil {
+			return errPermanent{errors.New("SQS is not available")}
+		}
+		group := ""
+		if p := d.Target.SqsParameters; p != nil {
+			group = p.MessageGroupId
+		}
+		return s.cfg.Queues.SendToQueue(ctx, arn, d.Input, group)
 	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
 		return s.forward(ctx, acct, region, strings.TrimPrefix(res, "event-bus/"), d)
 	case svc == "events" && strings.HasPrefix(res, "api-destination/"):
