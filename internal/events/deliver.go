@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"tenkai/internal/edge"
 	"tenkai/internal/store"
 )
 
@@ -229,7 +230,12 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 		if p := d.Target.SqsParameters; p != nil {
 			group = p.MessageGroupId
 		}
-		return s.cfg.Queues.SendToQueue(ctx, arn, d.Input, group)
+		err := s.cfg.Queues.SendToQueue(ctx, arn, d.Input, group)
+		if ae := (*edge.Error)(nil); errors.As(err, &ae) && ae.HTTPStatus() < 500 {
+			// A missing queue or a message the queue refuses is not retried.
+			return errPermanent{err}
+		}
+		return err
 	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
 		return s.forward(ctx, acct, region, strings.TrimPrefix(res, "event-bus/"), d)
 	case svc == "events" && strings.HasPrefix(res, "api-destination/"):

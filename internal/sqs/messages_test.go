@@ -1,12 +1,15 @@
 package sqs_test
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"tenkai/internal/store"
 )
 
 func md5hex(s string) string { sum := md5.Sum([]byte(s)); return hex.EncodeToString(sum[:]) }
@@ -254,6 +257,30 @@ func TestRetention(t *testing.T) {
 	h.clk.Advance(30 * time.Second)
 	if a := h.attrs(url, "ApproximateNumberOfMessages"); a["ApproximateNumberOfMessages"] != "0" {
 		t.Fatalf("count %v", a)
+	}
+	// The sweeper drops expired messages from the store.
+	stored := func() int {
+		n := 0
+		_ = h.st.View(func(tx store.Tx) error { n = tx.Bucket("sqs/msgs/000000000000/us-east-1/q").Len(); return nil })
+		return n
+	}
+	if n := stored(); n != 1 {
+		t.Fatalf("%d messages stored before the sweep; want 1", n)
+	}
+	if err := h.svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer h.svc.Close(context.Background())
+	for deadline := time.Now().Add(5 * time.Second); h.clk.Pending() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("sweeper never waited")
+		}
+	}
+	h.clk.Advance(time.Minute)
+	for deadline := time.Now().Add(5 * time.Second); stored() != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d expired messages still stored after the sweep", stored())
+		}
 	}
 }
 

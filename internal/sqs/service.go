@@ -28,6 +28,10 @@ type Config struct {
 	Clock  clock.Clock   // nil means the wall clock
 	Logger *slog.Logger  // nil means slog.Default()
 	NewID  func() string // message ids; nil means random UUIDs
+	// SweepEvery is how often messages past their queue's retention and
+	// expired deduplication ids are dropped from the store; 0 means 1 minute.
+	// Reads hide expired messages at once.
+	SweepEvery time.Duration
 }
 
 // Service serves the SQS API. It is safe for concurrent use.
@@ -45,6 +49,11 @@ type Service struct {
 	queues  map[string]*queue // by account/region/name
 	deleted map[string]time.Time
 	loaded  bool
+
+	sweep  time.Duration
+	runMu  sync.Mutex // guards cancel, done
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // New returns the service; it reads the store on first use.
@@ -61,7 +70,10 @@ func New(cfg Config) *Service {
 	if cfg.NewID == nil {
 		cfg.NewID = edge.NewUUID
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID,
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = time.Minute
+	}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, sweep: cfg.SweepEvery,
 		queues: map[string]*queue{}, deleted: map[string]time.Time{}}
 	s.ops = map[string]edge.JSONHandler{
 		"CreateQueue":                  edge.JSON(s.createQueue),
@@ -98,8 +110,122 @@ func (s *Service) JSONVersion() string { return "1.0" }
 // Op returns the handler for an operation, or nil.
 func (s *Service) Op(name string) edge.JSONHandler { return s.ops[name] }
 
-// Start loads the queues from the store.
-func (s *Service) Start(ctx context.Context) error { return s.load() }
+// Start loads the queues from the store and begins the retention sweeper.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.load(); err != nil {
+		return err
+	}
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if s.cancel != nil {
+		return nil
+	}
+	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	s.done = make(chan struct{})
+	go s.sweeper(ctx, s.done)
+	return nil
+}
+
+// Close stops the sweeper. Long polls end with their requests.
+func (s *Service) Close(ctx context.Context) error {
+	s.runMu.Lock()
+	cancel, done := s.cancel, s.done
+	s.cancel, s.done = nil, nil
+	s.runMu.Unlock()
+	if cancel == nil {
+		return nil
+	}
+	cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Service) sweeper(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	for {
+		if err := clock.Sleep(ctx, s.clk, s.sweep); err != nil {
+			return
+		}
+		if err := s.Sweep(); err != nil {
+			s.log.Warn("sqs: sweep expired messages", "err", err)
+		}
+	}
+}
+
+// Sweep drops messages past their queue's retention period and expired
+// deduplication ids, from memory and the store.
+func (s *Service) Sweep() error {
+	if err := s.load(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	qs := make([]*queue, 0, len(s.queues))
+	for _, q := range s.queues {
+		qs = append(qs, q)
+	}
+	s.mu.RUnlock()
+	for _, q := range qs {
+		if err := s.sweepQueue(q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) sweepQueue(q *queue) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.deleted {
+		return nil
+	}
+	now := s.nowMillis()
+	retention := int64(atoi(q.meta.Attrs["MessageRetentionPeriod"])) * 1000
+	var expired []*message
+	for _, m := range q.order {
+		if !m.gone && m.Sent+retention <= now {
+			expired = append(expired, m)
+		}
+	}
+	var dedup []string
+	for k, d := range q.dedup {
+		if d.Expires <= now {
+			dedup = append(dedup, k)
+		}
+	}
+	if len(expired)+len(dedup) == 0 {
+		return nil
+	}
+	a, r, n := q.meta.Account, q.meta.Region, q.meta.Name
+	err := s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(msgsBucket(a, r, n))
+		for _, m := range expired {
+			if err := b.Delete([]byte(m.ID)); err != nil {
+				return err
+			}
+		}
+		db := tx.Bucket(dedupBucket(a, r, n))
+		for _, k := range dedup {
+			if err := db.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range expired {
+		q.removeLocked(m)
+	}
+	for _, k := range dedup {
+		delete(q.dedup, k)
+	}
+	return nil
+}
 
 // Reset forgets the queues held in memory; the store has been wiped already.
 // Long polls under way return empty.

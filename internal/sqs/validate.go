@@ -106,7 +106,7 @@ func checkAttrValue(name string, a attrValue) error {
 			return errParam("The message attribute '%s' must contain non-empty message attribute value for message attribute type 'Binary'.", name)
 		}
 	default:
-		return errParam("The type of message (user) attribute '%s' is invalid. You must use only the following supported type prefixes: Binary, Number, String.", name)
+		return errParam("The message attribute '%s' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.", name)
 	}
 	return nil
 }
