@@ -49,6 +49,7 @@ type Service struct {
 	queues  map[string]*queue // by account/region/name
 	deleted map[string]time.Time
 	loaded  bool
+	tasks   moveTasks
 
 	sweep  time.Duration
 	runMu  sync.Mutex // guards cancel, done
@@ -94,6 +95,11 @@ func New(cfg Config) *Service {
 		"DeleteMessageBatch":           edge.JSON(s.deleteMessageBatch),
 		"ChangeMessageVisibility":      edge.JSON(s.changeMessageVisibility),
 		"ChangeMessageVisibilityBatch": edge.JSON(s.changeMessageVisibilityBatch),
+		"AddPermission":                edge.JSON(s.addPermission),
+		"RemovePermission":             edge.JSON(s.removePermission),
+		"StartMessageMoveTask":         edge.JSON(s.startMessageMoveTask),
+		"ListMessageMoveTasks":         edge.JSON(s.listMessageMoveTasks),
+		"CancelMessageMoveTask":        edge.JSON(s.cancelMessageMoveTask),
 	}
 	return s
 }
@@ -240,6 +246,9 @@ func (s *Service) Reset(ctx context.Context) error {
 		q.mu.Unlock()
 	}
 	s.queues, s.deleted, s.loaded = map[string]*queue{}, map[string]time.Time{}, false
+	s.tasks.mu.Lock()
+	s.tasks.bySrc = nil
+	s.tasks.mu.Unlock()
 	return nil
 }
 
