@@ -431,3 +431,23 @@ func TestSendMessageBatch(t *testing.T) {
 	}
 	h.fail("DeleteMessageBatch", map[string]any{"QueueUrl": url, "Entries": []any{}}, "AWS.SimpleQueueService.EmptyBatchRequest")
 }
+
+func TestReceiveRequestAttemptID(t *testing.T) {
+	h := newHarness(t, nil)
+	url := h.create("r.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true", "VisibilityTimeout": "30"})
+	h.send(url, "one", map[string]any{"MessageGroupId": "g"})
+	h.send(url, "two", map[string]any{"MessageGroupId": "h"})
+	first := h.receive(url, map[string]any{"ReceiveRequestAttemptId": "try-1", "MaxNumberOfMessages": 1})
+	h.clk.Advance(10 * time.Second)
+	// A retry of the same attempt gets the same message and handle, not "two".
+	again := h.receive(url, map[string]any{"ReceiveRequestAttemptId": "try-1", "MaxNumberOfMessages": 1})
+	if len(again) != 1 || again[0].MessageId != first[0].MessageId || again[0].ReceiptHandle != first[0].ReceiptHandle {
+		t.Fatalf("retried attempt got %+v; want %+v", again, first)
+	}
+	// Its visibility timeout restarted: 25 s later it is still in flight.
+	h.clk.Advance(25 * time.Second)
+	if got := bodies(h.receive(url, nil)); got != "two" {
+		t.Fatalf("got %q; want two", got)
+	}
+	h.fail("ReceiveMessage", map[string]any{"QueueUrl": url, "ReceiveRequestAttemptId": "bad id"}, "InvalidParameterValue")
+}

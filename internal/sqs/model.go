@@ -81,6 +81,13 @@ type dedupEntry struct {
 	Expires int64  `json:"expires"` // epoch milliseconds
 }
 
+// attempt is one FIFO receive, by ReceiveRequestAttemptId.
+type attempt struct {
+	expires int64 // epoch milliseconds
+	msgs    []*message
+	nonces  []uint64
+}
+
 // queue is a queue's state in memory.
 type queue struct {
 	mu      sync.Mutex // guards everything below
@@ -91,6 +98,9 @@ type queue struct {
 	byID    map[string]*message
 	ngone   int
 	dedup   map[string]dedupEntry
+	// attempts maps a FIFO ReceiveRequestAttemptId to what it received, so a
+	// retried receive gets the same messages (kept in memory only).
+	attempts map[string]attempt
 	wake    chan struct{} // closed when a message may have become receivable
 	deleted bool
 }

@@ -47,6 +47,7 @@ type receiveOpts struct {
 	allUser  bool
 	prefixes []string // from "prefix.*"
 	names    map[string]bool
+	attempt  string // FIFO ReceiveRequestAttemptId
 }
 
 func parseReceive(in *receiveIn) (*receiveOpts, error) {
@@ -76,6 +77,12 @@ func parseReceive(in *receiveIn) (*receiveOpts, error) {
 			}
 			o.sys[n] = true
 		}
+	}
+	if in.ReceiveRequestAttemptId != nil {
+		if err := checkGroupish("ReceiveRequestAttemptId", *in.ReceiveRequestAttemptId); err != nil {
+			return nil, err
+		}
+		o.attempt = *in.ReceiveRequestAttemptId
 	}
 	for _, n := range in.MessageAttributeNames {
 		switch {
@@ -122,6 +129,9 @@ func (s *Service) receiveMessage(ctx context.Context, in *receiveIn) (*receiveOu
 // it returns as soon as a message can be taken, and it waits on the queue's
 // wake channel and a clock timer, never holding a lock.
 func (s *Service) receive(ctx context.Context, q *queue, o *receiveOpts) ([]messageOut, error) {
+	if out, ok := s.retryAttempt(q, o); ok {
+		return out, nil
+	}
 	start := s.nowMillis()
 	wait := o.wait
 	for {
@@ -153,6 +163,53 @@ func (s *Service) receive(ctx context.Context, q *queue, o *receiveOpts) ([]mess
 		}
 		t.Stop()
 	}
+}
+
+// retryAttempt answers a FIFO receive retried with the same
+// ReceiveRequestAttemptId within 5 minutes: the same messages and receipt
+// handles, their visibility timeout restarted, as long as none of them was
+// deleted or changed since.
+func (s *Service) retryAttempt(q *queue, o *receiveOpts) ([]messageOut, bool) {
+	if o.attempt == "" {
+		return nil, false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	a, ok := q.attempts[o.attempt]
+	now := s.nowMillis()
+	if !q.fifo || !ok || a.expires <= now {
+		return nil, false
+	}
+	for i, m := range a.msgs {
+		if m.gone || m.Nonce != a.nonces[i] {
+			delete(q.attempts, o.attempt)
+			return nil, false
+		}
+	}
+	vis := o.vis
+	if vis < 0 {
+		vis = int64(atoi(q.meta.Attrs["VisibilityTimeout"])) * 1000
+	}
+	out := make([]messageOut, 0, len(a.msgs))
+	err := s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(msgsBucket(q.meta.Account, q.meta.Region, q.meta.Name))
+		for _, m := range a.msgs {
+			c := *m
+			c.VisibleAt = now + vis
+			if err := putJSON(b, c.ID, &c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false
+	}
+	for _, m := range a.msgs {
+		m.VisibleAt = now + vis
+		out = append(out, s.view(q, m, o))
+	}
+	return out, true
 }
 
 // deadLetterTarget returns the queue's dead-letter queue and maxReceiveCount,
@@ -273,6 +330,21 @@ func (s *Service) take(q *queue, dlq *queue, maxRecv int, o *receiveOpts) ([]mes
 	out := make([]messageOut, 0, len(taken))
 	for _, m := range taken {
 		out = append(out, s.view(q, m, o))
+	}
+	if q.fifo && o.attempt != "" && len(taken) > 0 {
+		a := attempt{expires: now + dedupInterval, msgs: taken}
+		for _, m := range taken {
+			a.nonces = append(a.nonces, m.Nonce)
+		}
+		if q.attempts == nil {
+			q.attempts = map[string]attempt{}
+		}
+		for k, x := range q.attempts {
+			if x.expires <= now {
+				delete(q.attempts, k)
+			}
+		}
+		q.attempts[o.attempt] = a
 	}
 	wake := q.wake
 	q.mu.Unlock()
