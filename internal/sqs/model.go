@@ -90,19 +90,19 @@ type attempt struct {
 
 // queue is a queue's state in memory.
 type queue struct {
-	mu      sync.Mutex // guards everything below
-	meta    queueMeta
-	arn     string
-	fifo    bool
-	order   []*message // by Seq; may hold gone messages
-	byID    map[string]*message
-	ngone   int
-	dedup   map[string]dedupEntry
+	mu    sync.Mutex // guards everything below
+	meta  queueMeta
+	arn   string
+	fifo  bool
+	order []*message // by Seq; may hold gone messages
+	byID  map[string]*message
+	ngone int
+	dedup map[string]dedupEntry
 	// attempts maps a FIFO ReceiveRequestAttemptId to what it received, so a
 	// retried receive gets the same messages (kept in memory only).
 	attempts map[string]attempt
-	wake    chan struct{} // closed when a message may have become receivable
-	deleted bool
+	wake     chan struct{} // closed when a message may have become receivable
+	deleted  bool
 }
 
 func newQueue(meta queueMeta) *queue {
