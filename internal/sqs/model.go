@@ -90,10 +90,13 @@ type attempt struct {
 
 // queue is a queue's state in memory.
 type queue struct {
+	// acct, region, name, arn and fifo never change; they are read without mu.
+	acct, region, name string
+	arn                string
+	fifo               bool
+
 	mu    sync.Mutex // guards everything below
 	meta  queueMeta
-	arn   string
-	fifo  bool
 	order []*message // by Seq; may hold gone messages
 	byID  map[string]*message
 	ngone int
@@ -106,7 +109,8 @@ type queue struct {
 }
 
 func newQueue(meta queueMeta) *queue {
-	return &queue{meta: meta, arn: queueARN(meta.Region, meta.Account, meta.Name), fifo: meta.Attrs["FifoQueue"] == "true",
+	return &queue{acct: meta.Account, region: meta.Region, name: meta.Name, meta: meta,
+		arn: queueARN(meta.Region, meta.Account, meta.Name), fifo: meta.Attrs["FifoQueue"] == "true",
 		byID: map[string]*message{}, dedup: map[string]dedupEntry{}, wake: make(chan struct{})}
 }
 
@@ -199,7 +203,7 @@ func loadQueues(tx store.Tx) ([]*queue, error) {
 
 func loadMessages(tx store.Tx, q *queue) error {
 	var err error
-	tx.Bucket(msgsBucket(q.meta.Account, q.meta.Region, q.meta.Name)).Scan(nil, nil, false, func(_, v []byte) bool {
+	tx.Bucket(msgsBucket(q.acct, q.region, q.name)).Scan(nil, nil, false, func(_, v []byte) bool {
 		m := new(message)
 		if err = json.Unmarshal(v, m); err != nil {
 			return false
@@ -212,7 +216,7 @@ func loadMessages(tx store.Tx, q *queue) error {
 		return err
 	}
 	sort.Slice(q.order, func(i, j int) bool { return q.order[i].Seq < q.order[j].Seq })
-	tx.Bucket(dedupBucket(q.meta.Account, q.meta.Region, q.meta.Name)).Scan(nil, nil, false, func(k, v []byte) bool {
+	tx.Bucket(dedupBucket(q.acct, q.region, q.name)).Scan(nil, nil, false, func(k, v []byte) bool {
 		var d dedupEntry
 		if err = json.Unmarshal(v, &d); err != nil {
 			return false

@@ -116,6 +116,23 @@ func TestConcurrentReceiversGetDistinctMessages(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{}
 	var wg sync.WaitGroup
+	// Queue-level calls run alongside, for the race detector.
+	stop, done := make(chan struct{}), make(chan struct{})
+	defer func() { close(stop); <-done }()
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			h.do("SetQueueAttributes", map[string]any{"QueueUrl": url, "Attributes": map[string]string{"DelaySeconds": "0", "Policy": fmt.Sprintf(`{"n":%d}`, i)}})
+			h.do("ListQueues", map[string]any{})
+			h.do("ListDeadLetterSourceQueues", map[string]any{"QueueUrl": url})
+			h.do("GetQueueAttributes", map[string]any{"QueueUrl": url, "AttributeNames": []string{"All"}})
+		}
+	}()
 	for w := 0; w < 16; w++ {
 		wg.Add(1)
 		go func() {

@@ -208,8 +208,8 @@ func (s *Service) listQueues(ctx context.Context, in *listQueuesIn) (*listQueues
 	var names []string
 	s.mu.RLock()
 	for _, q := range s.queues {
-		if q.meta.Account == m.Account && q.meta.Region == m.Region && strings.HasPrefix(q.meta.Name, prefix) {
-			names = append(names, q.meta.Name)
+		if q.acct == m.Account && q.region == m.Region && strings.HasPrefix(q.name, prefix) {
+			names = append(names, q.name)
 		}
 	}
 	s.mu.RUnlock()
@@ -272,7 +272,7 @@ func (s *Service) deleteQueue(ctx context.Context, in *queueURLIn) (*struct{}, e
 	if q.deleted {
 		return nil, errNoQueue()
 	}
-	a, r, n := q.meta.Account, q.meta.Region, q.meta.Name
+	a, r, n := q.acct, q.region, q.name
 	err = s.st.Update(func(tx store.Tx) error {
 		if err := tx.Bucket(queuesBucket(a, r)).Delete([]byte(n)); err != nil {
 			return err
@@ -453,7 +453,7 @@ func (s *Service) purgeQueue(ctx context.Context, in *queueURLIn) (*struct{}, er
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.meta.Purged != 0 && now-q.meta.Purged < purgeInterval {
-		return nil, errPurgeInProgress(q.meta.Name)
+		return nil, errPurgeInProgress(q.name)
 	}
 	meta := q.meta
 	meta.Purged = now
@@ -577,14 +577,14 @@ func (s *Service) listDeadLetterSourceQueues(ctx context.Context, in *dlqSources
 	var names []string
 	s.mu.RLock()
 	for _, src := range s.queues {
-		if src.meta.Account != q.meta.Account || src.meta.Region != q.meta.Region {
+		if src.acct != q.acct || src.region != q.region {
 			continue
 		}
 		src.mu.Lock()
 		p, ok := parseRedrive(src.meta.Attrs["RedrivePolicy"])
 		src.mu.Unlock()
 		if ok && p.DeadLetterTargetArn == q.arn {
-			names = append(names, src.meta.Name)
+			names = append(names, src.name)
 		}
 	}
 	s.mu.RUnlock()
@@ -595,7 +595,7 @@ func (s *Service) listDeadLetterSourceQueues(ctx context.Context, in *dlqSources
 	}
 	out := &dlqSourcesOut{QueueUrls: []string{}, NextToken: next}
 	for _, n := range page {
-		out.QueueUrls = append(out.QueueUrls, queueURL(ctx, q.meta.Account, n))
+		out.QueueUrls = append(out.QueueUrls, queueURL(ctx, q.acct, n))
 	}
 	return out, nil
 }

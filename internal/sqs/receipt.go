@@ -54,7 +54,7 @@ func (s *Service) deleteMessage(ctx context.Context, in *deleteIn) (*struct{}, e
 // still deletes it; FIFO queues require the latest, still in flight.
 func (s *Service) deleteLocked(q *queue, handle string) error {
 	name, id, nonce, ok := decodeReceipt(handle)
-	if !ok || name != q.meta.Name {
+	if !ok || name != q.name {
 		return errReceipt(handle)
 	}
 	m := q.byID[id]
@@ -65,7 +65,7 @@ func (s *Service) deleteLocked(q *queue, handle string) error {
 		return errReceiptExpired()
 	}
 	err := s.st.Update(func(tx store.Tx) error {
-		return tx.Bucket(msgsBucket(q.meta.Account, q.meta.Region, q.meta.Name)).Delete([]byte(id))
+		return tx.Bucket(msgsBucket(q.acct, q.region, q.name)).Delete([]byte(id))
 	})
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func (s *Service) changeVisLocked(q *queue, handle string, timeout int) error {
 		return errValue(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
 	}
 	name, id, nonce, ok := decodeReceipt(handle)
-	if !ok || name != q.meta.Name {
+	if !ok || name != q.name {
 		return errReceipt(handle)
 	}
 	m := q.byID[id]
@@ -122,7 +122,7 @@ func (s *Service) changeVisLocked(q *queue, handle string, timeout int) error {
 	c := *m
 	c.VisibleAt = now + int64(timeout)*1000
 	err := s.st.Update(func(tx store.Tx) error {
-		return putJSON(tx.Bucket(msgsBucket(q.meta.Account, q.meta.Region, q.meta.Name)), id, &c)
+		return putJSON(tx.Bucket(msgsBucket(q.acct, q.region, q.name)), id, &c)
 	})
 	if err != nil {
 		return err

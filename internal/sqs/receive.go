@@ -192,7 +192,7 @@ func (s *Service) retryAttempt(q *queue, o *receiveOpts) ([]messageOut, bool) {
 	}
 	out := make([]messageOut, 0, len(a.msgs))
 	err := s.st.Update(func(tx store.Tx) error {
-		b := tx.Bucket(msgsBucket(q.meta.Account, q.meta.Region, q.meta.Name))
+		b := tx.Bucket(msgsBucket(q.acct, q.region, q.name))
 		for _, m := range a.msgs {
 			c := *m
 			c.VisibleAt = now + vis
@@ -292,7 +292,7 @@ func (s *Service) take(q *queue, dlq *queue, maxRecv int, o *receiveOpts) ([]mes
 			c.Seq, c.VisibleAt, c.Nonce, c.DLQSource, c.gone = s.seq.Add(1), now, 0, q.arn, false
 			dlqMsgs = append(dlqMsgs, &c)
 		}
-		a, r, n := q.meta.Account, q.meta.Region, q.meta.Name
+		a, r, n := q.acct, q.region, q.name
 		err := s.st.Update(func(tx store.Tx) error {
 			b := tx.Bucket(msgsBucket(a, r, n))
 			for _, m := range taken {
@@ -308,7 +308,7 @@ func (s *Service) take(q *queue, dlq *queue, maxRecv int, o *receiveOpts) ([]mes
 				}
 			}
 			if len(dlqMsgs) > 0 {
-				db := tx.Bucket(msgsBucket(dlq.meta.Account, dlq.meta.Region, dlq.meta.Name))
+				db := tx.Bucket(msgsBucket(dlq.acct, dlq.region, dlq.name))
 				for _, m := range dlqMsgs {
 					if err := putJSON(db, m.ID, m); err != nil {
 						return err
@@ -364,7 +364,7 @@ func (s *Service) take(q *queue, dlq *queue, maxRecv int, o *receiveOpts) ([]mes
 // view renders a received message with the attributes asked for. The
 // attributes' MD5 covers the attributes returned, as SDKs check it.
 func (s *Service) view(q *queue, m *message, o *receiveOpts) messageOut {
-	v := messageOut{MessageId: m.ID, ReceiptHandle: encodeReceipt(q.meta.Name, m.ID, m.Nonce), MD5OfBody: m.MD5Body, Body: m.Body}
+	v := messageOut{MessageId: m.ID, ReceiptHandle: encodeReceipt(q.name, m.ID, m.Nonce), MD5OfBody: m.MD5Body, Body: m.Body}
 	all := o.sys["All"]
 	add := func(name, value string) {
 		if (all || o.sys[name]) && value != "" {

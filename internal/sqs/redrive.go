@@ -137,14 +137,14 @@ func (s *Service) moveAll(src, dest *queue, byARN map[string]*queue) (int64, err
 		return 0, nil
 	}
 	err := s.st.Update(func(tx store.Tx) error {
-		b := tx.Bucket(msgsBucket(src.meta.Account, src.meta.Region, src.meta.Name))
+		b := tx.Bucket(msgsBucket(src.acct, src.region, src.name))
 		for _, m := range taken {
 			if err := b.Delete([]byte(m.ID)); err != nil {
 				return err
 			}
 		}
 		for q, ms := range moves {
-			db := tx.Bucket(msgsBucket(q.meta.Account, q.meta.Region, q.meta.Name))
+			db := tx.Bucket(msgsBucket(q.acct, q.region, q.name))
 			for _, m := range ms {
 				if err := putJSON(db, m.ID, m); err != nil {
 					return err

@@ -153,7 +153,7 @@ func (s *Service) enqueueLocked(q *queue, os []*outgoing) error {
 	if len(fresh) == 0 {
 		return nil
 	}
-	a, r, n := q.meta.Account, q.meta.Region, q.meta.Name
+	a, r, n := q.acct, q.region, q.name
 	err := s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(msgsBucket(a, r, n))
 		for _, o := range fresh {

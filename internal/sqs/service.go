@@ -205,7 +205,7 @@ func (s *Service) sweepQueue(q *queue) error {
 	if len(expired)+len(dedup) == 0 {
 		return nil
 	}
-	a, r, n := q.meta.Account, q.meta.Region, q.meta.Name
+	a, r, n := q.acct, q.region, q.name
 	err := s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(msgsBucket(a, r, n))
 		for _, m := range expired {
@@ -277,7 +277,7 @@ func (s *Service) load() error {
 	// in nanoseconds, past any number handed out before.
 	top := uint64(s.clk.Now().UnixNano())
 	for _, q := range qs {
-		s.queues[key(q.meta.Account, q.meta.Region, q.meta.Name)] = q
+		s.queues[key(q.acct, q.region, q.name)] = q
 		for _, m := range q.order {
 			top = max(top, m.Seq, m.Nonce)
 		}
