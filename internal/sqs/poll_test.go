@@ -220,3 +220,33 @@ func TestServiceSend(t *testing.T) {
 }
 
 var _ clock.Clock = (*clock.Fake)(nil)
+
+func TestServiceReceiveDelete(t *testing.T) {
+	h := newHarness(t, nil)
+	url := h.create("q", map[string]string{"VisibilityTimeout": "30"})
+	const arn = "arn:aws:sqs:us-east-1:000000000000:q"
+	h.send(url, "m1", map[string]any{"MessageAttributes": map[string]any{"k": map[string]any{"DataType": "String", "StringValue": "v"}}})
+	ctx := context.Background()
+	got, err := h.svc.Receive(ctx, arn, 10, -1, 0)
+	if err != nil || len(got) != 1 || got[0].Body != "m1" || *got[0].MessageAttributes["k"].StringValue != "v" ||
+		got[0].Attributes["ApproximateReceiveCount"] != "1" || got[0].MD5OfMessageAttributes == "" {
+		t.Fatalf("Receive = %+v, %v", got, err)
+	}
+	if err := h.svc.ChangeVisibility(ctx, arn, got[0].ReceiptHandle, 0); err != nil {
+		t.Fatal(err)
+	}
+	again, err := h.svc.Receive(ctx, arn, 1, 5*time.Second, 0)
+	if err != nil || len(again) != 1 {
+		t.Fatalf("Receive after ChangeVisibility = %+v, %v", again, err)
+	}
+	if err := h.svc.Delete(ctx, arn, again[0].ReceiptHandle); err != nil {
+		t.Fatal(err)
+	}
+	h.clk.Advance(time.Minute)
+	if got, _ := h.svc.Receive(ctx, arn, 1, -1, 0); len(got) != 0 {
+		t.Fatal("deleted message came back")
+	}
+	if _, err := h.svc.Receive(ctx, "arn:aws:sqs:us-east-1:000000000000:none", 1, -1, 0); err == nil {
+		t.Fatal("Receive from a missing queue succeeded")
+	}
+}
