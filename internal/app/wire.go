@@ -35,6 +35,7 @@ func (a *App) wire() error {
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
 	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(queues)
+	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
 	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.register(a.newCodePipeline())

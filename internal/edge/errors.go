@@ -18,7 +18,8 @@ type Error struct {
 	Receiver bool
 	// QueryCode, when set, is the awsQuery error code of a service that moved
 	// from awsQuery to awsJson (awsQueryCompatible, as SQS): awsJson answers
-	// carry it in x-amzn-query-error, which the SDKs report as the code.
+	// carry it in x-amzn-query-error, which the SDKs report as the code, and
+	// awsQuery answers use it as <Code>.
 	QueryCode string
 }
 

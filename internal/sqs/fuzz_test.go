@@ -2,6 +2,7 @@ package sqs_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 
 	"tenkai/internal/sqs"
@@ -18,10 +19,13 @@ func FuzzSendReceive(f *testing.F) {
 		`{"QueueUrl":"http://h/000000000000/q","MaxNumberOfMessages":10,"AttributeNames":["All"],"MessageAttributeNames":["a.*","All"],"VisibilityTimeout":0}`,
 		`{"QueueUrl":"http://h/000000000000/f.fifo","MaxNumberOfMessages":-1,"WaitTimeSeconds":0}`,
 		`{"QueueUrl":"::","MessageBody":null}`, `[]`, `{"MessageAttributes":{"":{}}}`, ``,
+		`QueueUrl=http%3A%2F%2Fh%2F000000000000%2Fq&MessageBody=x&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v`,
+		`QueueUrl=http%3A%2F%2Fh%2F000000000000%2Fq&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=b&AttributeName.1=All`,
 	} {
 		f.Add(seed)
 	}
 	s := sqs.New(sqs.Config{})
+	q := s.Query()
 	ctx := context.Background()
 	for _, in := range []string{`{"QueueName":"q"}`, `{"QueueName":"f.fifo","Attributes":{"FifoQueue":"true"}}`} {
 		if _, err := s.Op("CreateQueue")(ctx, []byte(in)); err != nil {
@@ -32,5 +36,11 @@ func FuzzSendReceive(f *testing.F) {
 		_, _ = s.Op("SendMessage")(ctx, []byte(body))
 		_, _ = s.Op("ReceiveMessage")(ctx, []byte(body))
 		_, _ = s.Op("SendMessageBatch")(ctx, []byte(body))
+		// The same bytes as an awsQuery form.
+		if form, err := url.ParseQuery(body); err == nil {
+			_, _ = q.Op("SendMessage")(ctx, form)
+			_, _ = q.Op("ReceiveMessage")(ctx, form)
+			_, _ = q.Op("SendMessageBatch")(ctx, form)
+		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -371,5 +372,30 @@ func TestEventBridgeToSQS(t *testing.T) {
 		if rcv.Messages[0].Attributes["MessageGroupId"] != tc.group {
 			t.Fatalf("%s: MessageGroupId %q; want %q", tc.url, rcv.Messages[0].Attributes["MessageGroupId"], tc.group)
 		}
+	}
+}
+
+// SDKs from before SQS moved to awsJson speak awsQuery: a signed form POST,
+// sent to the queue's URL, answered in XML.
+func TestSQSQueryProtocol(t *testing.T) {
+	s := startServer(t)
+	var q struct{ QueueUrl string }
+	s.MustCLI(t, "sqs", "create-queue", "--queue-name", "legacy").JSON(t, &q)
+	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+		"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260301/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00"}
+	form := url.Values{"Action": {"SendMessage"}, "Version": {"2012-11-05"}, "QueueUrl": {q.QueueUrl}, "MessageBody": {"from an old SDK"}}
+	status, _, body := s.Do(t, "POST", "/000000000000/legacy", hdr, strings.NewReader(form.Encode()))
+	if status != 200 || !strings.Contains(string(body), "<MD5OfMessageBody>"+md5Of("from an old SDK")+"</MD5OfMessageBody>") {
+		t.Fatalf("SendMessage over awsQuery: %d %s", status, body)
+	}
+	var rcv sqsMessages
+	s.MustCLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl).JSON(t, &rcv)
+	if len(rcv.Messages) != 1 || rcv.Messages[0].Body != "from an old SDK" {
+		t.Fatalf("received %+v", rcv)
+	}
+	form = url.Values{"Action": {"GetQueueUrl"}, "Version": {"2012-11-05"}, "QueueName": {"missing"}}
+	status, _, body = s.Do(t, "POST", "/", hdr, strings.NewReader(form.Encode()))
+	if status != 400 || !strings.Contains(string(body), "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>") {
+		t.Fatalf("GetQueueUrl(missing) over awsQuery: %d %s", status, body)
 	}
 }
