@@ -14,12 +14,18 @@ func sqsError(shape, query, format string, args ...any) *edge.Error {
 	return &edge.Error{Code: "com.amazonaws.sqs#" + shape, QueryCode: query, Message: fmt.Sprintf(format, args...)}
 }
 
+// notFound sets the 404 the model gives some errors.
+func notFound(e *edge.Error) *edge.Error {
+	e.Status = 404
+	return e
+}
+
 func errNoQueue() *edge.Error {
 	return sqsError("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
 }
 
 func errInvalidAddress(url string) *edge.Error {
-	return sqsError("InvalidAddress", "InvalidAddress", "The address %s is not valid for this endpoint.", url)
+	return notFound(sqsError("InvalidAddress", "InvalidAddress", "The address %s is not valid for this endpoint.", url))
 }
 
 func errParam(format string, args ...any) *edge.Error {
@@ -44,11 +50,11 @@ func errAttrValue(name string) *edge.Error {
 }
 
 func errReceipt(handle string) *edge.Error {
-	return sqsError("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", "The input receipt handle \"%s\" is not a valid receipt handle.", handle)
+	return notFound(sqsError("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", "The input receipt handle \"%s\" is not a valid receipt handle.", handle))
 }
 
 func errReceiptExpired() *edge.Error {
-	return sqsError("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", "The receipt handle has expired.")
+	return notFound(sqsError("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", "The receipt handle has expired."))
 }
 
 func errNotInflight() *edge.Error {

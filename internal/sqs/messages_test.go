@@ -194,7 +194,10 @@ func TestDeleteMessage(t *testing.T) {
 	}
 	// Deleting again succeeds.
 	h.ok("DeleteMessage", map[string]any{"QueueUrl": url, "ReceiptHandle": cur})
-	h.fail("DeleteMessage", map[string]any{"QueueUrl": url, "ReceiptHandle": "not-a-handle"}, "ReceiptHandleIsInvalid")
+	// The model gives ReceiptHandleIsInvalid HTTP 404.
+	if r := h.fail("DeleteMessage", map[string]any{"QueueUrl": url, "ReceiptHandle": "not-a-handle"}, "ReceiptHandleIsInvalid"); r.status != 404 {
+		t.Fatalf("ReceiptHandleIsInvalid status %d; want 404", r.status)
+	}
 	h.fail("DeleteMessage", map[string]any{"QueueUrl": url}, "MissingParameter")
 	other := h.create("other", nil)
 	h.fail("DeleteMessage", map[string]any{"QueueUrl": other, "ReceiptHandle": cur}, "ReceiptHandleIsInvalid")
