@@ -176,6 +176,11 @@ func TestVisibilityTimeout(t *testing.T) {
 	h.fail("ChangeMessageVisibility", map[string]any{"QueueUrl": url, "ReceiptHandle": third[0].ReceiptHandle, "VisibilityTimeout": 5}, "AWS.SimpleQueueService.MessageNotInflight")
 	h.fail("ChangeMessageVisibility", map[string]any{"QueueUrl": url, "ReceiptHandle": third[0].ReceiptHandle, "VisibilityTimeout": 43201}, "InvalidParameterValue")
 	h.fail("ChangeMessageVisibility", map[string]any{"QueueUrl": url, "ReceiptHandle": "garbage", "VisibilityTimeout": 5}, "ReceiptHandleIsInvalid")
+	// The total visibility timeout is capped at 12 hours from the receive.
+	fourth := h.receive(url, map[string]any{"VisibilityTimeout": 7200})
+	h.clk.Advance(time.Hour)
+	h.fail("ChangeMessageVisibility", map[string]any{"QueueUrl": url, "ReceiptHandle": fourth[0].ReceiptHandle, "VisibilityTimeout": 43200}, "InvalidParameterValue")
+	h.ok("ChangeMessageVisibility", map[string]any{"QueueUrl": url, "ReceiptHandle": fourth[0].ReceiptHandle, "VisibilityTimeout": 39600})
 	h.fail("ReceiveMessage", map[string]any{"QueueUrl": url, "VisibilityTimeout": 43201}, "InvalidParameterValue")
 }
 

@@ -66,6 +66,7 @@ type message struct {
 	VisibleAt int64                `json:"visibleAt"` // delayed or in flight until then
 	Received  int                  `json:"received"`
 	FirstRecv int64                `json:"firstRecv,omitempty"`
+	LastRecv  int64                `json:"lastRecv,omitempty"` // bounds the total visibility timeout
 	Group     string               `json:"group,omitempty"`
 	Dedup     string               `json:"dedup,omitempty"`
 	Nonce     uint64               `json:"nonce,omitempty"` // names the latest receipt

@@ -119,6 +119,10 @@ func (s *Service) changeVisLocked(q *queue, handle string, timeout int) error {
 	if q.fifo && m.Nonce != nonce {
 		return errReceiptExpired()
 	}
+	// A message stays in flight at most 12 hours from the receive that took it.
+	if m.LastRecv > 0 && now+int64(timeout)*1000-m.LastRecv > maxVisibility*1000 {
+		return errValue(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
+	}
 	c := *m
 	c.VisibleAt = now + int64(timeout)*1000
 	err := s.st.Update(func(tx store.Tx) error {

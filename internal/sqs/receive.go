@@ -281,6 +281,7 @@ func (s *Service) take(q *queue, dlq *queue, maxRecv int, o *receiveOpts) ([]mes
 		if m.FirstRecv == 0 {
 			m.FirstRecv = now
 		}
+		m.LastRecv = now
 		m.VisibleAt = now + vis
 		m.Nonce = s.nonce.Add(1)
 		taken = append(taken, m)
