@@ -42,7 +42,7 @@ type outgoing struct {
 	size     int
 }
 
-// prepare validates one message for q and builds it, without enqueuing.
+// prepareLocked validates one message for q and builds it, without enqueuing.
 // The caller holds q.mu (for the attributes).
 func (s *Service) prepareLocked(q *queue, e *sendEntry, sender string) (*outgoing, error) {
 	if e.MessageBody == nil || *e.MessageBody == "" {
@@ -121,18 +121,19 @@ func (s *Service) prepareLocked(q *queue, e *sendEntry, sender string) (*outgoin
 // enqueueLocked stores the prepared messages in one transaction and makes
 // them receivable. A FIFO message whose deduplication id was seen in the last
 // 5 minutes is accepted but not enqueued again; its answer names the first.
-func (s *Service) enqueueLocked(q *queue, os []*outgoing) error {
+func (s *Service) enqueueLocked(q *queue, outs []*outgoing) error {
 	now := s.nowMillis()
+	var stale []string
 	for k, d := range q.dedup {
 		if d.Expires <= now {
-			delete(q.dedup, k)
+			stale = append(stale, k)
 		}
 	}
 	var fresh []*outgoing
 	var newDedup []string
-	for _, o := range os {
+	for _, o := range outs {
 		if q.fifo {
-			if d, ok := q.dedup[o.dedupKey]; ok {
+			if d, ok := q.dedup[o.dedupKey]; ok && d.Expires > now {
 				o.out.MessageId, o.out.SequenceNumber = d.ID, seqString(d.Seq)
 				continue
 			}
@@ -163,9 +164,9 @@ func (s *Service) enqueueLocked(q *queue, os []*outgoing) error {
 		}
 		if len(newDedup) > 0 {
 			db := tx.Bucket(dedupBucket(a, r, n))
-			for k := range q.dedup {
-				if q.dedup[k].Expires <= now {
-					_ = db.Delete([]byte(k))
+			for _, k := range stale {
+				if err := db.Delete([]byte(k)); err != nil {
+					return err
 				}
 			}
 			for _, k := range newDedup {
@@ -181,6 +182,13 @@ func (s *Service) enqueueLocked(q *queue, os []*outgoing) error {
 			delete(q.dedup, k)
 		}
 		return err
+	}
+	if len(newDedup) > 0 {
+		for _, k := range stale {
+			if q.dedup[k].Expires <= now { // not just replaced by a new entry
+				delete(q.dedup, k)
+			}
+		}
 	}
 	for _, o := range fresh {
 		q.insertLocked(o.m)
