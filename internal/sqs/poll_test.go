@@ -100,6 +100,13 @@ func TestLongPolling(t *testing.T) {
 	ch = h.poll(empty, map[string]any{"WaitTimeSeconds": 20})
 	h.ok("DeleteQueue", map[string]any{"QueueUrl": empty})
 	wait(t, ch)
+
+	// So does the server's shutdown.
+	ch = h.poll(url, map[string]any{"WaitTimeSeconds": 20})
+	h.svc.OnShutdown()
+	if got := messagesOf(t, wait(t, ch)); len(got) != 0 {
+		t.Fatalf("got %v", got)
+	}
 }
 
 func TestConcurrentReceiversGetDistinctMessages(t *testing.T) {

@@ -160,6 +160,9 @@ func (s *Service) receive(ctx context.Context, q *queue, o *receiveOpts) ([]mess
 		case <-ctx.Done():
 			t.Stop()
 			return nil, nil
+		case <-s.quit:
+			t.Stop()
+			return nil, nil
 		}
 		t.Stop()
 	}

@@ -51,10 +51,12 @@ type Service struct {
 	loaded  bool
 	tasks   moveTasks
 
-	sweep  time.Duration
-	runMu  sync.Mutex // guards cancel, done
-	cancel context.CancelFunc
-	done   chan struct{}
+	sweep    time.Duration
+	quit     chan struct{} // closed by OnShutdown: long polls return
+	quitOnce sync.Once
+	runMu    sync.Mutex // guards cancel, done
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 // New returns the service; it reads the store on first use.
@@ -74,7 +76,7 @@ func New(cfg Config) *Service {
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = time.Minute
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, sweep: cfg.SweepEvery,
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, sweep: cfg.SweepEvery, quit: make(chan struct{}),
 		queues: map[string]*queue{}, deleted: map[string]time.Time{}}
 	s.ops = map[string]edge.JSONHandler{
 		"CreateQueue":                  edge.JSON(s.createQueue),
@@ -132,7 +134,11 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the sweeper. Long polls end with their requests.
+// OnShutdown ends the long polls under way (they answer with no messages)
+// and makes later ones return at once, so the server drains quickly.
+func (s *Service) OnShutdown() { s.quitOnce.Do(func() { close(s.quit) }) }
+
+// Close stops the sweeper.
 func (s *Service) Close(ctx context.Context) error {
 	s.runMu.Lock()
 	cancel, done := s.cancel, s.done
