@@ -1,11 +1,13 @@
-// Package sqs is tenkai's Amazon SQS over awsJson1_0: standard and FIFO
-// queues with their attributes and tags, messages with attributes and the
-// MD5 digests the SDKs verify, visibility timeouts, long polling, delays,
-// retention, dead-letter redrive, FIFO ordering and deduplication, all on
-// the injected clock and kept in the store.
+// Package sqs is tenkai's Amazon SQS over awsJson1_0 (and awsQuery, through
+// QueryAPI, for older SDKs): standard and FIFO queues with their attributes
+// and tags, messages with attributes and the MD5 digests the SDKs verify,
+// visibility timeouts, long polling, delays, retention, dead-letter redrive
+// and move tasks, FIFO ordering and deduplication, all on the injected clock
+// and kept in the store.
 //
-// Other services send messages with SendMessage on the Service (EventBridge
-// targets).
+// Other services use the Service directly: Send (EventBridge targets), and
+// Receive, Delete and ChangeVisibility (a consumer such as a Lambda event
+// source mapping).
 package sqs
 
 import (
