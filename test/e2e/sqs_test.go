@@ -399,3 +399,26 @@ func TestSQSQueryProtocol(t *testing.T) {
 		t.Fatalf("GetQueueUrl(missing) over awsQuery: %d %s", status, body)
 	}
 }
+
+// A long poll under way does not hold up the server's shutdown.
+func TestSQSShutdownEndsLongPolls(t *testing.T) {
+	s := startServer(t)
+	var q struct{ QueueUrl string }
+	s.MustCLI(t, "sqs", "create-queue", "--queue-name", "idle").JSON(t, &q)
+	done := make(chan CLIResult, 1)
+	go func() { done <- s.CLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "20") }()
+	time.Sleep(1500 * time.Millisecond) // the CLI is waiting
+	start := time.Now()
+	s.Stop(t)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("shutdown took %v with a long poll under way", d)
+	}
+	select {
+	case r := <-done:
+		if r.Code != 0 || strings.TrimSpace(r.Stdout) != "" {
+			t.Fatalf("long poll during shutdown: exit %d, %s %s", r.Code, r.Stdout, r.Stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the long poll did not return")
+	}
+}
