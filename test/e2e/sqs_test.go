@@ -406,7 +406,9 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 	var q struct{ QueueUrl string }
 	s.MustCLI(t, "sqs", "create-queue", "--queue-name", "idle").JSON(t, &q)
 	done := make(chan CLIResult, 1)
-	go func() { done <- s.CLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "20") }()
+	go func() {
+		done <- s.CLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "20")
+	}()
 	time.Sleep(1500 * time.Millisecond) // the CLI is waiting
 	start := time.Now()
 	s.Stop(t)
