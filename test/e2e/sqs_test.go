@@ -424,3 +424,54 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 		t.Fatal("the long poll did not return")
 	}
 }
+
+// An SDK from before SQS's move to awsJson — Debian's boto3, when installed —
+// works over awsQuery end to end.
+func TestSQSQueryProtocolOldBoto3(t *testing.T) {
+	const py = "/usr/bin/python3"
+	out, err := exec.Command(py, "-c", `import boto3; print(boto3.client("sqs", region_name="us-east-1").meta.service_model.protocol)`).Output()
+	if err != nil || strings.TrimSpace(string(out)) != "query" {
+		t.Skip("no boto3 that speaks awsQuery to SQS under " + py)
+	}
+	s := startServer(t)
+	script := `
+import boto3, botocore, hashlib, sys
+c = boto3.client("sqs", endpoint_url=sys.argv[1])
+assert c.meta.service_model.protocol == "query"
+u = c.create_queue(QueueName="old", Attributes={"VisibilityTimeout": "40"}, tags={"team": "a"})["QueueUrl"]
+s = c.send_message(QueueUrl=u, MessageBody="hello <xml> & stuff",
+    MessageAttributes={"n": {"DataType": "Number", "StringValue": "7"}, "b": {"DataType": "Binary", "BinaryValue": b"\x00\xff"}})
+assert s["MD5OfMessageBody"] == hashlib.md5(b"hello <xml> & stuff").hexdigest(), s
+b = c.send_message_batch(QueueUrl=u, Entries=[{"Id": "a", "MessageBody": "2"}, {"Id": "b", "MessageBody": "3", "DelaySeconds": 1000}])
+assert [e["Id"] for e in b["Successful"]] == ["a"] and b["Failed"][0]["Code"] == "InvalidParameterValue", b
+r = c.receive_message(QueueUrl=u, AttributeNames=["All"], MessageAttributeNames=["All"], MaxNumberOfMessages=10)["Messages"]
+m = [x for x in r if x["Body"] == "hello <xml> & stuff"][0]
+assert m["MD5OfMessageAttributes"] == s["MD5OfMessageAttributes"] and m["MessageAttributes"]["b"]["BinaryValue"] == b"\x00\xff", m
+assert m["Attributes"]["ApproximateReceiveCount"] == "1", m
+d = c.delete_message_batch(QueueUrl=u, Entries=[{"Id": str(i), "ReceiptHandle": x["ReceiptHandle"]} for i, x in enumerate(r)])
+assert len(d["Successful"]) == 2, d
+assert c.get_queue_attributes(QueueUrl=u, AttributeNames=["All"])["Attributes"]["VisibilityTimeout"] == "40"
+assert c.list_queue_tags(QueueUrl=u)["Tags"] == {"team": "a"}
+assert c.list_queues(QueueNamePrefix="o")["QueueUrls"] == [u]
+try:
+    c.get_queue_url(QueueName="missing"); raise SystemExit("no error for a missing queue")
+except c.exceptions.QueueDoesNotExist:
+    pass
+try:
+    c.set_queue_attributes(QueueUrl=u, Attributes={"VisibilityTimeout": "99999"}); raise SystemExit("no error for a bad attribute")
+except botocore.exceptions.ClientError as e:
+    assert e.response["Error"]["Code"] == "InvalidAttributeValue", e.response
+c.delete_queue(QueueUrl=u)
+print("ok")
+`
+	file := filepath.Join(t.TempDir(), "old.py")
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, file, s.URL)
+	cmd.Env = awsEnv()
+	res, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(res)) != "ok" {
+		t.Fatalf("old boto3 over awsQuery: %v\n%s", err, res)
+	}
+}
