@@ -42,6 +42,7 @@ func workloads() []workload {
 		{group: "sfn", name: "Step Functions EXPRESS StartSyncExecution (10 Pass, lean client)", unit: "ops/s", setup: leanSetup(sfnSetup(sfntypes.StateMachineTypeExpress)), op: leanSFNExpress},
 		{group: "apigateway", name: "Lambda Invoke → warm Go function (baseline)", unit: "ops/s", setup: gwDirectSetup, op: gwDirect},
 		{group: "apigateway", name: "API Gateway HTTP API → warm Go function", unit: "ops/s", setup: gwHTTPSetup, op: gwHTTP},
+		{group: "sqs", name: "SQS SendMessage → ReceiveMessage → DeleteMessage (verified)", unit: "ops/s", setup: sqsSetup, op: sqsRoundTrip, verify: sqsVerify},
 		{group: "codepipeline", name: "CodePipeline start → Succeeded (S3 source → Lambda action, warm function)", unit: "ops/s", setup: cpSetup, op: cpRun},
 	}
 }

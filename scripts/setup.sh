@@ -13,6 +13,8 @@ command -v aws >/dev/null || need_apt+=(awscli)
 command -v unzip >/dev/null || need_apt+=(unzip)
 command -v zip >/dev/null || need_apt+=(zip)
 if ! python3 -c 'import boto3' 2>/dev/null; then need_apt+=(python3-boto3); fi
+# Debian's boto3 predates SQS's move to awsJson: the SQS e2e tests use it to check awsQuery.
+[ -d /usr/lib/python3/dist-packages/boto3 ] || need_apt+=(python3-boto3)
 # Seed 002's layer copies FastAPI and its pure-Python dependencies from Debian's packages.
 [ -d /usr/lib/python3/dist-packages/fastapi ] || need_apt+=(python3-fastapi)
 

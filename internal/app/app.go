@@ -129,6 +129,11 @@ func (a *App) Start(ctx context.Context) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	for _, s := range a.services {
+		// Requests that wait (SQS long polls) end when shutdown begins, so
+		// draining does not wait for them.
+		if d, ok := s.(interface{ OnShutdown() }); ok {
+			a.srv.RegisterOnShutdown(d.OnShutdown)
+		}
 		if st, ok := s.(interface{ Start(context.Context) error }); ok {
 			if err := st.Start(ctx); err != nil {
 				ln.Close()

@@ -11,6 +11,7 @@ import (
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/sfn"
+	"tenkai/internal/sqs"
 	"tenkai/internal/sts"
 	"tenkai/internal/webhooks"
 )
@@ -32,7 +33,10 @@ func (a *App) wire() error {
 	a.register(a.lambda)
 	a.register(a.newAPIGateway())
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
-	a.events = events.New(events.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
+	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
+	a.register(queues)
+	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
+	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})

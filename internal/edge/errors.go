@@ -16,6 +16,11 @@ type Error struct {
 	Fields  map[string]any // extra members some services add (S3 BucketName, DynamoDB CancellationReasons)
 	// Receiver marks a server-side fault (awsQuery <Type>Receiver</Type>).
 	Receiver bool
+	// QueryCode, when set, is the awsQuery error code of a service that moved
+	// from awsQuery to awsJson (awsQueryCompatible, as SQS): awsJson answers
+	// carry it in x-amzn-query-error, which the SDKs report as the code, and
+	// awsQuery answers use it as <Code>.
+	QueryCode string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -81,7 +81,11 @@ func writeError(w http.ResponseWriter, r *http.Request, m *Meta, err error) {
 		buf.WriteString(xml.Header)
 		buf.WriteString(`<ErrorResponse xmlns="">`)
 		buf.WriteString("<Error><Type>" + typ + "</Type><Code>")
-		_ = xml.EscapeText(&buf, []byte(e.Code))
+		code := e.Code
+		if e.QueryCode != "" {
+			code = e.QueryCode
+		}
+		_ = xml.EscapeText(&buf, []byte(code))
 		buf.WriteString("</Code><Message>")
 		_ = xml.EscapeText(&buf, []byte(e.Message))
 		buf.WriteString("</Message></Error><RequestId>" + m.RequestID + "</RequestId></ErrorResponse>")
@@ -125,6 +129,13 @@ func writeError(w http.ResponseWriter, r *http.Request, m *Meta, err error) {
 			}
 		} else {
 			body["__type"] = e.Code
+			if e.QueryCode != "" {
+				typ := "Sender"
+				if e.Receiver {
+					typ = "Receiver"
+				}
+				h.Set("x-amzn-query-error", e.QueryCode+";"+typ)
+			}
 		}
 		b, _ := json.Marshal(body)
 		switch {

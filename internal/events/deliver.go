@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"tenkai/internal/edge"
 	"tenkai/internal/store"
 )
 
@@ -221,6 +222,20 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 			stream = d.ID
 		}
 		return s.cfg.Logs.WriteLog(ctx, acct, region, group, stream, d.EventTime, string(d.Input))
+	case svc == "sqs":
+		if s.cfg.Queues == nil {
+			return errPermanent{errors.New("SQS is not available")}
+		}
+		group := ""
+		if p := d.Target.SqsParameters; p != nil {
+			group = p.MessageGroupId
+		}
+		err := s.cfg.Queues.SendToQueue(ctx, arn, d.Input, group)
+		if ae := (*edge.Error)(nil); errors.As(err, &ae) && ae.HTTPStatus() < 500 {
+			// A missing queue or a message the queue refuses is not retried.
+			return errPermanent{err}
+		}
+		return err
 	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
 		return s.forward(ctx, acct, region, strings.TrimPrefix(res, "event-bus/"), d)
 	case svc == "events" && strings.HasPrefix(res, "api-destination/"):

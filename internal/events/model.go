@@ -41,6 +41,7 @@ type Target struct {
 	InputTransformer *InputTransformer `json:"InputTransformer,omitempty"`
 	RetryPolicy      *RetryPolicy      `json:"RetryPolicy,omitempty"`
 	HttpParameters   *HTTPParameters   `json:"HttpParameters,omitempty"`
+	SqsParameters    *SQSParameters    `json:"SqsParameters,omitempty"`
 	// raw is the target exactly as given, so members tenkai does not act on
 	// read back unchanged.
 	raw json.RawMessage
@@ -51,6 +52,11 @@ type HTTPParameters struct {
 	PathParameterValues   []string          `json:"PathParameterValues,omitempty"`
 	HeaderParameters      map[string]string `json:"HeaderParameters,omitempty"`
 	QueryStringParameters map[string]string `json:"QueryStringParameters,omitempty"`
+}
+
+// SQSParameters name the message group of a FIFO (or fair) queue target.
+type SQSParameters struct {
+	MessageGroupId string `json:"MessageGroupId,omitempty"`
 }
 
 type targetFields Target

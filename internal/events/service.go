@@ -39,6 +39,13 @@ type LogWriter interface {
 	WriteLog(ctx context.Context, account, region, group, stream string, at time.Time, message string) error
 }
 
+// QueueSender sends messages to SQS queue targets.
+type QueueSender interface {
+	// SendToQueue enqueues body on the queue queueARN names; groupID is the
+	// message group for FIFO queues ("" for none).
+	SendToQueue(ctx context.Context, queueARN string, body []byte, groupID string) error
+}
+
 // Config configures the service. Target interfaces left nil make deliveries
 // to that kind of target fail (recorded, as in AWS when a target is unreachable).
 type Config struct {
@@ -48,6 +55,7 @@ type Config struct {
 	Functions  FunctionInvoker
 	Executions ExecutionStarter
 	Logs       LogWriter
+	Queues     QueueSender
 	HTTPClient *http.Client // for API destinations; nil means a client with a 5 s timeout
 	NewID      func() string
 	// Durable keeps pending deliveries in the store so they resume after a restart.

@@ -39,6 +39,11 @@ func checkTarget(t *Target) string {
 	case !strings.HasPrefix(t.Arn, "arn:"):
 		return "Parameter " + t.Arn + " is not valid. Reason: Provided Arn is not in correct format."
 	}
+	// AWS needs the message group of a FIFO queue target up front.
+	if svc, _, _, _, ok := splitARN(t.Arn); ok && svc == "sqs" && strings.HasSuffix(t.Arn, ".fifo") &&
+		(t.SqsParameters == nil || t.SqsParameters.MessageGroupId == "") {
+		return "Parameter(s) SqsParameters must be specified for target: " + t.Id + "."
+	}
 	n := 0
 	if t.Input != nil {
 		n++
