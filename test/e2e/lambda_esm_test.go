@@ -290,9 +290,9 @@ func TestEventSourceMappingErrors(t *testing.T) {
 		code, msg string
 		args      []string
 	}{
-		{"InvalidParameterValueException", "tenkai supports event source mappings for DynamoDB streams only",
+		{"InvalidParameterValueException", "SQS Error Code: AWS.SimpleQueueService.NonExistentQueue",
 			create("--function-name", "things-sink", "--event-source-arn", "arn:aws:sqs:us-east-1:000000000000:queue")},
-		{"InvalidParameterValueException", "tenkai supports event source mappings for DynamoDB streams only",
+		{"InvalidParameterValueException", "tenkai supports event source mappings for DynamoDB streams and SQS queues only",
 			create("--function-name", "things-sink", "--event-source-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/s", "--starting-position", "LATEST")},
 		{"InvalidParameterValueException", "Stream not found: arn:aws:dynamodb:us-east-1:000000000000:table/ghost/stream/2026-01-01T00:00:00.000",
 			create("--function-name", "things-sink", "--event-source-arn", "arn:aws:dynamodb:us-east-1:000000000000:table/ghost/stream/2026-01-01T00:00:00.000", "--starting-position", "LATEST")},
