@@ -206,7 +206,7 @@ func (p *poller) gather(ctx context.Context, m *mapping) ([]sqsItem, error) {
 	var batch []sqsItem
 	var deadline time.Time
 	size := payloadRoom
-	for len(batch) < m.BatchSize {
+	for len(batch) < m.BatchSize && ctx.Err() == nil {
 		wait := sqsLongPoll
 		if len(batch) > 0 {
 			left := deadline.Sub(s.clk.Now())
@@ -231,8 +231,16 @@ func (p *poller) gather(ctx context.Context, m *mapping) ([]sqsItem, error) {
 		if len(batch) == 0 {
 			deadline = s.clk.Now().Add(window)
 		}
+		grew := false // a message not already in the batch came
 		for i, msg := range msgs {
 			rec := sqsRecord(m, msg)
+			if j := indexOfMessage(batch, msg.MessageID); j >= 0 {
+				// Its visibility timeout ran out inside the window and it came
+				// back: keep one copy, with the newer receipt handle.
+				batch[j] = sqsItem{msg: msg, json: rec}
+				continue
+			}
+			grew = true
 			if !p.matches(filterView(rec, msg.Body)) {
 				if err := q.Delete(ctx, m.EventSourceArn, msg.ReceiptHandle); err != nil {
 					s.log.Warn("delete filtered message", "mapping", m.UUID, "err", err)
@@ -248,8 +256,20 @@ func (p *poller) gather(ctx context.Context, m *mapping) ([]sqsItem, error) {
 			}
 			batch = append(batch, sqsItem{msg: msg, json: rec})
 		}
+		if !grew && len(batch) > 0 {
+			break // only messages already held came back: nothing new is waiting
+		}
 	}
 	return batch, nil
+}
+
+func indexOfMessage(batch []sqsItem, id string) int {
+	for i, it := range batch {
+		if it.msg.MessageID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // sqsItem is a message in a batch with its event record.
@@ -360,13 +380,7 @@ func failedMessages(resp []byte, batch []sqsItem) (map[int]bool, bool) {
 		if f.ID == nil || *f.ID == "" {
 			return nil, true
 		}
-		i := -1
-		for j, it := range batch {
-			if it.msg.MessageID == *f.ID {
-				i = j
-				break
-			}
-		}
+		i := indexOfMessage(batch, *f.ID)
 		if i < 0 {
 			return nil, true
 		}

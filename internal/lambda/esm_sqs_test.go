@@ -26,6 +26,8 @@ type fakeQueues struct {
 	seq    int
 	queues map[string][]*fakeMsg
 	sent   chan fakeSent
+	// shortVisibility ends every visibility timeout before each receive.
+	shortVisibility bool
 }
 
 type fakeMsg struct {
@@ -84,6 +86,11 @@ func (f *fakeQueues) Receive(ctx context.Context, arn string, max int, wait time
 		return nil, fmt.Errorf("max %d", max)
 	}
 	f.mu.Lock()
+	if f.shortVisibility {
+		for _, m := range f.queues[arn] {
+			m.inFlight = false
+		}
+	}
 	busy := map[string]bool{}
 	for _, m := range f.queues[arn] {
 		if m.inFlight && m.group != "" {
@@ -553,4 +560,33 @@ func TestStreamMappingOnFailureQueue(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no failure record on the queue")
 	}
+}
+
+func TestSQSMappingWindowKeepsOneCopy(t *testing.T) {
+	h, fq := newSQSHarness(t)
+	fq.mu.Lock()
+	fq.shortVisibility = true
+	fq.mu.Unlock()
+	h.exec.respond = func(*runtime.Spec, *runtime.Request) (*runtime.Result, error) {
+		return &runtime.Result{Payload: []byte(`{"batchItemFailures":[{"itemIdentifier":"m1"}]}`)}, nil
+	}
+	fq.add(testQueue, "", "a")
+	h.createQueueMapping(testQueue, map[string]any{"BatchSize": 20, "MaximumBatchingWindowInSeconds": 5,
+		"FunctionResponseTypes": []string{"ReportBatchItemFailures"}})
+	c := waitCall(t, h.exec.called)
+	if got := bodies(t, c); len(got) != 1 {
+		t.Fatalf("batch = %v; a message received twice in a window is delivered once", got)
+	}
+	h.must(202, h.do("PUT", "/2015-03-31/event-source-mappings/"+h.listFirstMapping(), map[string]any{"Enabled": false}))
+	time.Sleep(20 * time.Millisecond)
+	if got := fq.left(testQueue); len(got) != 1 {
+		t.Errorf("queue = %v; the failed message must stay", got)
+	}
+}
+
+func (h *harness) listFirstMapping() string {
+	h.t.Helper()
+	var out listMappingsOutput
+	h.must(200, h.do("GET", "/2015-03-31/event-source-mappings", nil)).json(h.t, &out)
+	return out.EventSourceMappings[0].UUID
 }
