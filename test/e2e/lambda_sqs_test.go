@@ -351,3 +351,36 @@ func TestEventSourceMappingSQSErrors(t *testing.T) {
 		t.Errorf("mapping = %v", m)
 	}
 }
+
+// TestEventSourceMappingSQSFIFO: a FIFO queue's records carry the group,
+// sequence number and deduplication id, and each group arrives in order.
+func TestEventSourceMappingSQSFIFO(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	qc := sqs.NewFromConfig(s.SDK())
+	lc := lambda.NewFromConfig(s.SDK())
+	url, arn := createQueue(t, qc, "jobs.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"})
+	createSQSFunction(t, lc, "fifo-sink", nil)
+	for _, m := range []struct{ group, body string }{{"g1", "1a"}, {"g2", "2a"}, {"g1", "1b"}, {"g2", "2b"}, {"g1", "1c"}} {
+		if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(m.body),
+			MessageGroupId: aws.String(m.group)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("fifo-sink"),
+		EventSourceArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	recs := waitSQSRecords(t, cloudwatchlogs.NewFromConfig(s.SDK()), "/aws/lambda/fifo-sink", 5)
+	groups := map[string][]string{}
+	for _, r := range recs {
+		g := r.Attributes["MessageGroupId"]
+		groups[g] = append(groups[g], r.Body)
+		if r.Attributes["SequenceNumber"] == "" || r.Attributes["MessageDeduplicationId"] == "" {
+			t.Errorf("FIFO record attributes = %v", r.Attributes)
+		}
+	}
+	if fmt.Sprint(groups["g1"]) != "[1a 1b 1c]" || fmt.Sprint(groups["g2"]) != "[2a 2b]" {
+		t.Errorf("groups = %v", groups)
+	}
+}
