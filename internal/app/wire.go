@@ -28,12 +28,12 @@ func (a *App) wire() error {
 	a.register(a.s3)
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log,
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})
+	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
-		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}})
+		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}})
 	a.register(a.lambda)
 	a.register(a.newAPIGateway())
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
-	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.register(queues)
 	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
 	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})

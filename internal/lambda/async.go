@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -307,6 +308,7 @@ func (q *asyncQueue) finish(ctx context.Context, fn *function, ref FuncRef, ev *
 	if condition == "" {
 		condition = failure
 		q.s.log.Info("asynchronous invocation failed", "function", ref.ARN(), "request_id", ev.ID, "condition", condition, "attempts", ev.Attempts)
+		q.s.deadLetter(ctx, fn, ref, ev, res)
 	}
 	if dest == "" {
 		return
@@ -372,8 +374,45 @@ func (s *Service) destinationRecord(ref FuncRef, ev *asyncEvent, res *InvokeResu
 	return b
 }
 
+// maxDLQErrorMessage is how much of the error message Lambda puts in the
+// ErrorMessage attribute of a dead-letter message.
+const maxDLQErrorMessage = 1024
+
+// deadLetter sends a failed event to the version's dead-letter queue, as
+// Lambda does: the body is the event, the attributes say why it failed.
+// tenkai has no SNS; topics are logged.
+func (s *Service) deadLetter(ctx context.Context, fn *function, ref FuncRef, ev *asyncEvent, res *InvokeResult) {
+	v, err := fn.resolveVersion(ref)
+	if err != nil || v.DeadLetterTarget == "" {
+		return
+	}
+	target := v.DeadLetterTarget
+	if !isQueueARN(target) || s.cfg.Queues == nil {
+		s.log.Warn("dead-letter target not supported", "function", ref.ARN(), "target", target, "request_id", ev.ID)
+		return
+	}
+	attrs := map[string]QueueAttribute{"RequestID": {DataType: "String", StringValue: ev.ID}}
+	if res != nil {
+		attrs["ErrorCode"] = QueueAttribute{DataType: "Number", StringValue: strconv.Itoa(res.StatusCode)}
+		var e struct {
+			Message string `json:"errorMessage"`
+		}
+		_ = json.Unmarshal(res.Payload, &e)
+		if e.Message != "" {
+			if len(e.Message) > maxDLQErrorMessage {
+				e.Message = e.Message[:maxDLQErrorMessage]
+			}
+			attrs["ErrorMessage"] = QueueAttribute{DataType: "String", StringValue: e.Message}
+		}
+	}
+	if err := s.cfg.Queues.Send(ctx, target, string(ev.Payload), attrs); err != nil {
+		s.log.Warn("send to dead-letter queue", "function", ref.ARN(), "target", target, "err", err)
+	}
+}
+
 // deliver sends a record to a destination ARN: a function (invoked
-// asynchronously) or an event bus; other kinds are logged and skipped.
+// asynchronously), an SQS queue or an event bus; other kinds are logged
+// and skipped.
 func (s *Service) deliver(ctx context.Context, from FuncRef, dest string, record []byte, success bool) error {
 	parts := strings.SplitN(dest, ":", 6)
 	if len(parts) < 6 {
@@ -389,6 +428,11 @@ func (s *Service) deliver(ctx context.Context, from FuncRef, dest string, record
 			return err
 		}
 		return s.async.enqueue(ref, record, edge.NewUUID())
+	case "sqs":
+		if s.cfg.Queues == nil {
+			return errors.New("no SQS is connected")
+		}
+		return s.cfg.Queues.Send(ctx, dest, string(record), nil)
 	case "events":
 		if s.cfg.Events == nil {
 			return errors.New("no event bus is connected")

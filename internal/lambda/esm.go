@@ -99,6 +99,8 @@ type mapping struct {
 	TumblingWindow        int               `json:"tumblingWindow"`
 	ResponseTypes         []string          `json:"responseTypes,omitempty"`
 	OnFailure             string            `json:"onFailure,omitempty"`
+	MaxConcurrency        int               `json:"maxConcurrency,omitempty"` // SQS ScalingConfig; 0 = unset
+	FIFO                  bool              `json:"fifo,omitempty"`           // the source is a FIFO queue
 	Tags                  map[string]string `json:"tags,omitempty"`
 	StateReason           string            `json:"stateReason"`
 	Created               time.Time         `json:"created"`
@@ -153,7 +155,7 @@ type esmInput struct {
 	SelfManagedEventSource              json.RawMessage `json:"SelfManagedEventSource"`
 	AmazonManagedKafkaEventSourceConfig json.RawMessage `json:"AmazonManagedKafkaEventSourceConfig"`
 	SelfManagedKafkaEventSourceConfig   json.RawMessage `json:"SelfManagedKafkaEventSourceConfig"`
-	ScalingConfig                       json.RawMessage `json:"ScalingConfig"`
+	ScalingConfig                       *scalingConfig  `json:"ScalingConfig"` // SQS only
 	DocumentDBEventSourceConfig         json.RawMessage `json:"DocumentDBEventSourceConfig"`
 	ProvisionedPollerConfig             json.RawMessage `json:"ProvisionedPollerConfig"`
 }
@@ -178,6 +180,37 @@ type esmOutput struct {
 	TumblingWindowInSeconds        int               `json:"TumblingWindowInSeconds"`
 	FunctionResponseTypes          []string          `json:"FunctionResponseTypes"`
 	EventSourceMappingArn          string            `json:"EventSourceMappingArn"`
+	ScalingConfig                  *scalingConfig    `json:"ScalingConfig,omitempty"`
+
+	queue bool // an SQS mapping: the stream-only members are left out
+}
+
+// sqsOutput is what Lambda reports for an SQS mapping: no stream settings.
+type sqsOutput struct {
+	UUID                           string          `json:"UUID"`
+	BatchSize                      int             `json:"BatchSize"`
+	MaximumBatchingWindowInSeconds int             `json:"MaximumBatchingWindowInSeconds"`
+	EventSourceArn                 string          `json:"EventSourceArn"`
+	FilterCriteria                 *filterCriteria `json:"FilterCriteria,omitempty"`
+	FunctionArn                    string          `json:"FunctionArn"`
+	LastModified                   float64         `json:"LastModified"`
+	State                          string          `json:"State"`
+	StateTransitionReason          string          `json:"StateTransitionReason"`
+	FunctionResponseTypes          []string        `json:"FunctionResponseTypes"`
+	EventSourceMappingArn          string          `json:"EventSourceMappingArn"`
+	ScalingConfig                  *scalingConfig  `json:"ScalingConfig,omitempty"`
+}
+
+// MarshalJSON leaves the stream-only members out of SQS mappings.
+func (o *esmOutput) MarshalJSON() ([]byte, error) {
+	if !o.queue {
+		type plain esmOutput
+		return json.Marshal((*plain)(o))
+	}
+	return json.Marshal(&sqsOutput{UUID: o.UUID, BatchSize: o.BatchSize, MaximumBatchingWindowInSeconds: o.MaximumBatchingWindowInSeconds,
+		EventSourceArn: o.EventSourceArn, FilterCriteria: o.FilterCriteria, FunctionArn: o.FunctionArn, LastModified: o.LastModified,
+		State: o.State, StateTransitionReason: o.StateTransitionReason, FunctionResponseTypes: o.FunctionResponseTypes,
+		EventSourceMappingArn: o.EventSourceMappingArn, ScalingConfig: o.ScalingConfig})
 }
 
 func esmARN(account, region, uuid string) string {
@@ -203,9 +236,13 @@ func (m *mapping) output(st mappingState, state string) *esmOutput {
 		MaximumRecordAgeInSeconds: m.MaximumRecordAge, BisectBatchOnFunctionError: m.Bisect,
 		MaximumRetryAttempts: m.MaximumRetryAttempts, TumblingWindowInSeconds: m.TumblingWindow,
 		FunctionResponseTypes: nonNil(m.ResponseTypes), EventSourceMappingArn: esmARN(m.Account, m.Region, m.UUID),
+		queue: m.isQueue(),
 	}
 	if out.LastProcessingResult == "" {
 		out.LastProcessingResult = resultNone
+	}
+	if m.MaxConcurrency > 0 {
+		out.ScalingConfig = &scalingConfig{MaximumConcurrency: &m.MaxConcurrency}
 	}
 	if len(m.Filters) > 0 {
 		out.FilterCriteria = &filterCriteria{}
@@ -224,17 +261,24 @@ const sourceARNPattern = `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov
 var reStreamARN = lazyRegexp(`^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}/stream/[^/]+$`)
 
 // checkSource validates an event source ARN: tenkai maps DynamoDB streams
-// only, and the stream must exist.
-func (s *Service) checkSource(ctx context.Context, arn string) error {
+// and SQS queues, and the source must exist. fifo reports a FIFO queue.
+func (s *Service) checkSource(ctx context.Context, arn string) (fifo bool, err error) {
 	if !reSourceARN().MatchString(arn) {
-		return edge.Validation("1 validation error detected: Value '%s' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", arn, sourceARNPattern)
+		return false, edge.Validation("1 validation error detected: Value '%s' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", arn, sourceARNPattern)
 	}
-	svc := strings.SplitN(arn, ":", 4)[2]
-	if svc != "dynamodb" {
-		return invalidParam("Unsupported event source %s: tenkai supports event source mappings for DynamoDB streams only, not %s.", arn, svc)
+	switch svc := strings.SplitN(arn, ":", 4)[2]; svc {
+	case "sqs":
+		return s.checkQueue(ctx, arn)
+	case "dynamodb":
+		return false, s.checkStream(ctx, arn)
+	default:
+		return false, invalidParam("Unsupported event source %s: tenkai supports event source mappings for DynamoDB streams and SQS queues only, not %s.", arn, svc)
 	}
+}
+
+func (s *Service) checkStream(ctx context.Context, arn string) error {
 	if !reStreamARN().MatchString(arn) {
-		return invalidParam("Unsupported event source %s: tenkai supports event source mappings for DynamoDB streams only; a stream ARN looks like arn:aws:dynamodb:region:account:table/name/stream/label.", arn)
+		return invalidParam("Unsupported event source %s: tenkai supports event source mappings for DynamoDB streams and SQS queues only; a stream ARN looks like arn:aws:dynamodb:region:account:table/name/stream/label.", arn)
 	}
 	if s.cfg.Streams == nil {
 		return invalidParam("Stream not found: %s", arn)
@@ -250,18 +294,27 @@ func (s *Service) checkSource(ctx context.Context, arn string) error {
 }
 
 // refuseOtherSources rejects settings that belong to other kinds of sources.
-func (in *esmInput) refuseOtherSources() error {
+func (in *esmInput) refuseOtherSources(queue bool) error {
+	kind := "DynamoDB stream"
+	if queue {
+		kind = "SQS"
+		if err := in.refuseStreamSettings(); err != nil {
+			return err
+		}
+	} else if in.ScalingConfig != nil {
+		return invalidParam("ScalingConfig is not supported for DynamoDB stream event sources.")
+	}
 	for _, f := range []struct {
 		name string
 		v    json.RawMessage
 	}{
 		{"Topics", in.Topics}, {"Queues", in.Queues}, {"SourceAccessConfigurations", in.SourceAccessConfigurations},
 		{"SelfManagedEventSource", in.SelfManagedEventSource}, {"AmazonManagedKafkaEventSourceConfig", in.AmazonManagedKafkaEventSourceConfig},
-		{"SelfManagedKafkaEventSourceConfig", in.SelfManagedKafkaEventSourceConfig}, {"ScalingConfig", in.ScalingConfig},
+		{"SelfManagedKafkaEventSourceConfig", in.SelfManagedKafkaEventSourceConfig},
 		{"DocumentDBEventSourceConfig", in.DocumentDBEventSourceConfig}, {"ProvisionedPollerConfig", in.ProvisionedPollerConfig},
 	} {
 		if len(f.v) > 0 && string(f.v) != "null" {
-			return invalidParam("%s is not supported for DynamoDB stream event sources.", f.name)
+			return invalidParam("%s is not supported for %s event sources.", f.name, kind)
 		}
 	}
 	return nil
@@ -363,6 +416,9 @@ func (in *esmInput) apply(m *mapping) error {
 	if in.Enabled != nil {
 		m.Enabled = *in.Enabled
 	}
+	if m.isQueue() {
+		return in.applyQueue(m)
+	}
 	return nil
 }
 
@@ -411,31 +467,30 @@ func (s *Service) createMapping(ctx context.Context, in *esmInput) (*esmOutput, 
 	if in.FunctionName == nil || *in.FunctionName == "" {
 		return nil, edge.MissingMember("functionName")
 	}
-	if err := in.refuseOtherSources(); err != nil {
-		return nil, err
-	}
 	if in.EventSourceArn == nil || *in.EventSourceArn == "" {
-		return nil, invalidParam("Unrecognized event source. tenkai supports event source mappings for DynamoDB streams only.")
+		return nil, invalidParam("Unrecognized event source. tenkai supports event source mappings for DynamoDB streams and SQS queues only.")
 	}
 	src := *in.EventSourceArn
-	if err := s.checkSource(ctx, src); err != nil {
+	queue := reSourceARN().MatchString(src) && isQueueARN(src)
+	if err := in.refuseOtherSources(queue); err != nil {
+		return nil, err
+	}
+	fifo, err := s.checkSource(ctx, src)
+	if err != nil {
 		return nil, err
 	}
 	pos := ""
 	if in.StartingPosition != nil {
 		pos = *in.StartingPosition
 	}
-	switch pos {
-	case "TRIM_HORIZON", "LATEST":
-	case "": // AWS reports this one as InvalidParameterValueException, not ValidationException
-		return nil, invalidParam("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.")
-	case "AT_TIMESTAMP":
+	switch {
+	case queue && (pos != "" || len(in.StartingPositionTimestamp) > 0 && string(in.StartingPositionTimestamp) != "null"):
 		return nil, invalidParam("Unsupported starting position for arn type: %s", src)
+	case queue:
 	default:
-		return nil, edge.Validation("1 validation error detected: Value '%s' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]", pos)
-	}
-	if len(in.StartingPositionTimestamp) > 0 && string(in.StartingPositionTimestamp) != "null" {
-		return nil, invalidParam("StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP, which DynamoDB stream event sources do not support.")
+		if err := checkStartingPosition(src, pos, in.StartingPositionTimestamp); err != nil {
+			return nil, err
+		}
 	}
 	fnArn, err := s.resolveTarget(ctx, *in.FunctionName)
 	if err != nil {
@@ -448,9 +503,38 @@ func (s *Service) createMapping(ctx context.Context, in *esmInput) (*esmOutput, 
 		MaximumRecordAge: -1, MaximumRetryAttempts: -1, Tags: in.Tags, StateReason: "User action",
 		Created: now, LastModified: now,
 	}
+	if queue {
+		m.BatchSize, m.ParallelizationFactor, m.MaximumRecordAge, m.MaximumRetryAttempts, m.FIFO = sqsDefaultBatch, 0, 0, 0, fifo
+	}
 	if err := in.apply(m); err != nil {
 		return nil, err
 	}
+	return s.insertMapping(ctx, m, *in.FunctionName)
+}
+
+// checkStartingPosition validates a stream mapping's StartingPosition.
+func checkStartingPosition(src, pos string, ts json.RawMessage) error {
+	switch pos {
+	case "TRIM_HORIZON", "LATEST":
+	case "": // AWS reports this one as InvalidParameterValueException, not ValidationException
+		return invalidParam("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.")
+	case "AT_TIMESTAMP":
+		return invalidParam("Unsupported starting position for arn type: %s", src)
+	default:
+		return edge.Validation("1 validation error detected: Value '%s' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]", pos)
+	}
+	if len(ts) > 0 && string(ts) != "null" {
+		return invalidParam("StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP, which DynamoDB stream event sources do not support.")
+	}
+	return nil
+}
+
+// insertMapping stores a new mapping unless its source and function are
+// mapped already, and starts its poller.
+func (s *Service) insertMapping(ctx context.Context, m *mapping, fnName string) (*esmOutput, error) {
+	meta := edge.MetaFrom(ctx)
+	src, fnArn, pos := m.EventSourceArn, m.FunctionArn, m.StartingPosition
+	var err error
 	st := mappingState{LastResult: resultNone}
 	if pos == "LATEST" {
 		// LATEST means records written after the mapping exists.
@@ -469,7 +553,7 @@ func (s *Service) createMapping(ctx context.Context, in *esmInput) (*esmOutput, 
 		})
 		if dup != nil {
 			return edge.NewError(http.StatusConflict, "ResourceConflictException",
-				fmt.Sprintf("The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s", src, *in.FunctionName, dup.UUID))
+				fmt.Sprintf("The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s", src, fnName, dup.UUID))
 		}
 		return saveMapping(tx, m, &st)
 	})
@@ -547,9 +631,6 @@ func (s *Service) getMapping(ctx context.Context, uuid string) (*esmOutput, erro
 }
 
 func (s *Service) updateMapping(ctx context.Context, uuid string, in *esmInput) (*esmOutput, error) {
-	if err := in.refuseOtherSources(); err != nil {
-		return nil, err
-	}
 	fnArn := ""
 	if in.FunctionName != nil {
 		var err error
@@ -566,6 +647,9 @@ func (s *Service) updateMapping(ctx context.Context, uuid string, in *esmInput) 
 			return esmNotFound()
 		}
 		was := m.Enabled
+		if err := in.refuseOtherSources(m.isQueue()); err != nil {
+			return err
+		}
 		if err := in.apply(m); err != nil {
 			return err
 		}

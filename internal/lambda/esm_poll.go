@@ -143,7 +143,12 @@ type poller struct {
 	// after heldFrom up to heldThrough; the next poll reads on from there.
 	held                  []item
 	heldFrom, heldThrough string
-	lastResult            string
+
+	slots    chan struct{}  // queue mappings: one token per batch in flight
+	inflight sync.WaitGroup // queue batch goroutines
+
+	resMu      sync.Mutex // guards lastResult, which batch goroutines write too
+	lastResult string
 }
 
 // pause says how a poller waits before its next step.
@@ -156,6 +161,7 @@ type pause struct {
 func (p *poller) run(ctx context.Context) {
 	defer close(p.done)
 	defer p.r.forget(p)
+	defer p.inflight.Wait()
 	for ctx.Err() == nil {
 		w, ok := p.safeStep(ctx)
 		if !ok {
@@ -225,13 +231,18 @@ func (p *poller) step(ctx context.Context) (pause, bool) {
 	if m == nil {
 		return pause{}, false
 	}
+	p.resMu.Lock()
 	p.lastResult = st.LastResult
+	p.resMu.Unlock()
 	if !m.Enabled {
 		p.clearRetry()
 		return pause{idle: true}, true
 	}
 	if !m.LastModified.Equal(p.seen) {
 		p.configure(m)
+	}
+	if m.isQueue() {
+		return p.stepQueue(ctx, m, st)
 	}
 	if d := p.notBefore.Sub(s.clk.Now()); d > 0 {
 		return pause{clock: d}, true
@@ -530,6 +541,8 @@ func indexOfSequence(batch []item, id string) int {
 // record writes the checkpoint (when after is not "") and the last
 // processing result (when not ""), unless the mapping is gone.
 func (p *poller) record(st mappingState, after, result string) {
+	p.resMu.Lock()
+	defer p.resMu.Unlock()
 	if (after == "" || after == st.After) && (result == "" || result == p.lastResult) {
 		return
 	}
@@ -557,9 +570,9 @@ func (p *poller) record(st mappingState, after, result string) {
 }
 
 // discard drops records Lambda gives up on and sends a record of them to
-// the mapping's OnFailure destination. tenkai delivers to S3 buckets, with
-// the invocation's event, as Lambda does; it has no SQS or SNS, so records
-// meant for those are logged.
+// the mapping's OnFailure destination: S3 buckets get it with the
+// invocation's event, SQS queues without, as Lambda does; tenkai has no
+// SNS, so records meant for topics are logged.
 func (p *poller) discard(ctx context.Context, m *mapping, batch []item, condition string, res *InvokeResult, attempts int) {
 	if len(batch) == 0 {
 		return
@@ -569,6 +582,10 @@ func (p *poller) discard(ctx context.Context, m *mapping, batch []item, conditio
 		"stream", m.EventSourceArn, "condition", condition, "startSequenceNumber", batch[0].Sequence,
 		"endSequenceNumber", batch[len(batch)-1].Sequence, "batchSize", len(batch), "onFailure", m.OnFailure)
 	parts := strings.SplitN(m.OnFailure, ":", 6)
+	if len(parts) == 6 && parts[2] == "sqs" {
+		p.discardToQueue(ctx, m, batch, condition, res, attempts)
+		return
+	}
 	if len(parts) < 6 || parts[2] != "s3" {
 		return
 	}
@@ -582,6 +599,18 @@ func (p *poller) discard(ctx context.Context, m *mapping, batch []item, conditio
 	body, _ := json.Marshal(rec)
 	key := "aws/lambda/" + m.UUID + "/" + streamShard + "/" + now.Format("2006/01/02/2006-01-02T15.04.05") + "-" + edge.NewUUID()
 	if err := s.cfg.Objects.PutObject(ctx, m.Account, m.Region, parts[5], key, body); err != nil {
+		s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
+	}
+}
+
+func (p *poller) discardToQueue(ctx context.Context, m *mapping, batch []item, condition string, res *InvokeResult, attempts int) {
+	s := p.r.s
+	if s.cfg.Queues == nil {
+		s.log.Warn("no SQS to deliver discarded records to", "destination", m.OnFailure)
+		return
+	}
+	body, _ := json.Marshal(failureRecord(m, batch, condition, res, attempts, s.clk.Now().UTC()))
+	if err := s.cfg.Queues.Send(ctx, m.OnFailure, string(body), nil); err != nil {
 		s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
 	}
 }

@@ -222,11 +222,11 @@ func TestESMAPI(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"sqs source", map[string]any{"EventSourceArn": "arn:aws:sqs:us-east-1:000000000000:q"}, 400, "InvalidParameterValueException", "DynamoDB streams only"},
-		{"kinesis source", map[string]any{"EventSourceArn": "arn:aws:kinesis:us-east-1:000000000000:stream/s"}, 400, "InvalidParameterValueException", "DynamoDB streams only"},
-		{"table not stream", map[string]any{"EventSourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/orders"}, 400, "InvalidParameterValueException", "DynamoDB streams only"},
+		{"missing queue", map[string]any{"EventSourceArn": "arn:aws:sqs:us-east-1:000000000000:q"}, 400, "InvalidParameterValueException", "AWS.SimpleQueueService.NonExistentQueue"},
+		{"kinesis source", map[string]any{"EventSourceArn": "arn:aws:kinesis:us-east-1:000000000000:stream/s"}, 400, "InvalidParameterValueException", "DynamoDB streams and SQS queues only"},
+		{"table not stream", map[string]any{"EventSourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/orders"}, 400, "InvalidParameterValueException", "DynamoDB streams and SQS queues only"},
 		{"not an arn", map[string]any{"EventSourceArn": "orders"}, 400, "ValidationException", "eventSourceArn"},
-		{"no source", map[string]any{"EventSourceArn": nil}, 400, "InvalidParameterValueException", "Unrecognized event source. tenkai supports event source mappings for DynamoDB streams only"},
+		{"no source", map[string]any{"EventSourceArn": nil}, 400, "InvalidParameterValueException", "Unrecognized event source. tenkai supports event source mappings for DynamoDB streams and SQS queues only"},
 		{"unknown stream", map[string]any{"EventSourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/2026-11-21T08:00:00.000"}, 400, "InvalidParameterValueException", "Stream not found: arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/"},
 		{"no position", map[string]any{"StartingPosition": nil}, 400, "InvalidParameterValueException", "Value null at 'startingPosition' failed to satisfy constraint: Member must not be null."},
 		{"at timestamp", map[string]any{"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": 1.7e9}, 400, "InvalidParameterValueException", "Unsupported starting position for arn type: " + testStream},

@@ -68,6 +68,9 @@ type Config struct {
 	// Streams reads DynamoDB streams for event source mappings; nil refuses
 	// mappings (their streams are not found).
 	Streams StreamReader
+	// Queues is SQS: queue event sources, SQS destinations and dead-letter
+	// queues; nil refuses queue mappings and logs what was meant for queues.
+	Queues QueueClient
 	// Objects writes the records of discarded batches to S3 OnFailure
 	// destinations of event source mappings; nil logs them instead.
 	Objects ObjectWriter

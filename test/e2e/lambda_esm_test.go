@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -24,39 +23,35 @@ import (
 )
 
 var (
-	esmFnOnce sync.Once
-	esmFnZip  []byte
-	esmFnErr  error
+	goFnMu   sync.Mutex            // guards goFnZips
+	goFnZips = map[string][]byte{} // by package path
 )
 
-// esmFunctionZip builds testdata/esmfn into a provided.al2023 package once.
-func esmFunctionZip(t *testing.T) []byte {
+// buildGoFunction builds a Go function under testdata into a provided.al2023
+// package, once per test run.
+func buildGoFunction(t *testing.T, pkg string) []byte {
 	t.Helper()
-	esmFnOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tenkai-esmfn-")
-		if err != nil {
-			esmFnErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "./testdata/esmfn")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			esmFnErr = errors.New("build esmfn: " + err.Error() + "\n" + string(out))
-			return
-		}
-		bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
-		if err != nil {
-			esmFnErr = err
-			return
-		}
-		esmFnZip = zipFiles(t, map[string]string{"bootstrap": string(bin)})
-	})
-	if esmFnErr != nil {
-		t.Fatal(esmFnErr)
+	goFnMu.Lock()
+	defer goFnMu.Unlock()
+	if z := goFnZips[pkg]; z != nil {
+		return z
 	}
-	return esmFnZip
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+	bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goFnZips[pkg] = zipFiles(t, map[string]string{"bootstrap": string(bin)})
+	return goFnZips[pkg]
 }
+
+// esmFunctionZip builds testdata/esmfn.
+func esmFunctionZip(t *testing.T) []byte { return buildGoFunction(t, "./testdata/esmfn") }
 
 func createESMFunction(t *testing.T, c *lambda.Client, name string, env map[string]string) {
 	t.Helper()
@@ -290,9 +285,9 @@ func TestEventSourceMappingErrors(t *testing.T) {
 		code, msg string
 		args      []string
 	}{
-		{"InvalidParameterValueException", "tenkai supports event source mappings for DynamoDB streams only",
+		{"InvalidParameterValueException", "SQS Error Code: AWS.SimpleQueueService.NonExistentQueue",
 			create("--function-name", "things-sink", "--event-source-arn", "arn:aws:sqs:us-east-1:000000000000:queue")},
-		{"InvalidParameterValueException", "tenkai supports event source mappings for DynamoDB streams only",
+		{"InvalidParameterValueException", "tenkai supports event source mappings for DynamoDB streams and SQS queues only",
 			create("--function-name", "things-sink", "--event-source-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/s", "--starting-position", "LATEST")},
 		{"InvalidParameterValueException", "Stream not found: arn:aws:dynamodb:us-east-1:000000000000:table/ghost/stream/2026-01-01T00:00:00.000",
 			create("--function-name", "things-sink", "--event-source-arn", "arn:aws:dynamodb:us-east-1:000000000000:table/ghost/stream/2026-01-01T00:00:00.000", "--starting-position", "LATEST")},
