@@ -129,9 +129,10 @@ func TestAPIGatewayHTTPAPI(t *testing.T) {
 	// Quick create adds no Lambda permission, as on AWS: 500 until one is added, and the log says why.
 	code, _, body := g.do("GET", host, "/hello", nil, "")
 	wantMessage(t, "GET /hello without permission", code, body, 500, `{"message":"Internal Server Error"}`)
-	if !strings.Contains(s.Logs(), "Invalid permissions on Lambda function") {
-		t.Errorf("server log does not say why the integration failed")
-	}
+	// The server's log reaches the harness through a pipe: give it a moment.
+	waitFor(t, 5*time.Second, "the log to say why the integration failed", func() bool {
+		return strings.Contains(s.Logs(), "Invalid permissions on Lambda function")
+	})
 	allowGateway(t, s, "echo", "apigw", "arn:aws:execute-api:us-east-1:000000000000:"+api.ApiId+"/*")
 
 	// Payload 2.0 event.
