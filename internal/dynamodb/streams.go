@@ -314,12 +314,17 @@ func (t *table) currentStream(tx store.Tx, key []byte, old attr.Item) (*capture,
 	return newCapture(t.sc, *m, t.svc.clk), old, nil
 }
 
-// oldestBefore reports whether the stream's oldest record was written at or
-// before cutoff (Unix nanoseconds), the layout TrimStreams reads.
+// retained reports whether a stored record (its write time in Unix
+// nanoseconds, then its JSON) was written after cutoff.
+func retained(v []byte, cutoff int64) bool {
+	return len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) > cutoff
+}
+
+// oldestBefore reports whether the stream's oldest record is past cutoff.
 func oldestBefore(tx store.Tx, r streamRef, cutoff int64) bool {
 	old := false
 	tx.Bucket(recBucket(r.sc, r.table, r.label)).Scan(nil, nil, false, func(_, v []byte) bool {
-		old = len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) <= cutoff
+		old = !retained(v, cutoff)
 		return false
 	})
 	return old
@@ -419,7 +424,7 @@ func (s *Service) view(tx store.Tx, r streamRef, now time.Time) (*shardView, err
 			ferr = fmt.Errorf("stream %s: bad record %q", r.arn, k)
 			return false
 		}
-		if int64(binary.BigEndian.Uint64(val)) > cutoff {
+		if retained(val, cutoff) {
 			v.oldest = n
 			return false
 		}
@@ -440,7 +445,7 @@ func (s *Service) records(tx store.Tx, r streamRef, after uint64, limit, maxByte
 	}
 	from := []byte(formatSeq(after + 1))
 	tx.Bucket(recBucket(r.sc, r.table, r.label)).Scan(from, nil, false, func(k, v []byte) bool {
-		if len(v) < 8 || int64(binary.BigEndian.Uint64(v)) <= cutoff {
+		if !retained(v, cutoff) {
 			return true
 		}
 		if len(out) > 0 && size+len(v)-8 > maxBytes {
@@ -472,23 +477,33 @@ func resolve(arn string) (streamRef, error) {
 // *edge.Error ResourceNotFoundException. The account and region come from
 // the ARN. It is safe for concurrent use.
 func (s *Service) StreamStatus(ctx context.Context, arn string) (string, error) {
+	var status string
+	err := s.viewStream(arn, func(tx store.Tx, r streamRef, d *streamMeta, now time.Time) {
+		status = d.status()
+	})
+	return status, err
+}
+
+// viewStream runs fn in a read transaction on the stream an ARN given
+// outside a request names; a stream that does not exist (or no longer
+// does) is ResourceNotFoundException.
+func (s *Service) viewStream(arn string, fn func(tx store.Tx, r streamRef, d *streamMeta, now time.Time)) error {
 	r, err := resolve(arn)
 	if err != nil {
-		return "", err
+		return err
 	}
-	var status string
-	err = s.st.View(func(tx store.Tx) error {
-		d, err := s.getStream(tx, r, s.clk.Now())
+	return s.st.View(func(tx store.Tx) error {
+		now := s.clk.Now()
+		d, err := s.getStream(tx, r, now)
 		if err != nil {
 			return err
 		}
 		if d == nil {
 			return errStreamNotFound(arn)
 		}
-		status = d.status()
+		fn(tx, r, d, now)
 		return nil
 	})
-	return status, err
 }
 
 // ReadStream returns up to limit records with sequence number greater than
@@ -496,10 +511,6 @@ func (s *Service) StreamStatus(ctx context.Context, arn string) (string, error) 
 // trimmed since after are skipped, not reported: a poller picks up at the
 // oldest record still retained. The account and region come from the ARN.
 func (s *Service) ReadStream(ctx context.Context, arn, after string, limit int) ([]StreamRecord, error) {
-	r, err := resolve(arn)
-	if err != nil {
-		return nil, err
-	}
 	var from uint64
 	if after != "" {
 		var ok bool
@@ -507,21 +518,11 @@ func (s *Service) ReadStream(ctx context.Context, arn, after string, limit int) 
 			return nil, validation("Invalid SequenceNumber: %s", after)
 		}
 	}
-	if limit <= 0 {
-		return nil, nil
-	}
 	var out []StreamRecord
-	err = s.st.View(func(tx store.Tx) error {
-		now := s.clk.Now()
-		d, err := s.getStream(tx, r, now)
-		if err != nil {
-			return err
+	err := s.viewStream(arn, func(tx store.Tx, r streamRef, _ *streamMeta, now time.Time) {
+		if limit > 0 {
+			out = s.records(tx, r, from, limit, 6<<20, now)
 		}
-		if d == nil {
-			return errStreamNotFound(arn)
-		}
-		out = s.records(tx, r, from, limit, 6<<20, now)
-		return nil
 	})
 	return out, err
 }
@@ -529,28 +530,15 @@ func (s *Service) ReadStream(ctx context.Context, arn, after string, limit int) 
 // LatestSequence returns the newest retained record's sequence number, ""
 // if none. The account and region come from the ARN.
 func (s *Service) LatestSequence(ctx context.Context, arn string) (string, error) {
-	r, err := resolve(arn)
-	if err != nil {
-		return "", err
-	}
 	var seq string
-	err = s.st.View(func(tx store.Tx) error {
-		now := s.clk.Now()
-		d, err := s.getStream(tx, r, now)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			return errStreamNotFound(arn)
-		}
+	err := s.viewStream(arn, func(tx store.Tx, r streamRef, _ *streamMeta, now time.Time) {
 		cutoff := now.Add(-streamRetention).UnixNano()
 		tx.Bucket(recBucket(r.sc, r.table, r.label)).Scan(nil, nil, true, func(k, v []byte) bool {
-			if len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) > cutoff {
+			if retained(v, cutoff) {
 				seq = string(k)
 			}
 			return false
 		})
-		return nil
 	})
 	return seq, err
 }
@@ -621,7 +609,7 @@ func (s *Service) TrimStreams(ctx context.Context) error {
 			var old [][]byte
 			var through uint64
 			rb.Scan(nil, nil, false, func(k, v []byte) bool {
-				if len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) > cutoff {
+				if retained(v, cutoff) {
 					return false
 				}
 				if n, ok := parseSeq(string(k)); ok {
