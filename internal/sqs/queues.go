@@ -3,6 +3,7 @@ package sqs
 import (
 	"context"
 	"encoding/base64"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -484,27 +485,36 @@ func (s *Service) tagQueue(ctx context.Context, in *tagQueueIn) (*struct{}, erro
 	if in.Tags == nil {
 		return nil, errMissing("Tags")
 	}
+	return nil, s.editTags(q, func(tags map[string]string) error {
+		for k, v := range in.Tags {
+			if k == "" || len(k) > 128 || len(v) > 256 {
+				return errParam("Tag key or value is not valid: %s.", k)
+			}
+			tags[k] = v
+		}
+		if len(tags) > 50 {
+			return errParam("Too many tags added for queue %s.", q.meta.Name)
+		}
+		return nil
+	})
+}
+
+// editTags lets edit change a copy of q's tags and stores the result; an
+// error from edit leaves the queue as it was.
+func (s *Service) editTags(q *queue, edit func(tags map[string]string) error) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	meta := q.meta
-	meta.Tags = map[string]string{}
-	for k, v := range q.meta.Tags {
-		meta.Tags[k] = v
-	}
-	for k, v := range in.Tags {
-		if k == "" || len(k) > 128 || len(v) > 256 {
-			return nil, errParam("Tag key or value is not valid: %s.", k)
-		}
-		meta.Tags[k] = v
-	}
-	if len(meta.Tags) > 50 {
-		return nil, errParam("Too many tags added for queue %s.", meta.Name)
+	meta.Tags = make(map[string]string, len(q.meta.Tags))
+	maps.Copy(meta.Tags, q.meta.Tags)
+	if err := edit(meta.Tags); err != nil {
+		return err
 	}
 	if err := s.saveMetaLocked(&meta); err != nil {
-		return nil, err
+		return err
 	}
 	q.meta = meta
-	return nil, nil
+	return nil
 }
 
 type untagQueueIn struct {
@@ -520,21 +530,12 @@ func (s *Service) untagQueue(ctx context.Context, in *untagQueueIn) (*struct{}, 
 	if in.TagKeys == nil {
 		return nil, errMissing("TagKeys")
 	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	meta := q.meta
-	meta.Tags = map[string]string{}
-	for k, v := range q.meta.Tags {
-		meta.Tags[k] = v
-	}
-	for _, k := range in.TagKeys {
-		delete(meta.Tags, k)
-	}
-	if err := s.saveMetaLocked(&meta); err != nil {
-		return nil, err
-	}
-	q.meta = meta
-	return nil, nil
+	return nil, s.editTags(q, func(tags map[string]string) error {
+		for _, k := range in.TagKeys {
+			delete(tags, k)
+		}
+		return nil
+	})
 }
 
 type listTagsOut struct {

@@ -138,6 +138,9 @@ func (s *Service) changeVisLocked(q *queue, handle string, timeout int) error {
 	return nil
 }
 
+func (e deleteBatchEntry) batchID() *string    { return e.Id }
+func (e changeVisBatchEntry) batchID() *string { return e.Id }
+
 type deleteBatchEntry struct {
 	Id            *string `json:"Id"`
 	ReceiptHandle *string `json:"ReceiptHandle"`
@@ -162,11 +165,7 @@ func (s *Service) deleteMessageBatch(ctx context.Context, in *deleteBatchIn) (*b
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if err := checkBatchIDs(ids, "DeleteMessageBatchRequestEntry"); err != nil {
+	if err := checkBatchIDs(in.Entries, "DeleteMessageBatchRequestEntry"); err != nil {
 		return nil, err
 	}
 	out := &batchOut{Successful: []batchOK{}, Failed: []batchError{}}
@@ -204,11 +203,7 @@ func (s *Service) changeMessageVisibilityBatch(ctx context.Context, in *changeVi
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if err := checkBatchIDs(ids, "ChangeMessageVisibilityBatchRequestEntry"); err != nil {
+	if err := checkBatchIDs(in.Entries, "ChangeMessageVisibilityBatchRequestEntry"); err != nil {
 		return nil, err
 	}
 	out := &batchOut{Successful: []batchOK{}, Failed: []batchError{}}

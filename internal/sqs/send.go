@@ -260,16 +260,14 @@ func batchFailure(id string, err error) batchError {
 	return batchError{Id: id, SenderFault: true, Code: code(err), Message: msg}
 }
 
+func (e sendEntry) batchID() *string { return e.Id }
+
 func (s *Service) sendMessageBatch(ctx context.Context, in *sendBatchIn) (*sendBatchOut, error) {
 	q, err := s.resolve(ctx, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if err := checkBatchIDs(ids, "SendMessageBatchRequestEntry"); err != nil {
+	if err := checkBatchIDs(in.Entries, "SendMessageBatchRequestEntry"); err != nil {
 		return nil, err
 	}
 	total := 0

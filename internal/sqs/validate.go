@@ -165,15 +165,16 @@ func validBatchID(id string) bool {
 }
 
 // checkBatchIDs applies the batch rules common to the three batch operations.
-func checkBatchIDs(ids []*string, entry string) error {
+func checkBatchIDs[E interface{ batchID() *string }](entries []E, entry string) error {
 	switch {
-	case len(ids) == 0:
+	case len(entries) == 0:
 		return errEmptyBatch(entry)
-	case len(ids) > 10:
-		return errTooManyEntries(len(ids))
+	case len(entries) > 10:
+		return errTooManyEntries(len(entries))
 	}
 	seen := map[string]bool{}
-	for _, p := range ids {
+	for _, e := range entries {
+		p := e.batchID()
 		if p == nil {
 			return errMissing(entry + ".Id")
 		}
