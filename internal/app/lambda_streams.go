@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 
 	"tenkai/internal/lambda"
@@ -23,23 +22,9 @@ func (l lambdaStreams) ReadStream(ctx context.Context, arn, after string, limit 
 	}
 	out := make([]lambda.StreamRecord, len(recs))
 	for i, r := range recs {
-		out[i] = lambda.StreamRecord{Sequence: r.Sequence, JSON: lambdaIdentity(r.JSON)}
+		out[i] = lambda.StreamRecord{Sequence: r.Sequence, JSON: r.JSON}
 	}
 	return out, nil
-}
-
-// GetRecords spells a TTL delete's identity as the API model does
-// (PrincipalId, Type); the Lambda event spells it principalId, type.
-var (
-	streamsIdentity = []byte(`"userIdentity":{"PrincipalId":"dynamodb.amazonaws.com","Type":"Service"}`)
-	eventIdentity   = []byte(`"userIdentity":{"principalId":"dynamodb.amazonaws.com","type":"Service"}`)
-)
-
-func lambdaIdentity(rec []byte) []byte {
-	if !bytes.Contains(rec, streamsIdentity) {
-		return rec
-	}
-	return bytes.Replace(rec, streamsIdentity, eventIdentity, 1)
 }
 
 func (l lambdaStreams) LatestSequence(ctx context.Context, arn string) (string, error) {

@@ -15,6 +15,7 @@ package dynamodb
 // Records are appended by table.write in the transaction of the item write.
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -225,9 +226,8 @@ func (c *capture) appendRecord(b []byte, event, seq string, now time.Time, old, 
 	b = append(b, c.view...)
 	b = append(b, `"}`...)
 	if byTTL {
-		// The botocore model names the Identity members PrincipalId and
-		// Type; Lambda's event spells them principalId and type.
-		b = append(b, `,"userIdentity":{"PrincipalId":"dynamodb.amazonaws.com","Type":"Service"}`...)
+		b = append(b, ',')
+		b = append(b, ttlIdentity...)
 	}
 	return append(b, '}')
 }
@@ -458,11 +458,19 @@ func (s *Service) records(tx store.Tx, r streamRef, after uint64, limit, maxByte
 	return out
 }
 
-// StreamRecord is one stream record in GetRecords' JSON shape.
+// StreamRecord is one stream record as a Lambda event carries it.
 type StreamRecord struct {
 	Sequence string // SequenceNumber, 21 digits zero-padded
-	JSON     []byte // the record object exactly as GetRecords returns it (no eventSourceARN)
+	JSON     []byte // the record object (no eventSourceARN): GetRecords' shape but for userIdentity's spelling
 }
+
+// The botocore model names a TTL delete's Identity members PrincipalId and
+// Type, as GetRecords sends them; Lambda's event spells them principalId and
+// type. Records are stored in the GetRecords form.
+var (
+	ttlIdentity       = []byte(`"userIdentity":{"PrincipalId":"dynamodb.amazonaws.com","Type":"Service"}`)
+	lambdaTTLIdentity = []byte(`"userIdentity":{"principalId":"dynamodb.amazonaws.com","type":"Service"}`)
+)
 
 // resolve parses a stream ARN given outside a request.
 func resolve(arn string) (streamRef, error) {
@@ -506,7 +514,7 @@ func (s *Service) viewStream(arn string, fn func(tx store.Tx, r streamRef, d *st
 	})
 }
 
-// ReadStream returns up to limit records with sequence number greater than
+// ReadStream returns, for Lambda event source mappings, up to limit records with sequence number greater than
 // after ("" = from the oldest retained record), oldest first. Records
 // trimmed since after are skipped, not reported: a poller picks up at the
 // oldest record still retained. The account and region come from the ARN.
@@ -522,6 +530,11 @@ func (s *Service) ReadStream(ctx context.Context, arn, after string, limit int) 
 	err := s.viewStream(arn, func(tx store.Tx, r streamRef, _ *streamMeta, now time.Time) {
 		if limit > 0 {
 			out = s.records(tx, r, from, limit, 6<<20, now)
+		}
+		for i := range out {
+			if bytes.Contains(out[i].JSON, ttlIdentity) {
+				out[i].JSON = bytes.Replace(out[i].JSON, ttlIdentity, lambdaTTLIdentity, 1)
+			}
 		}
 	})
 	return out, err
