@@ -3,7 +3,6 @@ package sfn
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
 	"time"
 
@@ -185,37 +184,14 @@ type listActivitiesOut struct {
 
 func (s *Service) listActivities(ctx context.Context, in *activityIn) (*listActivitiesOut, error) {
 	m := edge.MetaFrom(ctx)
-	max, err := checkMaxResults(in.MaxResults)
+	items, next, err := listBucket(s.st, activitiesBucket(m.Account, m.Region), in.MaxResults, in.NextToken,
+		func(a *activity) activityOut {
+			return activityOut{ActivityArn: a.ARN, Name: a.Name, CreationDate: edge.Epoch(a.Created)}
+		})
 	if err != nil {
 		return nil, err
 	}
-	var from []byte
-	if in.NextToken != "" {
-		k, ok := decodeToken(in.NextToken)
-		if !ok {
-			return nil, invalidToken(in.NextToken)
-		}
-		from = k
-	}
-	out := &listActivitiesOut{Activities: []activityOut{}}
-	err = s.st.View(func(tx store.Tx) error {
-		var derr error
-		tx.Bucket(activitiesBucket(m.Account, m.Region)).Scan(from, nil, false, func(k, raw []byte) bool {
-			if len(out.Activities) == max {
-				out.NextToken = encodeToken(k)
-				return false
-			}
-			var a activity
-			if derr = json.Unmarshal(raw, &a); derr != nil {
-				return false
-			}
-			out.Activities = append(out.Activities, activityOut{ActivityArn: a.ARN, Name: a.Name, CreationDate: edge.Epoch(a.Created)})
-			return true
-		})
-		return derr
-	})
-	sort.SliceStable(out.Activities, func(i, j int) bool { return out.Activities[i].Name < out.Activities[j].Name })
-	return out, err
+	return &listActivitiesOut{Activities: items, NextToken: next}, nil
 }
 
 type activityTaskOut struct {

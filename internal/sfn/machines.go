@@ -643,36 +643,50 @@ func checkMaxResults(n int) (int, error) {
 
 func (s *Service) listStateMachines(ctx context.Context, in *listIn) (*listStateMachinesOut, error) {
 	m := edge.MetaFrom(ctx)
-	max, err := checkMaxResults(in.MaxResults)
+	items, next, err := listBucket(s.st, machinesBucket(m.Account, m.Region), in.MaxResults, in.NextToken,
+		func(sm *machine) smListItem {
+			return smListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: sm.Type, CreationDate: edge.Epoch(sm.Created)}
+		})
 	if err != nil {
 		return nil, err
 	}
+	return &listStateMachinesOut{StateMachines: items, NextToken: next}, nil
+}
+
+// listBucket pages a bucket of JSON values in key order for a List call:
+// up to maxResults of them from nextToken on, as out renders each, and the
+// token of the page after ("" on the last).
+func listBucket[V, O any](st store.Store, bucket string, maxResults int, nextToken string, out func(*V) O) ([]O, string, error) {
+	max, err := checkMaxResults(maxResults)
+	if err != nil {
+		return nil, "", err
+	}
 	var from []byte
-	if in.NextToken != "" {
-		k, ok := decodeToken(in.NextToken)
+	if nextToken != "" {
+		k, ok := decodeToken(nextToken)
 		if !ok {
-			return nil, invalidToken(in.NextToken)
+			return nil, "", invalidToken(nextToken)
 		}
 		from = k
 	}
-	out := &listStateMachinesOut{StateMachines: []smListItem{}}
-	err = s.st.View(func(tx store.Tx) error {
+	items, next := []O{}, ""
+	err = st.View(func(tx store.Tx) error {
 		var derr error
-		tx.Bucket(machinesBucket(m.Account, m.Region)).Scan(from, nil, false, func(k, raw []byte) bool {
-			if len(out.StateMachines) == max {
-				out.NextToken = encodeToken(k)
+		tx.Bucket(bucket).Scan(from, nil, false, func(k, raw []byte) bool {
+			if len(items) == max {
+				next = encodeToken(k)
 				return false
 			}
-			var sm machine
-			if derr = json.Unmarshal(raw, &sm); derr != nil {
+			var v V
+			if derr = json.Unmarshal(raw, &v); derr != nil {
 				return false
 			}
-			out.StateMachines = append(out.StateMachines, smListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: sm.Type, CreationDate: edge.Epoch(sm.Created)})
+			items = append(items, out(&v))
 			return true
 		})
 		return derr
 	})
-	return out, err
+	return items, next, err
 }
 
 type validateIn struct {
