@@ -159,8 +159,12 @@ func sequences(t *testing.T, c fakeCall) []string {
 type fakeObjects struct{ put chan string }
 
 func (f *fakeObjects) PutObject(ctx context.Context, account, region, bucket, key string, body []byte) error {
-	f.put <- account + "|" + region + "|" + bucket + "|" + key + "|" + string(body)
-	return nil
+	select {
+	case f.put <- account + "|" + region + "|" + bucket + "|" + key + "|" + string(body):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func newESMHarness(t *testing.T, opts ...func(*Config)) (*harness, *fakeStreams) {

@@ -46,7 +46,13 @@ func (f *fakeExec) Invoke(ctx context.Context, spec *runtime.Spec, req *runtime.
 	respond := f.respond
 	f.mu.Unlock()
 	if f.called != nil {
-		f.called <- c
+		// A test that stopped reading must not block the poller that
+		// Close waits for.
+		select {
+		case f.called <- c:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if respond != nil {
 		return respond(spec, req)
@@ -499,8 +505,12 @@ type fakeBus struct {
 
 func (b *fakeBus) PutEvent(ctx context.Context, account, region, bus, source, detailType string, detail []byte, resources []string) error {
 	s := fmt.Sprintf("%s|%s|%s|%s", bus, source, detailType, detail)
-	b.got <- s
-	return nil
+	select {
+	case b.got <- s:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func waitCall(t *testing.T, ch chan fakeCall) fakeCall {
