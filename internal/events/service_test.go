@@ -33,12 +33,16 @@ type captureLogs struct {
 
 func newCaptureLogs() *captureLogs { return &captureLogs{ch: make(chan logLine, 100)} }
 
-func (c *captureLogs) WriteLog(_ context.Context, _, _, group, stream string, _ time.Time, msg string) error {
+func (c *captureLogs) WriteLog(ctx context.Context, _, _, group, stream string, _ time.Time, msg string) error {
 	l := logLine{group, stream, msg}
 	c.mu.Lock()
 	c.lines = append(c.lines, l)
 	c.mu.Unlock()
-	c.ch <- l
+	select { // a test that stopped reading must not block the service's Close
+	case c.ch <- l:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	if c.fail.Load() {
 		return errors.New("log group is unavailable")
 	}

@@ -14,9 +14,13 @@ type sentMessage struct{ ARN, Body, Group string }
 
 type captureQueues struct{ ch chan sentMessage }
 
-func (c *captureQueues) SendToQueue(_ context.Context, arn string, body []byte, group string) error {
-	c.ch <- sentMessage{arn, string(body), group}
-	return nil
+func (c *captureQueues) SendToQueue(ctx context.Context, arn string, body []byte, group string) error {
+	select {
+	case c.ch <- sentMessage{arn, string(body), group}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func TestSQSTargets(t *testing.T) {
