@@ -76,8 +76,11 @@ func TestCreateDescribeDelete(t *testing.T) {
 	if got, want := d["TableArn"], "arn:aws:dynamodb:us-east-1:123456789012:table/orders"; got != want {
 		t.Errorf("TableArn = %v; want %v", got, want)
 	}
-	if d["TableStatus"] != "ACTIVE" {
-		t.Errorf("TableStatus = %v", d["TableStatus"])
+	if d["TableStatus"] != "CREATING" || d["GlobalSecondaryIndexes"].([]any)[0].(map[string]any)["IndexStatus"] != "CREATING" {
+		t.Errorf("CreateTable answered %v; want the table and its index CREATING", d)
+	}
+	if d := call(t, s, "DescribeTable", `{"TableName":"orders"}`)["Table"].(map[string]any); d["TableStatus"] != "ACTIVE" {
+		t.Errorf("TableStatus after create = %v; want ACTIVE", d["TableStatus"])
 	}
 	fail(t, s, "CreateTable", ordersTable, "ResourceInUseException", "Table already exists: orders")
 	call(t, s, "PutItem", `{"TableName":"orders","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"gpk":{"S":"g"},"lsk":{"S":"x"}}}`)
@@ -333,8 +336,19 @@ func TestScanSegments(t *testing.T) {
 func TestUpdateTableGSIBackfill(t *testing.T) {
 	s := setupOrders(t)
 	putN(t, s, "p", 4)
-	call(t, s, "UpdateTable", `{"TableName":"orders","AttributeDefinitions":[{"AttributeName":"odd","AttributeType":"S"},{"AttributeName":"lsk","AttributeType":"S"}],
-	  "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"bylsk2","KeySchema":[{"AttributeName":"lsk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}`)
+	d := call(t, s, "UpdateTable", `{"TableName":"orders","AttributeDefinitions":[{"AttributeName":"odd","AttributeType":"S"},{"AttributeName":"lsk","AttributeType":"S"}],
+	  "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"bylsk2","KeySchema":[{"AttributeName":"lsk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}`)["TableDescription"].(map[string]any)
+	statuses := map[string]string{}
+	for _, x := range d["GlobalSecondaryIndexes"].([]any) {
+		x := x.(map[string]any)
+		statuses[x["IndexName"].(string)] = fmt.Sprint(x["IndexStatus"], x["Backfilling"])
+	}
+	if d["TableStatus"] != "UPDATING" || statuses["bylsk2"] != "CREATINGfalse" || statuses["bygpk"] != "ACTIVE<nil>" {
+		t.Errorf("UpdateTable answered %v, indexes %v; want UPDATING with the new index CREATING", d["TableStatus"], statuses)
+	}
+	if d := call(t, s, "DescribeTable", `{"TableName":"orders"}`)["Table"].(map[string]any); d["TableStatus"] != "ACTIVE" {
+		t.Errorf("TableStatus after update = %v; want ACTIVE", d["TableStatus"])
+	}
 	out := call(t, s, "Query", `{"TableName":"orders","IndexName":"bylsk2","KeyConditionExpression":"lsk = :l","ExpressionAttributeValues":{":l":{"S":"l099"}}}`)
 	if got := items(out, "sk"); !reflect.DeepEqual(got, []string{"1"}) {
 		t.Errorf("query of backfilled index = %v; want [1]", got)

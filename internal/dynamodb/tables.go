@@ -219,7 +219,9 @@ func (s *Service) createTable(ctx context.Context, sc scope, body []byte) (*tabl
 	}
 	s.forget(sc, m.Name)
 	t := s.newTable(sc, m)
-	return &tableDescOut{TableDescription: s.describe(t, "ACTIVE", nil)}, nil
+	// AWS answers CREATING and the table turns ACTIVE a moment later; here
+	// it is ACTIVE (and usable) by the first DescribeTable.
+	return &tableDescOut{TableDescription: s.describe(t, "CREATING", nil)}, nil
 }
 
 // checkBilling applies BillingMode and ProvisionedThroughput to m.
@@ -385,6 +387,7 @@ type indexDesc struct {
 	KeySchema             []KeySchemaElement `json:"KeySchema"`
 	Projection            Projection         `json:"Projection"`
 	IndexStatus           string             `json:"IndexStatus,omitempty"`
+	Backfilling           *bool              `json:"Backfilling,omitempty"` // indexes added by UpdateTable only
 	ProvisionedThroughput *throughputDesc    `json:"ProvisionedThroughput,omitempty"`
 	IndexSizeBytes        int64              `json:"IndexSizeBytes"`
 	ItemCount             int64              `json:"ItemCount"`
@@ -484,8 +487,8 @@ func (s *Service) describe(t *table, status string, st *stats) *tableDescription
 		x := indexDesc{IndexName: im.Name, KeySchema: im.KeySchema, Projection: im.Projection, IndexStatus: "ACTIVE",
 			ProvisionedThroughput: &throughputDesc{ReadCapacityUnits: im.RCU, WriteCapacityUnits: im.WCU},
 			IndexArn:              t.arn + "/index/" + im.Name}
-		if status == "DELETING" {
-			x.IndexStatus = "DELETING"
+		if status == "DELETING" || status == "CREATING" {
+			x.IndexStatus = status
 		}
 		if st != nil {
 			c := st.index[im.Name]
@@ -665,6 +668,7 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 		return nil, validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	var t *table
+	var created []string
 	done := s.changingMeta()
 	err := s.st.Update(func(tx store.Tx) error {
 		m, err := getMeta(tx, sc, name)
@@ -705,7 +709,7 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 				return err
 			}
 		}
-		var created []string
+		created = nil
 		online := 0
 		for _, u := range in.GlobalSecondaryIndexUpdates {
 			switch {
@@ -802,7 +806,15 @@ func (s *Service) updateTable(ctx context.Context, sc scope, body []byte) (*tabl
 	if err != nil {
 		return nil, err
 	}
-	return &tableDescOut{TableDescription: s.describe(t, "ACTIVE", st)}, nil
+	// As with CreateTable, AWS answers with the change under way; the table
+	// and its new indexes are ACTIVE by the next DescribeTable.
+	d := s.describe(t, "UPDATING", st)
+	for i := range d.GlobalSecondaryIndexes {
+		if x := &d.GlobalSecondaryIndexes[i]; slices.Contains(created, x.IndexName) {
+			x.IndexStatus, x.Backfilling = "CREATING", new(bool)
+		}
+	}
+	return &tableDescOut{TableDescription: d}, nil
 }
 
 func attrNames(as []AttributeDefinition) string {
