@@ -63,9 +63,6 @@ type Service struct {
 	// the stream setting in their own transaction.
 	metaChanging atomic.Int64
 
-	tokMu    sync.Mutex               // guards tokens and tokOrder
-	tokens   map[string]idempotentTok // TransactWriteItems client request tokens
-	tokOrder []string                 // tokens in the order they expire
 
 	runMu  sync.Mutex // guards cancel and done
 	cancel context.CancelFunc
@@ -87,7 +84,7 @@ func New(cfg Config) *Service {
 		cfg.ReapEvery = 10 * time.Second
 	}
 	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, reap: cfg.ReapEvery,
-		tables: map[string]*table{}, tokens: map[string]idempotentTok{}}
+		tables: map[string]*table{}}
 	s.ops = map[string]edge.JSONHandler{
 		"CreateTable":           op(s.createTable),
 		"DescribeTable":         op(s.describeTable),
@@ -196,16 +193,12 @@ func (s *Service) Close(ctx context.Context) error {
 	}
 }
 
-// Reset forgets cached schemas and idempotency tokens; the app resets the
-// store itself.
+// Reset forgets cached schemas; the app resets the store itself.
 func (s *Service) Reset(ctx context.Context) error {
 	s.mu.Lock()
 	s.tables = map[string]*table{}
 	s.gen++
 	s.mu.Unlock()
-	s.tokMu.Lock()
-	s.tokens, s.tokOrder = map[string]idempotentTok{}, nil
-	s.tokMu.Unlock()
 	return nil
 }
 

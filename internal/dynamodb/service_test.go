@@ -616,3 +616,53 @@ func TestTransactTokenExpires(t *testing.T) {
 		t.Errorf("after token expiry: %s; want n = 3", got)
 	}
 }
+
+// TestTransactTokenDurable: a client request token is kept in the store, so
+// a retry after a restart is answered without applying the writes again, and
+// concurrent requests with one token apply once.
+func TestTransactTokenDurable(t *testing.T) {
+	st := store.NewMem()
+	fc := clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	s := dynamodb.New(dynamodb.Config{Store: st, Clock: fc})
+	call(t, s, "CreateTable", simpleTable("tok"))
+	tx := func(tok, v string) string {
+		return `{"ClientRequestToken":"` + tok + `","TransactItems":[{"Update":{"TableName":"tok","Key":{"id":{"S":"a"}},"UpdateExpression":"ADD n :v","ExpressionAttributeValues":{":v":{"N":"` + v + `"}}}}],"ReturnConsumedCapacity":"TOTAL"}`
+	}
+	first := jsonOf(call(t, s, "TransactWriteItems", tx("t1", "1")))
+
+	s = dynamodb.New(dynamodb.Config{Store: st, Clock: fc}) // a restart over the same store
+	if got := jsonOf(call(t, s, "TransactWriteItems", tx("t1", "1"))); got != first {
+		t.Errorf("replay after restart answered %s; want the first answer %s", got, first)
+	}
+	fail(t, s, "TransactWriteItems", tx("t1", "2"), "IdempotentParameterMismatchException", "ten minute window")
+
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Call(context.Background(), acct, region, "TransactWriteItems", []byte(tx("t2", "10"))); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := jsonOf(call(t, s, "GetItem", `{"TableName":"tok","Key":{"id":{"S":"a"}}}`)["Item"]); got != `{"id":{"S":"a"},"n":{"N":"11"}}` {
+		t.Errorf("after eight requests with one token: %s; want n = 11 (1 + 10 once)", got)
+	}
+
+	count := func() (n int) {
+		_ = st.View(func(tx store.Tx) error {
+			tx.Bucket("dynamodb/tokens").Scan(nil, nil, false, func(k, v []byte) bool { n++; return true })
+			return nil
+		})
+		return n
+	}
+	if err := s.ExpireTokens(context.Background()); err != nil || count() != 2 {
+		t.Fatalf("before expiry: %d tokens kept (%v); want 2", count(), err)
+	}
+	fc.Advance(11 * time.Minute)
+	if err := s.ExpireTokens(context.Background()); err != nil || count() != 0 {
+		t.Errorf("after expiry: %d tokens kept (%v); want 0", count(), err)
+	}
+}

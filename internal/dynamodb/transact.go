@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -21,10 +22,15 @@ const maxTransactItems = 100
 // idempotent.
 const tokenTTL = 10 * time.Minute
 
+// tokenBucket keeps TransactWriteItems' client request tokens, keyed by
+// scope and token, in the store: a retry after a restart, or one racing the
+// first request, is answered from the record instead of writing twice.
+const tokenBucket = "dynamodb/tokens"
+
 type idempotentTok struct {
-	sum     [32]byte
-	expires time.Time
-	resp    json.RawMessage
+	Sum     [32]byte        `json:"s"`
+	Expires int64           `json:"e"` // unix nanoseconds
+	Resp    json.RawMessage `json:"r"`
 }
 
 type transactWriteItem struct {
@@ -118,25 +124,30 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 		acts[i] = a
 	}
 	var sum [32]byte
-	tokKey := ""
+	var tokKey []byte
 	if in.ClientRequestToken != "" {
 		sum = sha256.Sum256(body)
-		tokKey = sc.key() + "/" + in.ClientRequestToken
-		s.tokMu.Lock()
-		now := s.clk.Now()
-		s.expireTokensLocked(now)
-		tok, ok := s.tokens[tokKey]
-		s.tokMu.Unlock()
-		if ok && now.Before(tok.expires) {
-			if tok.sum != sum {
-				return nil, edge.Errorf("IdempotentParameterMismatchException", "Specified idempotency token was used with different request parameters within the ten minute window")
-			}
-			return tok.resp, nil
-		}
+		tokKey = []byte(sc.key() + "/" + in.ClientRequestToken)
 	}
+	var replay, resp json.RawMessage
 	caps := map[string]*consumed{}
 	err := s.st.Update(func(tx store.Tx) error {
 		clear(caps)
+		replay = nil
+		if tokKey != nil {
+			// Checked in the write transaction, so that two requests with
+			// one token cannot both apply.
+			if raw := tx.Bucket(tokenBucket).Get(tokKey); raw != nil {
+				var tok idempotentTok
+				if err := json.Unmarshal(raw, &tok); err == nil && s.clk.Now().UnixNano() < tok.Expires {
+					if tok.Sum != sum {
+						return edge.Errorf("IdempotentParameterMismatchException", "Specified idempotency token was used with different request parameters within the ten minute window")
+					}
+					replay = tok.Resp
+					return nil
+				}
+			}
+		}
 		news := make([]attr.Item, len(acts))
 		olds := make([]attr.Item, len(acts))
 		reasons := make([]map[string]any, len(acts))
@@ -204,43 +215,63 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 				}
 			}
 		}
-		return nil
+		o := newOut(64)
+		if in.ReturnConsumedCapacity == "TOTAL" || in.ReturnConsumedCapacity == "INDEXES" {
+			var list []*consumedCapacity
+			for _, n := range sortedTables(caps) {
+				list = append(list, caps[n].report(in.ReturnConsumedCapacity))
+			}
+			o.any("ConsumedCapacity", list)
+		}
+		resp = o.done()
+		if tokKey == nil {
+			return nil
+		}
+		rec, err := json.Marshal(idempotentTok{Sum: sum, Expires: s.clk.Now().Add(tokenTTL).UnixNano(), Resp: resp})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(tokenBucket).Put(tokKey, rec)
 	})
 	if err != nil {
 		return nil, err
 	}
-	o := newOut(64)
-	if in.ReturnConsumedCapacity == "TOTAL" || in.ReturnConsumedCapacity == "INDEXES" {
-		var list []*consumedCapacity
-		for _, n := range sortedTables(caps) {
-			list = append(list, caps[n].report(in.ReturnConsumedCapacity))
-		}
-		o.any("ConsumedCapacity", list)
-	}
-	resp := o.done()
-	if tokKey != "" {
-		s.tokMu.Lock()
-		if _, dup := s.tokens[tokKey]; !dup {
-			s.tokOrder = append(s.tokOrder, tokKey)
-		}
-		s.tokens[tokKey] = idempotentTok{sum: sum, expires: s.clk.Now().Add(tokenTTL), resp: resp}
-		s.tokMu.Unlock()
+	if replay != nil {
+		return replay, nil
 	}
 	return resp, nil
 }
 
-// expireTokensLocked forgets tokens past their ten minutes. Tokens expire
-// in the order they were stored, so this pops from the front of tokOrder.
-func (s *Service) expireTokensLocked(now time.Time) {
-	n := 0
-	for _, k := range s.tokOrder {
-		if tok, ok := s.tokens[k]; ok && !now.After(tok.expires) {
-			break
-		}
-		delete(s.tokens, k)
-		n++
+// ExpireTokens deletes the client request tokens past their ten minutes.
+func (s *Service) ExpireTokens(ctx context.Context) error {
+	now := s.clk.Now().UnixNano()
+	var old [][]byte
+	err := s.st.View(func(tx store.Tx) error {
+		tx.Bucket(tokenBucket).Scan(nil, nil, false, func(k, v []byte) bool {
+			var tok idempotentTok
+			if json.Unmarshal(v, &tok) != nil || tok.Expires <= now {
+				old = append(old, bytes.Clone(k))
+			}
+			return ctx.Err() == nil
+		})
+		return nil
+	})
+	if err != nil || len(old) == 0 {
+		return err
 	}
-	s.tokOrder = s.tokOrder[n:]
+	return s.st.Update(func(tx store.Tx) error {
+		b := tx.Bucket(tokenBucket)
+		for _, k := range old {
+			var tok idempotentTok
+			// A token renewed since the scan stays.
+			if raw := b.Get(k); raw != nil && (json.Unmarshal(raw, &tok) != nil || tok.Expires <= now) {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 func (a *transactAction) condition() interface{ Eval(attr.Item) bool } {

@@ -118,6 +118,9 @@ func (s *Service) reaper(ctx context.Context, done chan struct{}) {
 		if err := s.TrimStreams(ctx); err != nil {
 			s.log.Warn("dynamodb: trim streams", "err", err)
 		}
+		if err := s.ExpireTokens(ctx); err != nil {
+			s.log.Warn("dynamodb: expire idempotency tokens", "err", err)
+		}
 	}
 }
 
