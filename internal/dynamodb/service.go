@@ -63,7 +63,6 @@ type Service struct {
 	// the stream setting in their own transaction.
 	metaChanging atomic.Int64
 
-
 	runMu  sync.Mutex // guards cancel and done
 	cancel context.CancelFunc
 	done   chan struct{}
