@@ -24,11 +24,12 @@ func (a *App) wire() error {
 	a.register(sts.New(sts.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Directory: identity}))
 	a.logs = logs.New(logs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: lambdaFunctions{a}})
 	a.register(a.logs)
-	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir, Events: s3Events{a}, Functions: lambdaFunctions{a}})
+	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
+	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir, Events: s3Events{a}, Functions: lambdaFunctions{a},
+		Queues: s3Queues{queues}})
 	a.register(a.s3)
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log,
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})
-	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
 		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}})
 	a.register(a.lambda)

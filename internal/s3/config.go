@@ -124,6 +124,10 @@ func (s *Service) serveConfig(w http.ResponseWriter, r *http.Request, bucket, na
 		if err := s.eng.SetBucketConfig(b.Name, name, doc); err != nil {
 			return err
 		}
+		if name == "notification" && s.n != nil {
+			nc, _ := parseNotification(doc)
+			s.n.testEvent(r.Context(), b.Name, nc)
+		}
 		if c.json {
 			w.WriteHeader(http.StatusNoContent)
 		} else {

@@ -24,6 +24,21 @@ type FunctionInvoker interface {
 	InvokeAsync(ctx context.Context, account, region, functionARN string, payload []byte) error
 }
 
+// QueueSender sends a message to an SQS queue, as S3 does for a bucket's
+// QueueConfigurations.
+type QueueSender interface {
+	SendToQueue(ctx context.Context, queueARN string, body []byte) error
+	// QueueExists is what S3 checks when the configuration is put.
+	QueueExists(ctx context.Context, queueARN string) bool
+}
+
+// TopicPublisher publishes a message to an SNS topic, as S3 does for a
+// bucket's TopicConfigurations.
+type TopicPublisher interface {
+	PublishToTopic(ctx context.Context, topicARN, subject string, message []byte) error
+	TopicExists(ctx context.Context, topicARN string) bool
+}
+
 // invokeChecker is implemented by function invokers that can tell whether a
 // function's resource policy lets a service principal invoke it.
 type invokeChecker interface {
@@ -32,43 +47,88 @@ type invokeChecker interface {
 
 // checkDestinations does what S3 does when a notification configuration is
 // put: every function must exist and allow s3.amazonaws.com to invoke it for
-// this bucket.
+// this bucket, and every queue and topic must exist.
 func (n *notifier) checkDestinations(ctx context.Context, b *storage.Bucket, c *notificationConfiguration) error {
-	ic, ok := n.functions.(invokeChecker)
-	if !ok {
-		return nil
-	}
-	var bad []string
-	for _, l := range c.Lambda {
-		region := b.Region
-		if parts := strings.Split(l.Function, ":"); len(parts) > 3 && parts[3] != "" {
-			region = parts[3]
+	type bad struct{ arn, why string }
+	var bads []bad
+	if ic, ok := n.functions.(invokeChecker); ok {
+		for _, l := range c.Lambda {
+			region := b.Region
+			if parts := strings.Split(l.Function, ":"); len(parts) > 3 && parts[3] != "" {
+				region = parts[3]
+			}
+			if !ic.AllowsInvoke(ctx, b.Account, region, l.Function, "s3.amazonaws.com", "arn:aws:s3:::"+b.Name) {
+				bads = append(bads, bad{l.Function, "Not authorized to invoke function [" + l.Function + "]"})
+			}
 		}
-		if !ic.AllowsInvoke(ctx, b.Account, region, l.Function, "s3.amazonaws.com", "arn:aws:s3:::"+b.Name) {
-			bad = append(bad, l.Function)
+	}
+	for _, q := range c.Queue {
+		if n.queues == nil || !n.queues.QueueExists(ctx, q.ARN) {
+			bads = append(bads, bad{q.ARN, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket"})
 		}
 	}
-	if len(bad) == 0 {
+	for _, tp := range c.Topic {
+		if n.topics == nil || !n.topics.TopicExists(ctx, tp.ARN) {
+			bads = append(bads, bad{tp.ARN, "Permissions on the destination topic do not allow S3 to publish notifications from this bucket"})
+		}
+	}
+	if len(bads) == 0 {
 		return nil
 	}
 	e := storage.ErrInvalidRequest("Unable to validate the following destination configurations")
 	e.Code = "InvalidArgument"
-	for i, fn := range bad {
-		e = e.With(fmt.Sprintf("ArgumentName%d", i+1), fn).
-			With(fmt.Sprintf("ArgumentValue%d", i+1), "Not authorized to invoke function ["+fn+"]")
+	for i, x := range bads {
+		e = e.With(fmt.Sprintf("ArgumentName%d", i+1), x.arn).
+			With(fmt.Sprintf("ArgumentValue%d", i+1), x.why)
 	}
 	return e
 }
 
-// notificationConfiguration is the part of a bucket's notification
-// configuration tenkai delivers: Lambda functions and EventBridge. Topic and
-// queue configurations are stored but not delivered.
+// testEvent is the message S3 sends to each queue and topic of a
+// configuration when it is put.
+func (n *notifier) testEvent(ctx context.Context, bucket string, c *notificationConfiguration) {
+	id := edge.MetaFrom(ctx).RequestID
+	msg, _ := json.Marshal(map[string]string{"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": isoTime(n.svc.cfg.Clock.Now()),
+		"Bucket": bucket, "RequestId": id, "HostId": id})
+	for _, q := range c.Queue {
+		if err := n.queues.SendToQueue(ctx, q.ARN, msg); err != nil {
+			n.svc.log.Warn("S3 test event to queue failed", "bucket", bucket, "queue", q.ARN, "err", err)
+		}
+	}
+	for _, tp := range c.Topic {
+		if err := n.topics.PublishToTopic(ctx, tp.ARN, notificationSubject, msg); err != nil {
+			n.svc.log.Warn("S3 test event to topic failed", "bucket", bucket, "topic", tp.ARN, "err", err)
+		}
+	}
+}
+
+// notificationSubject is the SNS subject of S3's notifications.
+const notificationSubject = "Amazon S3 Notification"
+
+// notificationConfiguration is a bucket's notification configuration:
+// Lambda functions, SQS queues, SNS topics and EventBridge.
 type notificationConfiguration struct {
 	// The SDKs send LambdaFunctionConfigurations as CloudFunctionConfiguration
 	// elements; the documentation shows LambdaFunctionConfiguration. Both count.
 	Lambda      []lambdaConfiguration `xml:"CloudFunctionConfiguration"`
 	LambdaAlias []lambdaConfiguration `xml:"LambdaFunctionConfiguration"`
+	Queue       []queueConfiguration  `xml:"QueueConfiguration"`
+	Topic       []topicConfiguration  `xml:"TopicConfiguration"`
 	EventBridge *struct{}             `xml:"EventBridgeConfiguration"`
+}
+
+type queueConfiguration struct {
+	ID     string       `xml:"Id"`
+	ARN    string       `xml:"Queue"`
+	Events []string     `xml:"Event"`
+	Rules  []filterRule `xml:"Filter>S3Key>FilterRule"`
+}
+
+type topicConfiguration struct {
+	ID     string       `xml:"Id"`
+	ARN    string       `xml:"Topic"`
+	Events []string     `xml:"Event"`
+	Rules  []filterRule `xml:"Filter>S3Key>FilterRule"`
 }
 
 type lambdaConfiguration struct {
@@ -103,16 +163,31 @@ func parseNotification(doc []byte) (*notificationConfiguration, error) {
 	}
 	c.Lambda = append(c.Lambda, c.LambdaAlias...)
 	c.LambdaAlias = nil
+	type dest struct {
+		arn, argName, service string
+		events                []string
+		rules                 []filterRule
+	}
+	var dests []dest
 	for _, l := range c.Lambda {
-		if !strings.HasPrefix(l.Function, "arn:") || len(l.Events) == 0 {
-			return nil, storage.ErrInvalidArgument("Unable to validate the following destination configurations", "CloudFunction", l.Function)
+		dests = append(dests, dest{l.Function, "CloudFunction", "lambda", l.Events, l.Rules})
+	}
+	for _, q := range c.Queue {
+		dests = append(dests, dest{q.ARN, "Queue", "sqs", q.Events, q.Rules})
+	}
+	for _, tp := range c.Topic {
+		dests = append(dests, dest{tp.ARN, "Topic", "sns", tp.Events, tp.Rules})
+	}
+	for _, d := range dests {
+		if !strings.HasPrefix(d.arn, "arn:") || len(d.events) == 0 || d.service != "lambda" && strings.Split(d.arn+"::", ":")[2] != d.service {
+			return nil, storage.ErrInvalidArgument("Unable to validate the following destination configurations", d.argName, d.arn)
 		}
-		for _, e := range l.Events {
+		for _, e := range d.events {
 			if !notificationEvents[e] {
 				return nil, storage.ErrInvalidArgument("The event is not supported for notifications", "Event", e)
 			}
 		}
-		for _, r := range l.Rules {
+		for _, r := range d.rules {
 			if n := strings.ToLower(r.Name); n != "prefix" && n != "suffix" {
 				return nil, storage.ErrInvalidArgument("filter rule name must be either prefix or suffix", "FilterRule", r.Name)
 			}
@@ -125,6 +200,8 @@ func parseNotification(doc []byte) (*notificationConfiguration, error) {
 type notifier struct {
 	events    EventPublisher  // may be nil
 	functions FunctionInvoker // may be nil
+	queues    QueueSender     // may be nil
+	topics    TopicPublisher  // may be nil
 	eng       *storage.Engine
 	svc       *Service
 
@@ -175,6 +252,30 @@ func (n *notifier) handle(ev storage.Event) {
 				}
 			})
 		}
+	}
+	// Queues and topics get the record a function gets, with their own
+	// configuration id.
+	for _, q := range c.Queue {
+		if n.queues == nil || !matchesEvent(q.Events, ev.Name) || !matchesRules(q.Rules, ev.Key) {
+			continue
+		}
+		arn, body := q.ARN, lambdaRecord(ev, q.ID)
+		calls = append(calls, func(ctx context.Context) {
+			if err := n.queues.SendToQueue(ctx, arn, body); err != nil {
+				n.svc.log.Warn("S3 queue notification failed", "bucket", ev.Bucket, "key", ev.Key, "queue", arn, "err", err)
+			}
+		})
+	}
+	for _, tp := range c.Topic {
+		if n.topics == nil || !matchesEvent(tp.Events, ev.Name) || !matchesRules(tp.Rules, ev.Key) {
+			continue
+		}
+		arn, msg := tp.ARN, lambdaRecord(ev, tp.ID)
+		calls = append(calls, func(ctx context.Context) {
+			if err := n.topics.PublishToTopic(ctx, arn, notificationSubject, msg); err != nil {
+				n.svc.log.Warn("S3 topic notification failed", "bucket", ev.Bucket, "key", ev.Key, "topic", arn, "err", err)
+			}
+		})
 	}
 	if len(calls) == 0 {
 		return

@@ -119,3 +119,106 @@ func cutSpace(s string) (string, string, bool) {
 	}
 	return s, "", false
 }
+
+// sink is a QueueSender and TopicPublisher that keeps what it is given.
+type sink struct {
+	mu   sync.Mutex
+	sent []string // destination ARN + " " + [subject + " "] + body
+}
+
+func (k *sink) SendToQueue(ctx context.Context, arn string, body []byte) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.sent = append(k.sent, arn+" "+string(body))
+	return nil
+}
+
+func (k *sink) QueueExists(ctx context.Context, arn string) bool { return !strings.HasSuffix(arn, ":missing") }
+
+func (k *sink) PublishToTopic(ctx context.Context, arn, subject string, msg []byte) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.sent = append(k.sent, arn+" "+subject+" "+string(msg))
+	return nil
+}
+
+func (k *sink) TopicExists(ctx context.Context, arn string) bool { return !strings.HasSuffix(arn, ":missing") }
+
+func (k *sink) take() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	out := k.sent
+	k.sent = nil
+	sort.Strings(out)
+	return out
+}
+
+func TestQueueAndTopicNotifications(t *testing.T) {
+	k := &sink{}
+	svc := s3.New(s3.Config{Store: store.NewMem(), Logger: slog.New(slog.DiscardHandler), Queues: k, Topics: k})
+	e := edge.New(edge.Config{Logger: slog.New(slog.DiscardHandler)})
+	e.Register(svc)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	c := rawClient{t, srv}
+	c.must("PUT", "/inbox", nil, "", 200)
+
+	const q, tp = "arn:aws:sqs:us-east-1:000000000000:uploads", "arn:aws:sns:us-east-1:000000000000:uploads"
+	_, b := c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration>
+  <QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:missing</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration>
+  <TopicConfiguration><Topic>arn:aws:sns:us-east-1:000000000000:missing</Topic><Event>s3:ObjectCreated:*</Event></TopicConfiguration>
+</NotificationConfiguration>`, 400)
+	if !strings.Contains(b, "<ArgumentName1>arn:aws:sqs:us-east-1:000000000000:missing</ArgumentName1>") ||
+		!strings.Contains(b, "<ArgumentValue2>Permissions on the destination topic do not allow S3 to publish notifications from this bucket</ArgumentValue2>") {
+		t.Errorf("missing destinations: %s", b)
+	}
+	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration><QueueConfiguration><Queue>`+tp+`</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>`, 400)
+	if got := k.take(); len(got) != 0 {
+		t.Fatalf("refused configurations sent %v", got)
+	}
+
+	c.must("PUT", "/inbox?notification", nil, `<NotificationConfiguration>
+  <QueueConfiguration><Id>q</Id><Queue>`+q+`</Queue><Event>s3:ObjectCreated:Put</Event>
+    <Filter><S3Key><FilterRule><Name>suffix</Name><Value>.csv</Value></FilterRule></S3Key></Filter></QueueConfiguration>
+  <TopicConfiguration><Id>t</Id><Topic>`+tp+`</Topic><Event>s3:ObjectRemoved:*</Event></TopicConfiguration>
+</NotificationConfiguration>`, 200)
+	got := k.take()
+	if len(got) != 2 || !strings.HasPrefix(got[0], tp+" Amazon S3 Notification {") || !strings.HasPrefix(got[1], q+" {") {
+		t.Fatalf("test events = %v; want one to the queue and one to the topic", got)
+	}
+	var test map[string]string
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(got[1], q+" ")), &test); err != nil || test["Event"] != "s3:TestEvent" ||
+		test["Service"] != "Amazon S3" || test["Bucket"] != "inbox" || test["Time"] == "" {
+		t.Errorf("test event = %s (%v)", got[1], err)
+	}
+
+	c.must("PUT", "/inbox/a.csv", nil, "1,2", 200)
+	c.must("PUT", "/inbox/a.txt", nil, "x", 200)
+	c.must("DELETE", "/inbox/a.csv", nil, "", 204)
+	if err := svc.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got = k.take()
+	if len(got) != 2 || !strings.HasPrefix(got[0], tp+" Amazon S3 Notification ") || !strings.HasPrefix(got[1], q+" ") {
+		t.Fatalf("notifications = %v; want the .csv upload on the queue and its removal on the topic", got)
+	}
+	var rec struct {
+		Records []struct {
+			EventName string `json:"eventName"`
+			S3        struct {
+				ConfigurationID string `json:"configurationId"`
+				Object          struct{ Key string }
+			} `json:"s3"`
+		}
+	}
+	for i, want := range []string{"ObjectRemoved:Delete t a.csv", "ObjectCreated:Put q a.csv"} {
+		body := got[i][strings.Index(got[i], "{"):]
+		if err := json.Unmarshal([]byte(body), &rec); err != nil || len(rec.Records) != 1 {
+			t.Fatalf("message %d = %s (%v)", i, body, err)
+		}
+		r := rec.Records[0]
+		if g := r.EventName + " " + r.S3.ConfigurationID + " " + r.S3.Object.Key; g != want {
+			t.Errorf("message %d = %s; want %s", i, g, want)
+		}
+	}
+}

@@ -33,6 +33,10 @@ type Config struct {
 	// Functions invokes the Lambda functions of buckets' notification
 	// configurations; nil means they are not delivered.
 	Functions FunctionInvoker
+	// Queues and Topics receive the notifications of buckets' queue and
+	// topic configurations; nil means such configurations are refused.
+	Queues QueueSender
+	Topics TopicPublisher
 }
 
 // Service is the S3 service. It is safe for concurrent use.
@@ -61,8 +65,8 @@ func New(cfg Config) *Service {
 		s.blobs = storage.NewMemBlobs()
 	}
 	s.eng = storage.New(storage.Config{Store: cfg.Store, Blobs: s.blobs, Clock: cfg.Clock})
-	if cfg.Events != nil || cfg.Functions != nil {
-		s.n = &notifier{events: cfg.Events, functions: cfg.Functions, eng: s.eng, svc: s}
+	if cfg.Events != nil || cfg.Functions != nil || cfg.Queues != nil || cfg.Topics != nil {
+		s.n = &notifier{events: cfg.Events, functions: cfg.Functions, queues: cfg.Queues, topics: cfg.Topics, eng: s.eng, svc: s}
 		s.eng.Subscribe(s.n.handle)
 	}
 	return s
