@@ -133,7 +133,9 @@ func (k *sink) SendToQueue(ctx context.Context, arn string, body []byte) error {
 	return nil
 }
 
-func (k *sink) QueueExists(ctx context.Context, arn string) bool { return !strings.HasSuffix(arn, ":missing") }
+func (k *sink) QueueExists(ctx context.Context, arn string) bool {
+	return !strings.HasSuffix(arn, ":missing")
+}
 
 func (k *sink) PublishToTopic(ctx context.Context, arn, subject string, msg []byte) error {
 	k.mu.Lock()
@@ -142,7 +144,9 @@ func (k *sink) PublishToTopic(ctx context.Context, arn, subject string, msg []by
 	return nil
 }
 
-func (k *sink) TopicExists(ctx context.Context, arn string) bool { return !strings.HasSuffix(arn, ":missing") }
+func (k *sink) TopicExists(ctx context.Context, arn string) bool {
+	return !strings.HasSuffix(arn, ":missing")
+}
 
 func (k *sink) take() []string {
 	k.mu.Lock()

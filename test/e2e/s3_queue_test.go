@@ -43,7 +43,9 @@ func TestS3QueueNotification(t *testing.T) {
 		t.Helper()
 		var body string
 		waitFor(t, 10*time.Second, what, func() bool {
-			var out struct{ Messages []struct{ Body, ReceiptHandle string } }
+			var out struct {
+				Messages []struct{ Body, ReceiptHandle string }
+			}
 			r := s.MustCLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "1")
 			if strings.TrimSpace(r.Stdout) == "" { // the CLI prints nothing for no messages
 				return false
