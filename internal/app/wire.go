@@ -10,8 +10,10 @@ import (
 	"tenkai/internal/lambda/runtime"
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
+	"tenkai/internal/secretsmanager"
 	"tenkai/internal/sfn"
 	"tenkai/internal/sqs"
+	"tenkai/internal/ssm"
 	"tenkai/internal/sts"
 	"tenkai/internal/webhooks"
 )
@@ -46,6 +48,8 @@ func (a *App) wire() error {
 	a.sfn = sfn.New(sfn.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Functions: sfnFunctions{a}, Events: sfnEvents{a}, APIs: sfnAPIs{a}, Logs: sfnLogs{a.logs}, Objects: sfnObjects{a}})
 	a.register(a.sfn)
 	a.register(a.newCodeDeploy())
+	a.register(ssm.New(ssm.Config{Store: a.Store, Clock: a.Clock, Logger: a.log}))
+	a.register(secretsmanager.New(secretsmanager.Config{Store: a.Store, Clock: a.Clock, Logger: a.log}))
 	a.Edge.HandleAdmin("GET /_tenkai/events/deliveries", a.events.Handler())
 	a.webhooks = webhooks.New(webhooks.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.Edge.HandleAdmin("/_tenkai/webhooks/", http.HandlerFunc(a.webhooks.Receive))

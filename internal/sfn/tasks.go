@@ -377,6 +377,8 @@ var sdkServices = map[string]struct {
 	"cloudwatchlogs": {"logs", "CloudWatchLogs", true},
 	"lambda":         {"lambda", "Lambda", false},
 	"s3":             {"s3", "S3", false},
+	"ssm":            {"ssm", "Ssm", false},
+	"secretsmanager": {"secretsmanager", "SecretsManager", false},
 }
 
 // sdk is arn:aws:states:::aws-sdk:SERVICE:ACTION: PascalCase parameters,
