@@ -24,7 +24,7 @@ func errName() *edge.Error { return edge.Validation("%s", nameRules) }
 
 func errHierarchy() *edge.Error {
 	return edge.Errorf("HierarchyLevelLimitExceededException",
-		"A hierarchy can have a maximum of 15 levels. For more information, see Requirements and constraints for parameter names in the AWS Systems Manager User Guide.")
+		"A hierarchy can have a maximum of 15 levels. For more information, see Requirements and constraints for parameter names in the Amazon Web Services Systems Manager User Guide.")
 }
 
 // errConstraint is AWS's wording for a member failing a model constraint.

@@ -37,12 +37,13 @@ func (s *Service) LabelParameterVersion(ctx context.Context, in *LabelParameterV
 	if len(in.Labels) < 1 || len(in.Labels) > maxLabels {
 		return nil, errConstraint(in.Labels, "labels", "Member must have length less than or equal to 10")
 	}
-	if err := checkName(*in.Name); err != nil {
+	name, err := cleanName(*in.Name)
+	if err != nil {
 		return nil, err
 	}
 	out := LabelParameterVersionOutput{InvalidLabels: []string{}}
-	err := s.st.Update(func(tx store.Tx) error {
-		r, err := getRecord(tx, m.Account, m.Region, *in.Name)
+	err = s.st.Update(func(tx store.Tx) error {
+		r, err := getRecord(tx, m.Account, m.Region, name)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func (s *Service) LabelParameterVersion(ctx context.Context, in *LabelParameterV
 		}
 		if len(v.Labels) > maxLabels {
 			return edge.Errorf("ParameterVersionLabelLimitExceeded",
-				"A parameter version can have maximum 10 labels.Move one or more labels to another version and try again.")
+				"A parameter version can have a maximum of ten labels.")
 		}
 		out.ParameterVersion = v.Version
 		return putRecord(tx, m.Account, m.Region, r)
@@ -106,12 +107,13 @@ func (s *Service) UnlabelParameterVersion(ctx context.Context, in *UnlabelParame
 	case in.Labels == nil:
 		return nil, edge.MissingMember("labels")
 	}
-	if err := checkName(*in.Name); err != nil {
+	name, err := cleanName(*in.Name)
+	if err != nil {
 		return nil, err
 	}
 	out := UnlabelParameterVersionOutput{RemovedLabels: []string{}, InvalidLabels: []string{}}
-	err := s.st.Update(func(tx store.Tx) error {
-		r, err := getRecord(tx, m.Account, m.Region, *in.Name)
+	err = s.st.Update(func(tx store.Tx) error {
+		r, err := getRecord(tx, m.Account, m.Region, name)
 		if err != nil {
 			return err
 		}
@@ -159,7 +161,8 @@ func (s *Service) GetParameterHistory(ctx context.Context, in *GetParameterHisto
 	if in.Name == nil {
 		return nil, edge.MissingMember("name")
 	}
-	if err := checkName(*in.Name); err != nil {
+	name, err := cleanName(*in.Name)
+	if err != nil {
 		return nil, err
 	}
 	limit, err := pageSize(in.MaxResults, 50, 50)
@@ -177,7 +180,7 @@ func (s *Service) GetParameterHistory(ctx context.Context, in *GetParameterHisto
 	}
 	out := GetParameterHistoryOutput{Parameters: []History{}}
 	err = s.st.View(func(tx store.Tx) error {
-		r, err := getRecord(tx, m.Account, m.Region, *in.Name)
+		r, err := getRecord(tx, m.Account, m.Region, name)
 		if err != nil {
 			return err
 		}

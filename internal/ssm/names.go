@@ -3,11 +3,14 @@ package ssm
 import (
 	"strconv"
 	"strings"
+
+	"tenkai/internal/edge"
 )
 
 // Limits from the Parameter Store documentation.
 const (
 	maxNameLen      = 2048 // the model's limit on a name or ARN in a request
+	maxARNLen       = 1011 // a new parameter's name, counted with its ARN prefix
 	maxDepth        = 15   // hierarchy levels
 	maxStandardSize = 4096 // value bytes in the Standard tier
 	maxAdvancedSize = 8192 // value bytes in the Advanced tier
@@ -41,6 +44,7 @@ func (r Ref) Selector() string {
 // "parameter"; a name with a slash in it begins with one, so "parameter/a/b"
 // is "/a/b" and "parameter/a" is "a".
 func ParseRef(s string) (Ref, error) {
+	s = strings.TrimSpace(s)
 	if len(s) > maxNameLen {
 		return Ref{}, errLength(s, "name", 0, maxNameLen)
 	}
@@ -105,11 +109,21 @@ func checkName(name string) error {
 	return nil
 }
 
+// cleanName drops the spaces AWS ignores around a name and checks the rest.
+func cleanName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	return name, checkName(name)
+}
+
 // checkNewName adds the rules for creating a parameter: the reserved "aws"
-// and "ssm" prefixes and the hierarchy depth.
-func checkNewName(name string) error {
+// and "ssm" prefixes, the hierarchy depth, and the length AWS documents: at
+// most 1011 characters counting the ARN before the name.
+func checkNewName(account, region, name string) error {
 	if err := checkName(name); err != nil {
 		return err
+	}
+	if n := len(ARN(account, region, name)); n > maxARNLen {
+		return edge.Validation("Parameter name is too long: with its ARN prefix it has %d characters; the maximum is %d.", n, maxARNLen)
 	}
 	first := strings.ToLower(strings.SplitN(strings.TrimPrefix(name, "/"), "/", 2)[0])
 	if strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strings"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -39,7 +40,10 @@ func (s *Service) PutParameter(ctx context.Context, in *PutParameterInput) (*Put
 	if in.Value == nil {
 		return nil, edge.MissingMember("value")
 	}
-	if err := checkNewName(*in.Name); err != nil {
+	// AWS drops spaces around a name; spaces inside it are an error.
+	name := strings.TrimSpace(*in.Name)
+	in.Name = &name
+	if err := checkNewName(m.Account, m.Region, name); err != nil {
 		return nil, err
 	}
 	if err := checkPutMembers(in); err != nil {
@@ -119,6 +123,9 @@ func checkPutMembers(in *PutParameterInput) error {
 	}
 	if *in.Value == "" {
 		return errLength("", "value", 1, 0)
+	}
+	if i := strings.Index(*in.Value, "{{"); i >= 0 && strings.Contains((*in.Value)[i:], "}}") {
+		return edge.Validation("Parameter value can't nest another parameter. Do not use \"{{}}\" in the value.")
 	}
 	return nil
 }
@@ -323,15 +330,16 @@ func (s *Service) DeleteParameter(ctx context.Context, in *DeleteParameterInput)
 	if in.Name == nil {
 		return nil, edge.MissingMember("name")
 	}
-	if err := checkName(*in.Name); err != nil {
+	name := strings.TrimSpace(*in.Name)
+	if err := checkName(name); err != nil {
 		return nil, err
 	}
 	err := s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(bucket(m.Account, m.Region))
-		if b.Get([]byte(*in.Name)) == nil {
+		if b.Get([]byte(name)) == nil {
 			return errNotFound()
 		}
-		return b.Delete([]byte(*in.Name))
+		return b.Delete([]byte(name))
 	})
 	if err != nil {
 		return nil, err
@@ -361,7 +369,8 @@ func (s *Service) DeleteParameters(ctx context.Context, in *DeleteParametersInpu
 	out := DeleteParametersOutput{DeletedParameters: []string{}, InvalidParameters: []string{}}
 	err := s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(bucket(m.Account, m.Region))
-		for _, n := range in.Names {
+		for _, given := range in.Names {
+			n := strings.TrimSpace(given)
 			if checkName(n) != nil || b.Get([]byte(n)) == nil {
 				if !slices.Contains(out.InvalidParameters, n) && !slices.Contains(out.DeletedParameters, n) {
 					out.InvalidParameters = append(out.InvalidParameters, n)

@@ -135,6 +135,7 @@ func TestVersionsAndSelectors(t *testing.T) {
 
 func TestNameRules(t *testing.T) {
 	deep := strings.Repeat("/l", 15)
+	room := 1011 - len("arn:aws:ssm:us-east-1:000000000000:parameter/")
 	tests := []struct {
 		name string
 		want string // error code; "" for success
@@ -154,6 +155,10 @@ func TestNameRules(t *testing.T) {
 		{"/app/awsok", ""},
 		{"bad@char", "ValidationException"},
 		{strings.Repeat("n", 2049), "ValidationException"},
+		{strings.Repeat("n", room), ""},
+		{"/" + strings.Repeat("n", room), ""}, // the ARN does not double the slash
+		{strings.Repeat("m", room+1), "ValidationException"},
+		{"  trimmed  ", ""},
 	}
 	s, _ := newService(t, nil)
 	for _, tc := range tests {
@@ -161,6 +166,10 @@ func TestNameRules(t *testing.T) {
 		if got := code(t, err); got != tc.want {
 			t.Errorf("PutParameter(%.40q) = %q (%v); want %q", tc.name, got, err, tc.want)
 		}
+	}
+	// AWS drops the spaces around a name.
+	if p, err := get(s, " trimmed", false); err != nil || p.Name != "trimmed" {
+		t.Errorf("GetParameter(\" trimmed\") = %+v, %v", p, err)
 	}
 }
 
@@ -215,6 +224,8 @@ func TestPutRules(t *testing.T) {
 		{"advanced fits", ssm.PutParameterInput{Name: ptr("x8"), Value: ptr(strings.Repeat("a", 8192)), Type: "String", Tier: "Advanced"}, ""},
 		{"advanced too big", ssm.PutParameterInput{Name: ptr("x9"), Value: ptr(strings.Repeat("a", 8193)), Type: "String", Tier: "Advanced"}, "ValidationException"},
 		{"key id on String", ssm.PutParameterInput{Name: ptr("x10"), Value: ptr("v"), Type: "String", KeyId: "alias/k"}, "ValidationException"},
+		{"nested parameter", ssm.PutParameterInput{Name: ptr("x13"), Value: ptr("a{{ssm:/other}}"), Type: "String"}, "ValidationException"},
+		{"braces alone", ssm.PutParameterInput{Name: ptr("x14"), Value: ptr("}} then {{"), Type: "String"}, ""},
 		{"bad data type", ssm.PutParameterInput{Name: ptr("x11"), Value: ptr("v"), Type: "String", DataType: "json"}, "ValidationException"},
 		{"tags with overwrite", ssm.PutParameterInput{Name: ptr("x12"), Value: ptr("v"), Type: "String", Overwrite: true, Tags: []ssm.Tag{{Key: "k", Value: "v"}}}, "ValidationException"},
 	}
