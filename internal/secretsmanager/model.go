@@ -87,9 +87,14 @@ func (s *secret) stagesMap() map[string][]string {
 
 // addVersion adds a version carrying stages. A label names one version, so
 // each moves from wherever it was; when AWSCURRENT moves, the version that
-// had it becomes AWSPREVIOUS. Versions left without labels are kept,
-// deprecated, up to maxVersions in all.
+// had it becomes AWSPREVIOUS, and a secret's first version is AWSCURRENT
+// whatever else it carries. Versions left without labels are kept,
+// deprecated: AWS drops the oldest past maxVersions, but none younger than
+// a day.
 func (s *secret) addVersion(v sversion) {
+	if s.staged(stageCurrent) == nil && !slices.Contains(v.Stages, stageCurrent) {
+		v.Stages = append(v.Stages, stageCurrent)
+	}
 	if slices.Contains(v.Stages, stageCurrent) {
 		if old := s.staged(stageCurrent); old != nil {
 			for i := range s.Versions {
@@ -102,8 +107,9 @@ func (s *secret) addVersion(v sversion) {
 		s.Versions[i].Stages = slices.DeleteFunc(s.Versions[i].Stages, func(x string) bool { return slices.Contains(v.Stages, x) })
 	}
 	s.Versions = append(s.Versions, v)
+	dayOld := v.Created.Add(-24 * time.Hour)
 	for len(s.Versions) > maxVersions {
-		i := slices.IndexFunc(s.Versions, func(x sversion) bool { return len(x.Stages) == 0 })
+		i := slices.IndexFunc(s.Versions, func(x sversion) bool { return len(x.Stages) == 0 && !x.Created.After(dayOld) })
 		if i < 0 {
 			break
 		}

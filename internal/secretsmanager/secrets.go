@@ -2,7 +2,9 @@ package secretsmanager
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"tenkai/internal/edge"
@@ -315,9 +317,21 @@ func (s *Service) DeleteSecret(ctx context.Context, in *DeleteSecretInput) (*Sec
 		}
 	}
 	now := s.clk.Now().UTC()
+	suffix := s.suffix()
 	var out SecretOutput
 	err := s.st.Update(func(tx store.Tx) error {
 		sec, err := lookup(tx, m.Account, m.Region, *in.SecretId, now)
+		if in.ForceDeleteWithoutRecovery && isNotFound(err) {
+			// AWS answers a forced delete of a missing secret as done.
+			at := edge.Epoch(now)
+			out = SecretOutput{ARN: *in.SecretId, Name: *in.SecretId, DeletionDate: &at}
+			if !strings.HasPrefix(*in.SecretId, "arn:") {
+				out.ARN = arn(m.Account, m.Region, *in.SecretId, suffix)
+			} else if i := strings.LastIndex(*in.SecretId, ":"); i >= 0 {
+				out.Name = (*in.SecretId)[i+1:]
+			}
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -359,4 +373,9 @@ func (s *Service) RestoreSecret(ctx context.Context, in *SecretIDInput) (*Secret
 		return nil, err
 	}
 	return &out, nil
+}
+
+func isNotFound(err error) bool {
+	var e *edge.Error
+	return errors.As(err, &e) && e.Code == "ResourceNotFoundException"
 }

@@ -479,3 +479,65 @@ func TestSweeperStops(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 }
+
+func TestFirstVersionIsCurrent(t *testing.T) {
+	s, _ := newService(t, nil)
+	if _, err := s.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: ptr("later")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: ptr("later"), SecretString: ptr("v"), VersionStages: []string{"AWSPENDING"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := getValue(s, "later")
+	if err != nil || *v.SecretString != "v" || !slices.Contains(v.VersionStages, "AWSPENDING") || v.VersionId != out.VersionId {
+		t.Fatalf("first version put as AWSPENDING: GetSecretValue = %+v, %v; want it AWSCURRENT too", v, err)
+	}
+}
+
+func TestForceDeleteMissing(t *testing.T) {
+	s, _ := newService(t, nil)
+	out, err := s.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: ptr("never"), ForceDeleteWithoutRecovery: true})
+	if err != nil || out.Name != "never" || !strings.HasPrefix(out.ARN, "arn:aws:secretsmanager:us-east-1:000000000000:secret:never-") {
+		t.Fatalf("forced delete of a missing secret = %+v, %v; want success", out, err)
+	}
+}
+
+func TestVersionRetention(t *testing.T) {
+	s, clk := newService(t, nil)
+	create(t, s, "busy", "v0")
+	for i := 1; i <= 110; i++ {
+		if _, err := s.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: ptr("busy"), SecretString: ptr(fmt.Sprint("v", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() int {
+		t.Helper()
+		n := 0
+		in := secretsmanager.ListSecretVersionIdsInput{SecretId: ptr("busy"), IncludeDeprecated: true}
+		for {
+			out, err := s.ListSecretVersionIds(ctx, &in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(out.Versions)
+			if out.NextToken == "" {
+				return n
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+	if n := count(); n != 111 {
+		t.Fatalf("versions created within a day = %d; want all 111 kept", n)
+	}
+	clk.Advance(25 * time.Hour)
+	if _, err := s.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: ptr("busy"), SecretString: ptr("late")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 100 {
+		t.Fatalf("versions a day later = %d; want 100", n)
+	}
+	if v, err := getValue(s, "busy"); err != nil || *v.SecretString != "late" {
+		t.Fatalf("current = %+v, %v", v, err)
+	}
+}
