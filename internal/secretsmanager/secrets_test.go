@@ -541,3 +541,43 @@ func TestVersionRetention(t *testing.T) {
 		t.Fatalf("current = %+v, %v", v, err)
 	}
 }
+
+// A rotation: the new value goes in as AWSPENDING, then AWSCURRENT moves to it.
+func TestUpdateSecretVersionStage(t *testing.T) {
+	s, _ := newService(t, nil)
+	v1 := create(t, s, "rotating", "old").VersionId
+	pending, err := s.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: ptr("rotating"), SecretString: ptr("new"), VersionStages: []string{"AWSPENDING"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	move := func(stage string, from, to *string) error {
+		_, err := s.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{SecretId: ptr("rotating"), VersionStage: &stage, RemoveFromVersionId: from, MoveToVersionId: to})
+		return err
+	}
+	if err := move("AWSCURRENT", nil, &pending.VersionId); code(t, err) != "InvalidParameterException" {
+		t.Fatalf("moving AWSCURRENT without RemoveFromVersionId err = %v", err)
+	}
+	if err := move("AWSCURRENT", &pending.VersionId, &pending.VersionId); code(t, err) != "InvalidParameterException" {
+		t.Fatalf("RemoveFromVersionId naming the wrong version err = %v", err)
+	}
+	if err := move("AWSCURRENT", &v1, &pending.VersionId); err != nil {
+		t.Fatal(err)
+	}
+	if err := move("AWSPENDING", &pending.VersionId, nil); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.DescribeSecret(ctx, &secretsmanager.SecretIDInput{SecretId: ptr("rotating")})
+	if err != nil || strings.Join(d.VersionIdsToStages[pending.VersionId], ",") != "AWSCURRENT" || strings.Join(d.VersionIdsToStages[v1], ",") != "AWSPREVIOUS" {
+		t.Fatalf("stages after rotation = %v, %v", d.VersionIdsToStages, err)
+	}
+	if v, _ := getValue(s, "rotating"); *v.SecretString != "new" {
+		t.Errorf("AWSCURRENT = %q; want new", *v.SecretString)
+	}
+	if err := move("AWSCURRENT", &pending.VersionId, nil); code(t, err) != "InvalidParameterException" {
+		t.Errorf("removing AWSCURRENT err = %v", err)
+	}
+	missing := "nope-nope-nope-nope-nope-nope-nope"
+	if err := move("X", nil, &missing); code(t, err) != "ResourceNotFoundException" {
+		t.Errorf("moving to a missing version err = %v", err)
+	}
+}

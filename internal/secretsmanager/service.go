@@ -72,19 +72,20 @@ func New(cfg Config) *Service {
 	}
 	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, rnd: cfg.Random, sweep: cfg.SweepEvery}
 	s.ops = map[string]edge.JSONHandler{
-		"CreateSecret":         edge.JSON(s.CreateSecret),
-		"GetSecretValue":       edge.JSON(s.GetSecretValue),
-		"PutSecretValue":       edge.JSON(s.PutSecretValue),
-		"UpdateSecret":         edge.JSON(s.UpdateSecret),
-		"DescribeSecret":       edge.JSON(s.DescribeSecret),
-		"ListSecrets":          edge.JSON(s.ListSecrets),
-		"DeleteSecret":         edge.JSON(s.DeleteSecret),
-		"RestoreSecret":        edge.JSON(s.RestoreSecret),
-		"TagResource":          edge.JSON(s.TagResource),
-		"UntagResource":        edge.JSON(s.UntagResource),
-		"ListSecretVersionIds": edge.JSON(s.ListSecretVersionIds),
-		"BatchGetSecretValue":  edge.JSON(s.BatchGetSecretValue),
-		"GetRandomPassword":    edge.JSON(s.GetRandomPassword),
+		"CreateSecret":             edge.JSON(s.CreateSecret),
+		"GetSecretValue":           edge.JSON(s.GetSecretValue),
+		"PutSecretValue":           edge.JSON(s.PutSecretValue),
+		"UpdateSecret":             edge.JSON(s.UpdateSecret),
+		"DescribeSecret":           edge.JSON(s.DescribeSecret),
+		"ListSecrets":              edge.JSON(s.ListSecrets),
+		"DeleteSecret":             edge.JSON(s.DeleteSecret),
+		"RestoreSecret":            edge.JSON(s.RestoreSecret),
+		"TagResource":              edge.JSON(s.TagResource),
+		"UntagResource":            edge.JSON(s.UntagResource),
+		"ListSecretVersionIds":     edge.JSON(s.ListSecretVersionIds),
+		"BatchGetSecretValue":      edge.JSON(s.BatchGetSecretValue),
+		"GetRandomPassword":        edge.JSON(s.GetRandomPassword),
+		"UpdateSecretVersionStage": edge.JSON(s.UpdateSecretVersionStage),
 	}
 	return s
 }
