@@ -69,7 +69,10 @@ func (s *Service) GetRandomPassword(ctx context.Context, in *GetRandomPasswordIn
 	}
 	all := strings.Join(classes, "")
 	for {
-		p := s.pick(all, int(n))
+		p, err := s.pick(all, int(n))
+		if err != nil {
+			return nil, err
+		}
 		if !each || hasEach(p, classes) {
 			return &GetRandomPasswordOutput{RandomPassword: p}, nil
 		}

@@ -54,10 +54,13 @@ func (s *Service) CreateSecret(ctx context.Context, in *CreateSecretInput) (*Sec
 	}
 	hasValue := in.SecretString != nil || in.SecretBinary != nil
 	token := s.token(in.ClientRequestToken)
-	suffix := s.suffix()
+	suffix, err := s.suffix()
+	if err != nil {
+		return nil, err
+	}
 	now := s.clk.Now().UTC()
 	var out SecretOutput
-	err := s.st.Update(func(tx store.Tx) error {
+	err = s.st.Update(func(tx store.Tx) error {
 		if old, err := lookup(tx, m.Account, m.Region, *in.Name, now); err == nil {
 			if old.Deleted != nil {
 				return errRequest("You can't create this secret because a secret with this name is already scheduled for deletion.")
@@ -317,9 +320,12 @@ func (s *Service) DeleteSecret(ctx context.Context, in *DeleteSecretInput) (*Sec
 		}
 	}
 	now := s.clk.Now().UTC()
-	suffix := s.suffix()
+	suffix, err := s.suffix()
+	if err != nil {
+		return nil, err
+	}
 	var out SecretOutput
-	err := s.st.Update(func(tx store.Tx) error {
+	err = s.st.Update(func(tx store.Tx) error {
 		sec, err := lookup(tx, m.Account, m.Region, *in.SecretId, now)
 		if in.ForceDeleteWithoutRecovery && isNotFound(err) {
 			// AWS answers a forced delete of a missing secret as done.

@@ -1,6 +1,7 @@
 package secretsmanager
 
 import (
+	"fmt"
 	"io"
 
 	"tenkai/internal/edge"
@@ -74,26 +75,26 @@ func arn(account, region, name, suffix string) string {
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-func (s *Service) suffix() string { return s.pick(alnum, 6) }
+func (s *Service) suffix() (string, error) { return s.pick(alnum, 6) }
 
-// pick returns n characters drawn uniformly from set.
-func (s *Service) pick(set string, n int) string {
-	out := make([]byte, n)
-	buf := make([]byte, 1)
+// pick returns n characters drawn uniformly from set (at most 256 long).
+func (s *Service) pick(set string, n int) (string, error) {
+	out := make([]byte, 0, n)
+	buf := make([]byte, min(2*n, 4096))
+	limit := 256 - 256%len(set) // bytes past the last full cycle are dropped, so no character is favoured
 	s.rndMu.Lock()
 	defer s.rndMu.Unlock()
-	limit := 256 - 256%len(set) // reject bytes past the last full cycle, so no character is favoured
-	for i := 0; i < n; {
+	for len(out) < n {
 		if _, err := io.ReadFull(s.rnd, buf); err != nil {
-			panic("secretsmanager: read random source: " + err.Error())
+			return "", fmt.Errorf("read random source: %w", err)
 		}
-		if int(buf[0]) >= limit {
-			continue
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, set[int(b)%len(set)])
+			}
 		}
-		out[i] = set[int(buf[0])%len(set)]
-		i++
 	}
-	return string(out)
+	return string(out), nil
 }
 
 // token returns the version id a request names, or a new one.
