@@ -194,4 +194,19 @@ func TestSecretsManagerSDK(t *testing.T) {
 	if err != nil || aws.ToString(d.KmsKeyId) != "alias/custom" || len(d.Tags) != 0 || strings.Join(d.VersionIdsToStages[tok], ",") != "AWSPREVIOUS" {
 		t.Errorf("DescribeSecret = %+v, %v", d, err)
 	}
+
+	// A rotation's last step moves AWSCURRENT back to the first version.
+	_, err = c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{SecretId: aws.String("prod/db"), VersionStage: aws.String("AWSCURRENT"),
+		MoveToVersionId: aws.String(tok)})
+	if !errors.As(err, &ip) {
+		t.Errorf("UpdateSecretVersionStage without RemoveFromVersionId err = %v; want InvalidParameterException", err)
+	}
+	if _, err := c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{SecretId: aws.String("prod/db"), VersionStage: aws.String("AWSCURRENT"),
+		MoveToVersionId: aws.String(tok), RemoveFromVersionId: upd.VersionId}); err != nil {
+		t.Fatalf("UpdateSecretVersionStage: %v", err)
+	}
+	cur, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("prod/db")})
+	if err != nil || aws.ToString(cur.SecretString) != "v1" {
+		t.Errorf("AWSCURRENT after moving it back = %+v, %v", cur, err)
+	}
 }
