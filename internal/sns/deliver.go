@@ -1,0 +1,283 @@
+package sns
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"tenkai/internal/clock"
+)
+
+// timeFormat is the Timestamp of SNS messages.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// fanOut delivers a notification to each confirmed subscription whose
+// filter policy it passes. Failures are logged: the publisher has its
+// answer already, as with AWS.
+func (s *Service) fanOut(ctx context.Context, n *notification, subs []*subscription) {
+	for _, sb := range subs {
+		if sb.Pending || !s.passes(sb, n) {
+			continue
+		}
+		var err error
+		switch sb.Protocol {
+		case "sqs":
+			err = s.toQueue(ctx, n, sb)
+		case "lambda":
+			err = s.toFunction(ctx, n, sb)
+		case "http", "https":
+			s.toHTTP(n, sb)
+		default:
+			s.log.Info("sns: delivery not supported by tenkai, dropped", "protocol", sb.Protocol, "subscription", sb.ARN)
+		}
+		if err != nil {
+			s.log.Warn("sns: delivery failed", "subscription", sb.ARN, "endpoint", sb.Endpoint, "err", err)
+		}
+	}
+}
+
+// passes applies the subscription's filter policy.
+func (s *Service) passes(sb *subscription, n *notification) bool {
+	policy := sb.Attrs["FilterPolicy"]
+	if policy == "" {
+		return true
+	}
+	f, err := CompileFilter([]byte(policy), sb.Attrs["FilterPolicyScope"])
+	if err != nil {
+		// Policies are checked when set; one that no longer compiles drops
+		// the message rather than letting everything through.
+		s.log.Warn("sns: filter policy does not compile", "subscription", sb.ARN, "err", err)
+		return false
+	}
+	return f.Match(n.message(sb.Protocol), n.Attrs)
+}
+
+func (sb *subscription) raw() bool { return sb.Attrs["RawMessageDelivery"] == "true" }
+
+// envAttr is a message attribute as the JSON envelope writes it.
+type envAttr struct {
+	Type  string `json:"Type"`
+	Value string `json:"Value"`
+}
+
+func envAttrs(attrs map[string]MessageAttribute) map[string]envAttr {
+	out := make(map[string]envAttr, len(attrs))
+	for k, a := range attrs {
+		v := a.StringValue
+		if baseType(a.DataType) == "Binary" {
+			v = base64.StdEncoding.EncodeToString(a.BinaryValue)
+		}
+		out[k] = envAttr{Type: a.DataType, Value: v}
+	}
+	return out
+}
+
+// Envelope is the JSON document SNS delivers to SQS and HTTP subscriptions
+// without raw delivery, field for field as AWS writes it.
+type Envelope struct {
+	Type              string             `json:"Type"`
+	MessageID         string             `json:"MessageId"`
+	Token             string             `json:"Token,omitempty"`
+	SequenceNumber    string             `json:"SequenceNumber,omitempty"`
+	TopicArn          string             `json:"TopicArn"`
+	Subject           string             `json:"Subject,omitempty"`
+	Message           string             `json:"Message"`
+	SubscribeURL      string             `json:"SubscribeURL,omitempty"`
+	Timestamp         string             `json:"Timestamp"`
+	SignatureVersion  string             `json:"SignatureVersion"`
+	Signature         string             `json:"Signature"`
+	SigningCertURL    string             `json:"SigningCertURL"`
+	UnsubscribeURL    string             `json:"UnsubscribeURL,omitempty"`
+	MessageAttributes map[string]envAttr `json:"MessageAttributes,omitempty"`
+}
+
+// sign fills the signature fields. tenkai holds no AWS signing key: the
+// signature is a digest of the message, enough for clients that only check
+// it is present, not one a certificate verifies.
+func (s *Service) sign(e *Envelope, region string) {
+	sum := sha256.Sum256([]byte(e.Type + "\n" + e.MessageID + "\n" + e.TopicArn + "\n" + e.Message + "\n" + e.Timestamp))
+	e.SignatureVersion, e.Signature = "1", base64.StdEncoding.EncodeToString(sum[:])
+	e.SigningCertURL = s.endpoint(region) + "/SimpleNotificationService-tenkai.pem"
+}
+
+// envelope builds the Notification document a subscription receives.
+func (s *Service) envelope(n *notification, sb *subscription) Envelope {
+	e := Envelope{Type: "Notification", MessageID: n.ID, SequenceNumber: n.Seq, TopicArn: n.TopicARN, Subject: n.Subject,
+		Message: n.message(sb.Protocol), Timestamp: n.Time.Format(timeFormat),
+		UnsubscribeURL: s.actionURL(n.Region, "Unsubscribe", url.Values{"SubscriptionArn": {sb.ARN}})}
+	if len(n.Attrs) > 0 {
+		e.MessageAttributes = envAttrs(n.Attrs)
+	}
+	s.sign(&e, n.Region)
+	return e
+}
+
+func (s *Service) toQueue(ctx context.Context, n *notification, sb *subscription) error {
+	if s.cfg.Queues == nil {
+		return fmt.Errorf("no SQS is connected")
+	}
+	msg := QueueMessage{GroupID: n.GroupID, DedupID: n.DedupID}
+	if sb.raw() {
+		msg.Body = n.message(sb.Protocol)
+		if len(n.Attrs) > 0 {
+			msg.Attributes = n.Attrs
+		}
+	} else {
+		b, err := json.Marshal(s.envelope(n, sb))
+		if err != nil {
+			return err
+		}
+		msg.Body = string(b)
+	}
+	return s.cfg.Queues.SendToQueue(ctx, sb.Endpoint, msg)
+}
+
+// LambdaEvent is the event a Lambda subscription is invoked with.
+type LambdaEvent struct {
+	Records []LambdaRecord `json:"Records"`
+}
+
+// LambdaRecord is one record of a LambdaEvent.
+type LambdaRecord struct {
+	EventSource          string    `json:"EventSource"`
+	EventVersion         string    `json:"EventVersion"`
+	EventSubscriptionArn string    `json:"EventSubscriptionArn"`
+	Sns                  LambdaSns `json:"Sns"`
+}
+
+// LambdaSns is the message in a LambdaRecord. Lambda spells the URLs
+// SigningCertUrl and UnsubscribeUrl, writes a missing Subject as null and
+// always includes MessageAttributes.
+type LambdaSns struct {
+	Type              string             `json:"Type"`
+	MessageID         string             `json:"MessageId"`
+	TopicArn          string             `json:"TopicArn"`
+	Subject           *string            `json:"Subject"`
+	Message           string             `json:"Message"`
+	Timestamp         string             `json:"Timestamp"`
+	SignatureVersion  string             `json:"SignatureVersion"`
+	Signature         string             `json:"Signature"`
+	SigningCertURL    string             `json:"SigningCertUrl"`
+	UnsubscribeURL    string             `json:"UnsubscribeUrl"`
+	MessageAttributes map[string]envAttr `json:"MessageAttributes"`
+}
+
+func (s *Service) lambdaEvent(n *notification, sb *subscription) LambdaEvent {
+	e := s.envelope(n, sb)
+	m := LambdaSns{Type: e.Type, MessageID: e.MessageID, TopicArn: e.TopicArn, Message: e.Message, Timestamp: e.Timestamp,
+		SignatureVersion: e.SignatureVersion, Signature: e.Signature, SigningCertURL: e.SigningCertURL,
+		UnsubscribeURL: e.UnsubscribeURL, MessageAttributes: envAttrs(n.Attrs)}
+	if n.Subject != "" {
+		subj := n.Subject
+		m.Subject = &subj
+	}
+	return LambdaEvent{Records: []LambdaRecord{{EventSource: "aws:sns", EventVersion: "1.0", EventSubscriptionArn: sb.ARN, Sns: m}}}
+}
+
+func (s *Service) toFunction(ctx context.Context, n *notification, sb *subscription) error {
+	if s.cfg.Functions == nil {
+		return fmt.Errorf("no Lambda is connected")
+	}
+	p := strings.SplitN(sb.Endpoint, ":", 7)
+	if len(p) < 7 {
+		return fmt.Errorf("bad function ARN %q", sb.Endpoint)
+	}
+	payload, err := json.Marshal(s.lambdaEvent(n, sb))
+	if err != nil {
+		return err
+	}
+	return s.cfg.Functions.InvokeAsync(ctx, p[4], p[3], sb.Endpoint, payload)
+}
+
+// httpAttempts is how many times an HTTP delivery is tried: AWS's default
+// policy retries three times.
+const httpAttempts = 4
+
+// toHTTP posts a notification in the background.
+func (s *Service) toHTTP(n *notification, sb *subscription) {
+	h := http.Header{}
+	h.Set("x-amz-sns-message-type", "Notification")
+	h.Set("x-amz-sns-message-id", n.ID)
+	h.Set("x-amz-sns-topic-arn", n.TopicARN)
+	h.Set("x-amz-sns-subscription-arn", sb.ARN)
+	var body []byte
+	if sb.raw() {
+		h.Set("x-amz-sns-rawdelivery", "true")
+		body = []byte(n.message(sb.Protocol))
+	} else {
+		body, _ = json.Marshal(s.envelope(n, sb))
+	}
+	s.post(sb, h, body)
+}
+
+// confirmHTTP posts the SubscriptionConfirmation of a new http or https
+// subscription in the background. The endpoint confirms by opening
+// SubscribeURL or calling ConfirmSubscription with the token.
+func (s *Service) confirmHTTP(sb *subscription) {
+	p, _ := parseARN(sb.TopicARN)
+	id := s.newID()
+	e := Envelope{Type: "SubscriptionConfirmation", MessageID: id, Token: sb.Token, TopicArn: sb.TopicARN,
+		Message:      "You have chosen to subscribe to the topic " + sb.TopicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+		SubscribeURL: s.actionURL(p.Region, "ConfirmSubscription", url.Values{"TopicArn": {sb.TopicARN}, "Token": {sb.Token}}),
+		Timestamp:    s.clk.Now().UTC().Format(timeFormat)}
+	s.sign(&e, p.Region)
+	body, _ := json.Marshal(e)
+	h := http.Header{}
+	h.Set("x-amz-sns-message-type", "SubscriptionConfirmation")
+	h.Set("x-amz-sns-message-id", id)
+	h.Set("x-amz-sns-topic-arn", sb.TopicARN)
+	s.post(sb, h, body)
+}
+
+// post sends body to the subscription's endpoint, retrying failures
+// (network errors and non-2xx answers) until the attempts run out or the
+// service closes.
+func (s *Service) post(sb *subscription, h http.Header, body []byte) {
+	ctx, ok := s.background()
+	if !ok {
+		return
+	}
+	h.Set("Content-Type", "text/plain; charset=UTF-8")
+	h.Set("User-Agent", "Amazon Simple Notification Service Agent")
+	go func() {
+		defer s.wg.Done()
+		for attempt := 1; ; attempt++ {
+			err := s.postOnce(ctx, sb.Endpoint, h, body)
+			if err == nil {
+				return
+			}
+			if attempt == httpAttempts || ctx.Err() != nil {
+				s.log.Warn("sns: http delivery failed", "subscription", sb.ARN, "endpoint", sb.Endpoint, "attempts", attempt, "err", err)
+				return
+			}
+			if clock.Sleep(ctx, s.clk, s.cfg.RetryDelay) != nil {
+				return
+			}
+		}
+	}()
+}
+
+func (s *Service) postOnce(ctx context.Context, endpoint string, h http.Header, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header = h.Clone()
+	resp, err := s.cfg.HTTP.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("endpoint answered %s", resp.Status)
+	}
+	return nil
+}
