@@ -11,6 +11,7 @@ import (
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/sfn"
+	"tenkai/internal/sns"
 	"tenkai/internal/sqs"
 	"tenkai/internal/sts"
 	"tenkai/internal/webhooks"
@@ -36,6 +37,8 @@ func (a *App) wire() error {
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
 	a.register(queues)
 	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
+	a.sns = sns.New(sns.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Queues: snsQueues{queues}, Functions: lambdaFunctions{a}, Endpoint: a.Endpoint})
+	a.register(a.sns)
 	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.register(a.newCodePipeline())

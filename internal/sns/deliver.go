@@ -130,7 +130,7 @@ func (s *Service) toQueue(ctx context.Context, n *notification, sb *subscription
 			msg.Attributes = n.Attrs
 		}
 	} else {
-		b, err := json.Marshal(s.envelope(n, sb))
+		b, err := marshal(s.envelope(n, sb))
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func (s *Service) toFunction(ctx context.Context, n *notification, sb *subscript
 	if len(p) < 7 {
 		return fmt.Errorf("bad function ARN %q", sb.Endpoint)
 	}
-	payload, err := json.Marshal(s.lambdaEvent(n, sb))
+	payload, err := marshal(s.lambdaEvent(n, sb))
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (s *Service) toHTTP(n *notification, sb *subscription) {
 		h.Set("x-amz-sns-rawdelivery", "true")
 		body = []byte(n.message(sb.Protocol))
 	} else {
-		body, _ = json.Marshal(s.envelope(n, sb))
+		body, _ = marshal(s.envelope(n, sb))
 	}
 	s.post(sb, h, body)
 }
@@ -228,7 +228,7 @@ func (s *Service) confirmHTTP(sb *subscription) {
 		SubscribeURL: s.actionURL(p.Region, "ConfirmSubscription", url.Values{"TopicArn": {sb.TopicARN}, "Token": {sb.Token}}),
 		Timestamp:    s.clk.Now().UTC().Format(timeFormat)}
 	s.sign(&e, p.Region)
-	body, _ := json.Marshal(e)
+	body, _ := marshal(e)
 	h := http.Header{}
 	h.Set("x-amz-sns-message-type", "SubscriptionConfirmation")
 	h.Set("x-amz-sns-message-id", id)
@@ -280,4 +280,16 @@ func (s *Service) postOnce(ctx context.Context, endpoint string, h http.Header, 
 		return fmt.Errorf("endpoint answered %s", resp.Status)
 	}
 	return nil
+}
+
+// marshal writes JSON as SNS does: "&", "<" and ">" stay as they are (the
+// UnsubscribeURL has "&" in it) rather than Go's \u0026 escapes.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -52,6 +52,9 @@ func TestPublishEnvelope(t *testing.T) {
 	if u, _ := env["UnsubscribeURL"].(string); !strings.Contains(u, "Action=Unsubscribe") || !strings.Contains(u, "SubscriptionArn=") {
 		t.Errorf("UnsubscribeURL = %q", u)
 	}
+	if strings.Contains(msgs[0].Body, `\u0026`) {
+		t.Errorf("envelope escapes & as Go does, not as SNS: %s", msgs[0].Body)
+	}
 	attrs, _ := env["MessageAttributes"].(map[string]any)
 	if got, _ := json.Marshal(attrs); string(got) != `{"blob":{"Type":"Binary","Value":"AQI="},"kind":{"Type":"String","Value":"welcome"}}` {
 		t.Errorf("envelope MessageAttributes = %s", got)

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"tenkai/internal/sns"
+	"tenkai/internal/sqs"
+)
+
+// snsQueues lets SNS deliver to SQS subscriptions. Sends go through SQS's
+// own SendMessage handler, so message attributes of raw deliveries are
+// validated and digested as for any client.
+type snsQueues struct{ q *sqs.Service }
+
+func (s snsQueues) SendToQueue(ctx context.Context, arn string, m sns.QueueMessage) error {
+	in := map[string]any{"MessageBody": m.Body}
+	if m.GroupID != "" {
+		in["MessageGroupId"] = m.GroupID // FIFO queues need it; standard ones take it for fair queueing
+	}
+	if m.DedupID != "" && isFIFOQueue(arn) {
+		in["MessageDeduplicationId"] = m.DedupID
+	}
+	if len(m.Attributes) > 0 {
+		ma := map[string]any{}
+		for k, a := range m.Attributes {
+			if a.BinaryValue != nil {
+				ma[k] = map[string]any{"DataType": a.DataType, "BinaryValue": a.BinaryValue}
+			} else {
+				ma[k] = map[string]any{"DataType": a.DataType, "StringValue": a.StringValue}
+			}
+		}
+		in["MessageAttributes"] = ma
+	}
+	_, err := lambdaQueues{s.q}.call(ctx, arn, "SendMessage", in)
+	return err
+}
+
+func isFIFOQueue(arn string) bool { return strings.HasSuffix(arn, ".fifo") }
+
+var (
+	_ sns.QueueSender     = snsQueues{}
+	_ sns.FunctionInvoker = lambdaFunctions{}
+)
