@@ -24,9 +24,9 @@ import (
 // snsEnvelope is the JSON an SQS subscription without raw delivery receives.
 type snsEnvelope struct {
 	Type, MessageId, TopicArn, Subject, Message, Timestamp string
-	SignatureVersion, Signature, SigningCertURL           string
-	UnsubscribeURL, SequenceNumber                        string
-	MessageAttributes                                     map[string]struct{ Type, Value string }
+	SignatureVersion, Signature, SigningCertURL            string
+	UnsubscribeURL, SequenceNumber                         string
+	MessageAttributes                                      map[string]struct{ Type, Value string }
 }
 
 // receiveCLI receives one message from a queue with the aws CLI, waiting
@@ -367,7 +367,9 @@ func TestSNSHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), topic.TopicArn+":") {
 		t.Fatalf("GET SubscribeURL = %d %s", resp.StatusCode, b)
 	}
-	var subs struct{ Subscriptions []struct{ SubscriptionArn string } }
+	var subs struct {
+		Subscriptions []struct{ SubscriptionArn string }
+	}
 	s.MustCLI(t, "sns", "list-subscriptions-by-topic", "--topic-arn", topic.TopicArn).JSON(t, &subs)
 	if len(subs.Subscriptions) != 1 || !strings.HasPrefix(subs.Subscriptions[0].SubscriptionArn, topic.TopicArn+":") {
 		t.Fatalf("subscription after confirming = %+v", subs)
