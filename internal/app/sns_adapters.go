@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"tenkai/internal/lambda"
 	"tenkai/internal/sns"
 	"tenkai/internal/sqs"
 )
@@ -42,3 +43,21 @@ var (
 	_ sns.QueueSender     = snsQueues{}
 	_ sns.FunctionInvoker = lambdaFunctions{}
 )
+
+// lambdaTopics lets Lambda publish to SNS destinations and dead-letter
+// topics. It resolves the service at call time: Lambda is built first.
+type lambdaTopics struct{ a *App }
+
+func (l lambdaTopics) PublishToTopic(ctx context.Context, topicARN, message string, attrs map[string]lambda.QueueAttribute) error {
+	in := sns.PublishInput{TopicArn: topicARN, Message: message}
+	if len(attrs) > 0 {
+		in.MessageAttributes = map[string]sns.MessageAttribute{}
+		for k, a := range attrs {
+			in.MessageAttributes[k] = sns.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+		}
+	}
+	_, err := l.a.sns.Publish(ctx, in)
+	return err
+}
+
+var _ lambda.TopicPublisher = lambdaTopics{}

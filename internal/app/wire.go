@@ -31,7 +31,7 @@ func (a *App) wire() error {
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})
 	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
-		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}})
+		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}, Topics: lambdaTopics{a}})
 	a.register(a.lambda)
 	a.register(a.newAPIGateway())
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())

@@ -384,3 +384,67 @@ func TestSNSHTTP(t *testing.T) {
 		t.Errorf("notification = %s %v", n.body, n.header)
 	}
 }
+
+// TestSNSLambdaDestinations sends a failing function's asynchronous
+// invocation record to an SNS destination and its event to an SNS
+// dead-letter topic; SQS queues subscribed to them get both.
+func TestSNSLambdaDestinations(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	c := sns.NewFromConfig(s.SDK())
+	qc := sqs.NewFromConfig(s.SDK())
+	lc := lambda.NewFromConfig(s.SDK())
+	topic := func(name, queue string, raw bool) (topicARN, queueURL string) {
+		out, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		url, arn := createQueue(t, qc, queue, nil)
+		in := &sns.SubscribeInput{TopicArn: out.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(arn)}
+		if raw {
+			in.Attributes = map[string]string{"RawMessageDelivery": "true"}
+		}
+		if _, err := c.Subscribe(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.TopicArn), url
+	}
+	destTopic, destURL := topic("fn-failures", "failures", true)
+	dlqTopic, dlqURL := topic("fn-dlq", "dead-letters", false)
+	_, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("fails"), Runtime: types.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String(lambdaRole),
+		Code:             &types.FunctionCode{ZipFile: zipFiles(t, map[string]string{"app.py": "def handler(event, context):\n    raise Exception(\"failed on purpose\")\n"})},
+		DeadLetterConfig: &types.DeadLetterConfig{TargetArn: aws.String(dlqTopic)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.MustCLI(t, "lambda", "put-function-event-invoke-config", "--function-name", "fails", "--maximum-retry-attempts", "0",
+		"--destination-config", `{"OnFailure":{"Destination":"`+destTopic+`"}}`)
+	event := `{"order":7}`
+	if _, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("fails"), InvocationType: types.InvocationTypeEvent, Payload: []byte(event)}); err != nil {
+		t.Fatal(err)
+	}
+
+	rec := receiveOne(t, qc, destURL, 90*time.Second)
+	var r struct {
+		RequestContext struct {
+			RequestID string `json:"requestId"`
+			Condition string `json:"condition"`
+		} `json:"requestContext"`
+		RequestPayload json.RawMessage `json:"requestPayload"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(rec.Body)), &r); err != nil || r.RequestContext.Condition != "RetriesExhausted" || string(r.RequestPayload) != event {
+		t.Errorf("destination record through SNS = %s (%v)", aws.ToString(rec.Body), err)
+	}
+
+	dl := receiveOne(t, qc, dlqURL, 60*time.Second)
+	var env snsEnvelope
+	if err := json.Unmarshal([]byte(aws.ToString(dl.Body)), &env); err != nil {
+		t.Fatalf("dead-letter envelope: %v: %s", err, aws.ToString(dl.Body))
+	}
+	if env.Type != "Notification" || env.TopicArn != dlqTopic || env.Message != event || env.MessageAttributes["RequestID"].Value != r.RequestContext.RequestID ||
+		env.MessageAttributes["ErrorCode"].Type != "Number" || env.MessageAttributes["ErrorMessage"].Value != "failed on purpose" {
+		t.Errorf("dead-letter envelope = %+v", env)
+	}
+}
