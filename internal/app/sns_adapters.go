@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"tenkai/internal/events"
 	"tenkai/internal/lambda"
 	"tenkai/internal/sns"
 	"tenkai/internal/sqs"
@@ -61,3 +62,13 @@ func (l lambdaTopics) PublishToTopic(ctx context.Context, topicARN, message stri
 }
 
 var _ lambda.TopicPublisher = lambdaTopics{}
+
+// eventTopics lets EventBridge deliver events to SNS topic targets.
+type eventTopics struct{ s *sns.Service }
+
+func (e eventTopics) PublishToTopic(ctx context.Context, topicARN string, body []byte) error {
+	_, err := e.s.Publish(ctx, sns.PublishInput{TopicArn: topicARN, Message: string(body)})
+	return err
+}
+
+var _ events.TopicPublisher = eventTopics{}

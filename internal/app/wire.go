@@ -39,7 +39,7 @@ func (a *App) wire() error {
 	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
 	a.sns = sns.New(sns.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Queues: snsQueues{queues}, Functions: lambdaFunctions{a}, Endpoint: a.Endpoint})
 	a.register(a.sns)
-	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
+	a.events = events.New(events.Config{Queues: eventQueues{queues}, Topics: eventTopics{a.sns}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
