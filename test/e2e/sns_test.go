@@ -448,3 +448,35 @@ func TestSNSLambdaDestinations(t *testing.T) {
 		t.Errorf("dead-letter envelope = %+v", env)
 	}
 }
+
+// TestSNSEventBridgeTarget routes an event to a topic through a rule; a
+// queue subscribed to the topic gets the event as the message.
+func TestSNSEventBridgeTarget(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	c := sns.NewFromConfig(s.SDK())
+	qc := sqs.NewFromConfig(s.SDK())
+	topic, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("from-rules")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qURL, qARN := createQueue(t, qc, "rule-events", nil)
+	if _, err := c.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(qARN)}); err != nil {
+		t.Fatal(err)
+	}
+	s.MustCLI(t, "events", "put-rule", "--name", "to-sns", "--event-pattern", `{"source":["shop"]}`)
+	s.MustCLI(t, "events", "put-targets", "--rule", "to-sns", "--targets", "Id=topic,Arn="+aws.ToString(topic.TopicArn))
+	s.MustCLI(t, "events", "put-events", "--entries", `[{"Source":"shop","DetailType":"order","Detail":"{\"id\":42}"}]`)
+	m := receiveOne(t, qc, qURL, 60*time.Second)
+	var env snsEnvelope
+	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
+		t.Fatalf("body: %v: %s", err, aws.ToString(m.Body))
+	}
+	var ev struct {
+		Source string          `json:"source"`
+		Detail json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal([]byte(env.Message), &ev); err != nil || ev.Source != "shop" || string(ev.Detail) != `{"id":42}` || env.TopicArn != aws.ToString(topic.TopicArn) {
+		t.Errorf("message through the rule = %+v (%v)", env, err)
+	}
+}
