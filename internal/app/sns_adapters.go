@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
+	"tenkai/internal/edge"
 	"tenkai/internal/events"
 	"tenkai/internal/lambda"
 	"tenkai/internal/sns"
@@ -72,3 +74,39 @@ func (e eventTopics) PublishToTopic(ctx context.Context, topicARN string, body [
 }
 
 var _ events.TopicPublisher = eventTopics{}
+
+// snsPublishJSON serves Step Functions' sns:publish and aws-sdk:sns:publish:
+// the request and answer are Publish's members as JSON.
+func snsPublishJSON(ctx context.Context, s *sns.Service, operation string, input []byte) ([]byte, error) {
+	if operation != "Publish" {
+		return nil, edge.Errorf("UnknownOperationException", "Unknown operation %s", operation)
+	}
+	var in struct {
+		TopicArn, TargetArn, Message, Subject, MessageStructure string
+		MessageGroupId, MessageDeduplicationId                  string
+		MessageAttributes                                       map[string]struct {
+			DataType, StringValue string
+			BinaryValue           []byte
+		}
+	}
+	if err := json.Unmarshal(input, &in); err != nil {
+		return nil, edge.Errorf("InvalidParameter", "Invalid parameter: %v", err)
+	}
+	p := sns.PublishInput{TopicArn: in.TopicArn, TargetArn: in.TargetArn, Message: in.Message, Subject: in.Subject,
+		MessageStructure: in.MessageStructure, MessageGroupId: in.MessageGroupId, MessageDeduplicationId: in.MessageDeduplicationId}
+	if len(in.MessageAttributes) > 0 {
+		p.MessageAttributes = map[string]sns.MessageAttribute{}
+		for k, a := range in.MessageAttributes {
+			p.MessageAttributes[k] = sns.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+		}
+	}
+	out, err := s.Publish(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]string{"MessageId": out.MessageId}
+	if out.SequenceNumber != "" {
+		res["SequenceNumber"] = out.SequenceNumber
+	}
+	return json.Marshal(res)
+}

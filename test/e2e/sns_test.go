@@ -480,3 +480,33 @@ func TestSNSEventBridgeTarget(t *testing.T) {
 		t.Errorf("message through the rule = %+v (%v)", env, err)
 	}
 }
+
+// TestSNSStepFunctions publishes from a Task state with the optimized
+// sns:publish integration; a subscribed queue gets the message.
+func TestSNSStepFunctions(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	c := sns.NewFromConfig(s.SDK())
+	qc := sqs.NewFromConfig(s.SDK())
+	topic, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("from-sfn")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qURL, qARN := createQueue(t, qc, "sfn-messages", nil)
+	if _, err := c.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(qARN),
+		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	sc := sfnClient(s)
+	def := `{"StartAt":"P","States":{"P":{"Type":"Task","Resource":"arn:aws:states:::sns:publish",
+		"Parameters":{"TopicArn":"` + aws.ToString(topic.TopicArn) + `","Message":{"order.$":"$.id"},"Subject":"from a state machine"},"End":true}}}`
+	arn := createSM(t, sc, "notify", def, "")
+	d := runSM(t, sc, arn, `{"id":42}`)
+	if d.Status != "SUCCEEDED" || !strings.Contains(aws.ToString(d.Output), `"MessageId"`) {
+		t.Fatalf("execution = %s %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	m := receiveOne(t, qc, qURL, 60*time.Second)
+	if aws.ToString(m.Body) != `{"order":42}` {
+		t.Errorf("queue got %q; want the state's message", aws.ToString(m.Body))
+	}
+}
