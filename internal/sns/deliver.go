@@ -189,6 +189,13 @@ func (s *Service) toFunction(ctx context.Context, n *notification, sb *subscript
 	if len(p) < 7 {
 		return fmt.Errorf("bad function ARN %q", sb.Endpoint)
 	}
+	topic, _ := parseARN(n.TopicARN)
+	if p[4] == topic.Account && !s.cfg.Functions.AllowsInvoke(ctx, p[4], p[3], sb.Endpoint, "sns.amazonaws.com", n.TopicARN) {
+		// As in AWS, a function must allow SNS to invoke it; the delivery
+		// fails and is not retried.
+		return fmt.Errorf("SNS is not authorized to invoke %s: add a resource-based policy (aws lambda add-permission --function-name %s "+
+			"--statement-id sns --action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn %s)", sb.Endpoint, sb.Endpoint, n.TopicARN)
+	}
 	payload, err := marshal(s.lambdaEvent(n, sb))
 	if err != nil {
 		return err

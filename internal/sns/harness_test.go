@@ -42,10 +42,18 @@ func (q *queues) messages(arn string) []sns.QueueMessage {
 	return append([]sns.QueueMessage(nil), q.sent[arn]...)
 }
 
-// functions records asynchronous invocations.
+// functions records asynchronous invocations. Functions allow SNS to
+// invoke them unless listed in denied.
 type functions struct {
-	mu    sync.Mutex
-	calls []invocation
+	mu     sync.Mutex
+	calls  []invocation
+	denied map[string]bool
+}
+
+func (f *functions) AllowsInvoke(ctx context.Context, account, region, arn, principal, source string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return principal == "sns.amazonaws.com" && strings.HasPrefix(source, "arn:aws:sns:") && !f.denied[arn]
 }
 
 type invocation struct {

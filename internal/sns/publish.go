@@ -201,39 +201,51 @@ func baseType(t string) string {
 }
 
 // publish checks the request against its topic, records FIFO deduplication
-// and delivers.
+// and delivers. Standard topics only read the store; FIFO topics write their
+// deduplication ids and sequence numbers in one transaction.
 func (s *Service) publish(ctx context.Context, in PublishInput, n *notification) (PublishOutput, error) {
+	var fifo bool
 	var subs []*subscription
-	dup := false
-	err := s.st.Update(func(tx store.Tx) error {
+	err := s.st.View(func(tx store.Tx) error {
 		t := loadTopic(tx, n.TopicARN)
 		if t == nil {
 			return errNoTopic()
 		}
-		if !t.fifo() {
-			if in.MessageDeduplicationId != "" {
-				return errParam("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type")
-			}
-			// Standard topics forward a group id to SQS subscriptions only
-			// (fair queues); nothing else sees it.
-			n.GroupID = in.MessageGroupId
-			subs = topicSubs(tx, n.TopicARN)
-			return nil
-		}
-		var err error
-		dup, err = s.fifo(tx, t, in, n)
-		if err != nil || dup {
-			return err
-		}
-		subs = topicSubs(tx, n.TopicARN)
+		fifo, subs = t.fifo(), topicSubs(tx, n.TopicARN)
 		return nil
 	})
 	if err != nil {
 		return PublishOutput{}, err
 	}
-	if !dup {
-		s.fanOut(ctx, n, subs)
+	switch {
+	case !fifo && in.MessageDeduplicationId != "":
+		return PublishOutput{}, errParam("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type")
+	case !fifo:
+		// Standard topics forward a group id to SQS subscriptions only
+		// (fair queues); nothing else sees it.
+		n.GroupID = in.MessageGroupId
+	default:
+		dup := false
+		err := s.st.Update(func(tx store.Tx) error {
+			t := loadTopic(tx, n.TopicARN)
+			if t == nil {
+				return errNoTopic()
+			}
+			var err error
+			if dup, err = s.fifo(tx, t, in, n); err != nil || dup {
+				return err
+			}
+			subs = topicSubs(tx, n.TopicARN)
+			return nil
+		})
+		if err != nil {
+			return PublishOutput{}, err
+		}
+		if dup {
+			return PublishOutput{MessageId: n.ID, SequenceNumber: n.Seq}, nil
+		}
 	}
+	s.fanOut(ctx, n, subs)
 	return PublishOutput{MessageId: n.ID, SequenceNumber: n.Seq}, nil
 }
 
@@ -368,7 +380,7 @@ func (s *Service) publishBatch(ctx context.Context, form url.Values) (any, error
 	size := 0
 	for i := range entries {
 		prefix := "PublishBatchRequestEntries.member." + strconv.Itoa(i+1)
-		e := sub(form, prefix)
+		e := members(form, prefix)
 		id := e.Get("Id")
 		if !reBatchID.MatchString(id) {
 			return nil, edge.Errorf("InvalidBatchEntryId", "The Id of a batch entry in a batch request doesn't abide by the specification")

@@ -183,6 +183,21 @@ func TestLambdaEvent(t *testing.T) {
 	}
 }
 
+// A function whose policy does not let SNS invoke it is not invoked.
+func TestLambdaNeedsPermission(t *testing.T) {
+	h := newHarness(t, nil)
+	topic := h.createTopic("guarded")
+	fn := "arn:aws:lambda:us-east-1:" + account + ":function:closed"
+	h.fn.mu.Lock()
+	h.fn.denied = map[string]bool{fn: true}
+	h.fn.mu.Unlock()
+	h.subscribe(topic, "lambda", fn)
+	h.ok("Publish", "TopicArn", topic, "Message", "m")
+	if calls := h.fn.invocations(); len(calls) != 0 {
+		t.Errorf("invoked without permission: %+v", calls)
+	}
+}
+
 func TestFIFOTopic(t *testing.T) {
 	h := newHarness(t, nil)
 	topic := h.createTopic("jobs.fifo", "Attributes.entry.1.key", "FifoTopic", "Attributes.entry.1.value", "true")

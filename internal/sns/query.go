@@ -41,9 +41,9 @@ func numbered(form url.Values, prefix string) []map[string]string {
 	return out
 }
 
-// sub returns the members of form under prefix, with the prefix cut: the
-// fields of one list element.
-func sub(form url.Values, prefix string) url.Values {
+// members returns the members of form under prefix, with the prefix cut:
+// the fields of one list element.
+func members(form url.Values, prefix string) url.Values {
 	out := url.Values{}
 	for k, v := range form {
 		if rest, ok := strings.CutPrefix(k, prefix+"."); ok {

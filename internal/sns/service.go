@@ -39,10 +39,13 @@ type QueueMessage struct {
 	DedupID    string                      // FIFO topics
 }
 
-// FunctionInvoker invokes a Lambda function asynchronously. It is called
-// concurrently.
+// FunctionInvoker invokes Lambda functions. It is called concurrently.
 type FunctionInvoker interface {
+	// InvokeAsync invokes a function asynchronously (InvocationType Event).
 	InvokeAsync(ctx context.Context, account, region, functionARN string, payload []byte) error
+	// AllowsInvoke reports whether the function's resource policy lets
+	// principal invoke it on behalf of sourceARN.
+	AllowsInvoke(ctx context.Context, account, region, functionARN, principal, sourceARN string) bool
 }
 
 // Config configures the service. The zero value works.
@@ -148,6 +151,18 @@ func (s *Service) Start(ctx context.Context) error {
 	defer s.runMu.Unlock()
 	if s.cancel == nil {
 		s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	}
+	return nil
+}
+
+// Reset drops the HTTP deliveries under way; the store has been wiped
+// already, so their subscriptions are gone.
+func (s *Service) Reset(ctx context.Context) error {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if s.cancel != nil {
+		s.cancel()
+		s.ctx, s.cancel = context.WithCancel(context.Background())
 	}
 	return nil
 }

@@ -206,9 +206,9 @@ const defaultDeliveryPolicy = `{"http":{"defaultHealthyRetryPolicy":{"minDelayTa
 	`"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},` +
 	`"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}`
 
-// TopicAttributes returns what GetTopicAttributes shows of a topic: the
+// topicAttributes returns what GetTopicAttributes shows of a topic: the
 // user's attributes with AWS's computed ones, or a NotFound error.
-func (s *Service) TopicAttributes(ctx context.Context, arn string) (map[string]string, error) {
+func (s *Service) topicAttributes(ctx context.Context, arn string) (map[string]string, error) {
 	p, ok := parseARN(arn)
 	if !ok || p.Sub != "" {
 		return nil, errParam("TopicArn")
@@ -224,9 +224,7 @@ func (s *Service) TopicAttributes(ctx context.Context, arn string) (map[string]s
 		if out["Policy"] == "" {
 			out["Policy"] = defaultPolicy(arn, p.Account)
 		}
-		if out["DisplayName"] == "" {
-			out["DisplayName"] = ""
-		}
+		out["DisplayName"] = t.Attrs["DisplayName"] // shown even when unset
 		out["EffectiveDeliveryPolicy"] = defaultDeliveryPolicy
 		if dp := out["DeliveryPolicy"]; dp != "" {
 			out["EffectiveDeliveryPolicy"] = dp
@@ -252,7 +250,7 @@ func (s *Service) getTopicAttributes(ctx context.Context, form url.Values) (any,
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := s.TopicAttributes(ctx, arn)
+	attrs, err := s.topicAttributes(ctx, arn)
 	if err != nil {
 		return nil, err
 	}

@@ -289,6 +289,14 @@ func TestSNSLambda(t *testing.T) {
 	s.MustCLI(t, "sns", "create-topic", "--name", "to-lambda").JSON(t, &topic)
 	var sub struct{ SubscriptionArn string }
 	s.MustCLI(t, "sns", "subscribe", "--topic-arn", topic.TopicArn, "--protocol", "lambda", "--notification-endpoint", aws.ToString(fn.FunctionArn)).JSON(t, &sub)
+	// Without a resource policy for SNS the function is not invoked, as in
+	// AWS, and tenkai's log says what is missing.
+	s.MustCLI(t, "sns", "publish", "--topic-arn", topic.TopicArn, "--message", "not allowed")
+	waitFor(t, 10*time.Second, "tenkai's log to explain the missing permission", func() bool {
+		return strings.Contains(s.Logs(), "--principal sns.amazonaws.com")
+	})
+	s.MustCLI(t, "lambda", "add-permission", "--function-name", "snsfn", "--statement-id", "sns", "--action", "lambda:InvokeFunction",
+		"--principal", "sns.amazonaws.com", "--source-arn", topic.TopicArn)
 	s.MustCLI(t, "sns", "publish", "--topic-arn", topic.TopicArn, "--message", "hello lambda", "--subject", "greeting",
 		"--message-attributes", `{"kind":{"DataType":"String","StringValue":"k1"}}`)
 
@@ -313,6 +321,9 @@ func TestSNSLambda(t *testing.T) {
 	if got.Source != "aws:sns" || got.Version != "1.0" || got.Sub != sub.SubscriptionArn || got.Type != "Notification" ||
 		got.Topic != topic.TopicArn || got.Message != "hello lambda" || got.Subject != "greeting" || got.Attrs["kind"].Value != "k1" {
 		t.Errorf("function saw %+v", got)
+	}
+	if txt := logText(t, logs, "/aws/lambda/snsfn"); strings.Contains(txt, "not allowed") {
+		t.Errorf("the function ran for the message published before the permission:\n%s", txt)
 	}
 }
 
