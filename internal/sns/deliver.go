@@ -49,7 +49,7 @@ func (s *Service) passes(sb *subscription, n *notification) bool {
 	if policy == "" {
 		return true
 	}
-	f, err := CompileFilter([]byte(policy), sb.Attrs["FilterPolicyScope"])
+	f, err := s.filter(policy, sb.Attrs["FilterPolicyScope"])
 	if err != nil {
 		// Policies are checked when set; one that no longer compiles drops
 		// the message rather than letting everything through.
@@ -57,6 +57,21 @@ func (s *Service) passes(sb *subscription, n *notification) bool {
 		return false
 	}
 	return f.Match(n.message(sb.Protocol), n.Attrs)
+}
+
+// filter returns a compiled filter policy, compiling each distinct policy
+// once rather than on every publish.
+func (s *Service) filter(policy, scope string) (*Filter, error) {
+	key := scope + "\x00" + policy
+	if f, ok := s.filters.Load(key); ok {
+		return f.(*Filter), nil
+	}
+	f, err := CompileFilter([]byte(policy), scope)
+	if err != nil {
+		return nil, err
+	}
+	s.filters.Store(key, f)
+	return f, nil
 }
 
 func (sb *subscription) raw() bool { return sb.Attrs["RawMessageDelivery"] == "true" }

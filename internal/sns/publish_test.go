@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -445,5 +446,26 @@ func waitTimer(t *testing.T, h *harness) {
 			t.Fatal("no retry was scheduled")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// Concurrent publishes each reach the queue once; filters are shared.
+func TestConcurrentPublish(t *testing.T) {
+	h := newHarness(t, nil)
+	topic := h.createTopic("busy")
+	h.subscribe(topic, "sqs", queueARN, "Attributes.entry.1.key", "FilterPolicy", "Attributes.entry.1.value", `{"n":[{"numeric":["<",25]}]}`)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			_, err := h.svc.Publish(t.Context(), sns.PublishInput{TopicArn: topic, Message: "m",
+				MessageAttributes: map[string]sns.MessageAttribute{"n": num(itoa(i))}})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(h.q.messages(queueARN)); n != 25 {
+		t.Errorf("queue got %d messages; want 25 (n = 0..24)", n)
 	}
 }

@@ -76,6 +76,8 @@ type Service struct {
 	cfg   Config
 	ops   map[string]edge.QueryHandler
 
+	filters sync.Map // policy scope + "\x00" + policy text → *Filter, compiled once
+
 	runMu  sync.Mutex         // guards ctx and cancel
 	ctx    context.Context    // ends HTTP deliveries on Close
 	cancel context.CancelFunc // nil before Start and after Close
