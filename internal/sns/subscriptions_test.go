@@ -113,3 +113,29 @@ func TestSubscribeErrors(t *testing.T) {
 	h.fail(400, "InvalidParameter", "ConfirmSubscription", "TopicArn", topic, "Token", "nope")
 	h.fail(404, "NotFound", "ConfirmSubscription", "TopicArn", topic+"-gone", "Token", "nope")
 }
+
+func TestListSubscriptionsPages(t *testing.T) {
+	h := newHarness(t, nil)
+	topic := h.createTopic("many")
+	for i := range 120 {
+		h.subscribe(topic, "sqs", "arn:aws:sqs:us-east-1:"+account+":q"+itoa(i))
+	}
+	for _, action := range []string{"ListSubscriptions", "ListSubscriptionsByTopic"} {
+		first := h.ok(action, "TopicArn", topic)
+		token := first.get("NextToken")
+		if n := len(first.vals["Endpoint"]); n != 100 || token == "" {
+			t.Fatalf("%s first page: %d, NextToken %q; want 100 and a token", action, n, token)
+		}
+		second := h.ok(action, "TopicArn", topic, "NextToken", token)
+		if n := len(second.vals["Endpoint"]); n != 20 || second.get("NextToken") != "" {
+			t.Errorf("%s second page: %d, NextToken %q; want 20 and none", action, n, second.get("NextToken"))
+		}
+		seen := map[string]bool{}
+		for _, e := range append(first.vals["Endpoint"], second.vals["Endpoint"]...) {
+			seen[e] = true
+		}
+		if len(seen) != 120 {
+			t.Errorf("%s: %d distinct endpoints over both pages; want 120", action, len(seen))
+		}
+	}
+}

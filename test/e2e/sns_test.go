@@ -521,3 +521,22 @@ func TestSNSStepFunctions(t *testing.T) {
 		t.Errorf("queue got %q; want the state's message", aws.ToString(m.Body))
 	}
 }
+
+// Topics and subscriptions survive kill -9 with --data-dir.
+func TestSNSDurable(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, "--data-dir", dir)
+	var topic struct{ TopicArn string }
+	s.MustCLI(t, "sns", "create-topic", "--name", "kept").JSON(t, &topic)
+	var q struct{ QueueUrl string }
+	s.MustCLI(t, "sqs", "create-queue", "--queue-name", "kept-q").JSON(t, &q)
+	s.MustCLI(t, "sns", "subscribe", "--topic-arn", topic.TopicArn, "--protocol", "sqs", "--notification-endpoint",
+		"arn:aws:sqs:us-east-1:000000000000:kept-q", "--attributes", "RawMessageDelivery=true")
+	s.Kill()
+
+	s2 := startServer(t, "--data-dir", dir)
+	s2.MustCLI(t, "sns", "publish", "--topic-arn", topic.TopicArn, "--message", "after restart")
+	if body, _ := receiveCLI(t, s2, strings.Replace(q.QueueUrl, s.URL, s2.URL, 1), 30*time.Second); body != "after restart" {
+		t.Errorf("queue got %q after restart", body)
+	}
+}
