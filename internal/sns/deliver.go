@@ -20,8 +20,10 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 
 // fanOut delivers a notification to each confirmed subscription whose
 // filter policy it passes. Failures are logged: the publisher has its
-// answer already, as with AWS.
+// answer already, as with AWS. A message once accepted is delivered even
+// if the publisher goes away, so the caller's cancellation is dropped.
 func (s *Service) fanOut(ctx context.Context, n *notification, subs []*subscription) {
+	ctx = context.WithoutCancel(ctx)
 	for _, sb := range subs {
 		if sb.Pending || !s.passes(sb, n) {
 			continue
