@@ -253,7 +253,10 @@ func TestSNSSDK(t *testing.T) {
 		t.Errorf("ListTopics = %+v, %v", list, err)
 	}
 
-	// Reset wipes topics.
+	// Health lists SNS; reset wipes its topics.
+	if _, _, body := s.Do(t, "GET", "/_tenkai/health", nil, nil); !strings.Contains(string(body), `"sns":"running"`) {
+		t.Errorf("health = %s; want sns running", body)
+	}
 	if status, _, _ := s.Do(t, "POST", "/_tenkai/reset", nil, nil); status != 200 {
 		t.Fatalf("reset = %d", status)
 	}
