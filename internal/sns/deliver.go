@@ -7,12 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
-
-	"tenkai/internal/clock"
 )
 
 // timeFormat is the Timestamp of SNS messages.
@@ -220,20 +216,17 @@ func (s *Service) toFunction(ctx context.Context, n *notification, sb *subscript
 	return s.cfg.Functions.InvokeAsync(ctx, p[4], p[3], sb.Endpoint, payload)
 }
 
-// httpAttempts is how many times an HTTP delivery is tried: AWS's default
-// policy retries three times.
-const httpAttempts = 4
-
 // toHTTP posts a notification in the background.
 func (s *Service) toHTTP(n *notification, sb *subscription) {
-	h := http.Header{}
-	h.Set("x-amz-sns-message-type", "Notification")
-	h.Set("x-amz-sns-message-id", n.ID)
-	h.Set("x-amz-sns-topic-arn", n.TopicARN)
-	h.Set("x-amz-sns-subscription-arn", sb.ARN)
+	h := map[string]string{
+		"x-amz-sns-message-type":     "Notification",
+		"x-amz-sns-message-id":       n.ID,
+		"x-amz-sns-topic-arn":        n.TopicARN,
+		"x-amz-sns-subscription-arn": sb.ARN,
+	}
 	var body []byte
 	if sb.raw() {
-		h.Set("x-amz-sns-rawdelivery", "true")
+		h["x-amz-sns-rawdelivery"] = "true"
 		body = []byte(n.message(sb.Protocol))
 	} else {
 		body, _ = marshal(s.envelope(n, sb))
@@ -253,57 +246,11 @@ func (s *Service) confirmHTTP(sb *subscription) {
 		Timestamp:    s.clk.Now().UTC().Format(timeFormat)}
 	s.sign(&e, p.Region)
 	body, _ := marshal(e)
-	h := http.Header{}
-	h.Set("x-amz-sns-message-type", "SubscriptionConfirmation")
-	h.Set("x-amz-sns-message-id", id)
-	h.Set("x-amz-sns-topic-arn", sb.TopicARN)
-	s.post(sb, h, body)
-}
-
-// post sends body to the subscription's endpoint, retrying failures
-// (network errors and non-2xx answers) until the attempts run out or the
-// service closes.
-func (s *Service) post(sb *subscription, h http.Header, body []byte) {
-	ctx, ok := s.background()
-	if !ok {
-		return
-	}
-	h.Set("Content-Type", "text/plain; charset=UTF-8")
-	h.Set("User-Agent", "Amazon Simple Notification Service Agent")
-	go func() {
-		defer s.wg.Done()
-		for attempt := 1; ; attempt++ {
-			err := s.postOnce(ctx, sb.Endpoint, h, body)
-			if err == nil {
-				return
-			}
-			if attempt == httpAttempts || ctx.Err() != nil {
-				s.log.Warn("sns: http delivery failed", "subscription", sb.ARN, "endpoint", sb.Endpoint, "attempts", attempt, "err", err)
-				return
-			}
-			if clock.Sleep(ctx, s.clk, s.cfg.RetryDelay) != nil {
-				return
-			}
-		}
-	}()
-}
-
-func (s *Service) postOnce(ctx context.Context, endpoint string, h http.Header, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header = h.Clone()
-	resp, err := s.cfg.HTTP.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("endpoint answered %s", resp.Status)
-	}
-	return nil
+	s.post(sb, map[string]string{
+		"x-amz-sns-message-type": "SubscriptionConfirmation",
+		"x-amz-sns-message-id":   id,
+		"x-amz-sns-topic-arn":    sb.TopicARN,
+	}, body)
 }
 
 // marshal writes JSON as SNS does: "&", "<" and ">" stay as they are (the

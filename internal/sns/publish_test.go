@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tenkai/internal/sns"
+	"tenkai/internal/store"
 )
 
 func TestPublishEnvelope(t *testing.T) {
@@ -467,5 +468,70 @@ func TestConcurrentPublish(t *testing.T) {
 	wg.Wait()
 	if n := len(h.q.messages(queueARN)); n != 25 {
 		t.Errorf("queue got %d messages; want 25 (n = 0..24)", n)
+	}
+}
+
+// An HTTP delivery cut short by Close is tried again after the next Start.
+func TestHTTPDeliveryResumes(t *testing.T) {
+	st := store.NewMem()
+	var fail atomic.Bool
+	fail.Store(true)
+	calls := make(chan string, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			w.WriteHeader(503)
+		}
+		select {
+		case calls <- r.Header.Get("x-amz-sns-message-type"):
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	h := newHarness(t, st)
+	if err := h.svc.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	topic := h.createTopic("resumed")
+	h.subscribe(topic, "http", srv.URL)
+	select {
+	case got := <-calls:
+		if got != "SubscriptionConfirmation" {
+			t.Fatalf("first POST = %q", got)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no confirmation was posted")
+	}
+	waitTimer(t, h) // the retry waits on the fake clock
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := h.svc.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	fail.Store(false)
+	h2 := newHarness(t, st)
+	if err := h2.svc.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-calls:
+		if got != "SubscriptionConfirmation" {
+			t.Errorf("resumed POST = %q", got)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the delivery did not resume after Start")
+	}
+	// Done now: a third start has nothing to send.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		_ = st.View(func(tx store.Tx) error { n = tx.Bucket("sns/http").Len(); return nil })
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries still recorded after success", n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

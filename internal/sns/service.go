@@ -8,7 +8,8 @@
 // SQS and Lambda endpoints are reached through the QueueSender and
 // FunctionInvoker interfaces, adapted by the composition root; deliveries to
 // them happen before Publish returns (both only enqueue). HTTP endpoints are
-// posted to in the background, with retries.
+// posted to in the background, with retries; deliveries not done yet are
+// kept in the store and resume after a restart.
 package sns
 
 import (
@@ -78,10 +79,11 @@ type Service struct {
 
 	filters sync.Map // policy scope + "\x00" + policy text → *Filter, compiled once
 
-	runMu  sync.Mutex         // guards ctx and cancel
-	ctx    context.Context    // ends HTTP deliveries on Close
-	cancel context.CancelFunc // nil before Start and after Close
-	wg     sync.WaitGroup     // HTTP deliveries under way
+	runMu   sync.Mutex         // guards ctx, cancel and started
+	started bool               // Start has run (and resumed deliveries)
+	ctx     context.Context    // ends HTTP deliveries on Close
+	cancel  context.CancelFunc // nil before Start and after Close
+	wg      sync.WaitGroup     // HTTP deliveries under way
 }
 
 // New returns the service. It does no I/O.
@@ -147,14 +149,21 @@ func (s *Service) Actions() []string {
 // Op returns the handler for an action, or nil.
 func (s *Service) Op(action string) edge.QueryHandler { return s.ops[action] }
 
-// Start lets HTTP deliveries run until Close.
+// Start resumes the HTTP deliveries a previous run left unfinished and
+// lets deliveries run until Close. Call it before the first Publish; only
+// the first call resumes.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
-	defer s.runMu.Unlock()
 	if s.cancel == nil {
 		s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	}
-	return nil
+	first := !s.started
+	s.started = true
+	s.runMu.Unlock()
+	if !first {
+		return nil
+	}
+	return s.resume()
 }
 
 // Reset drops the HTTP deliveries under way; the store has been wiped
