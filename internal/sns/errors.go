@@ -1,6 +1,8 @@
 package sns
 
 import (
+	"errors"
+
 	"tenkai/internal/edge"
 )
 
@@ -30,10 +32,13 @@ func errMissing(member string) *edge.Error {
 	return errParam("%s", member)
 }
 
+// errAttrValue is the ParameterValueInvalid SNS answers for a bad message
+// attribute.
 func errAttrValue(format string, args ...any) *edge.Error {
 	return edge.Errorf("ParameterValueInvalid", format, args...)
 }
 
+// errTagLimit is TagLimitExceeded: a topic holds at most 50 tags.
 func errTagLimit() *edge.Error {
 	return edge.Errorf("TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded")
 }
@@ -41,7 +46,7 @@ func errTagLimit() *edge.Error {
 // batchError is one failed entry of PublishBatch.
 func batchError(id string, err error) batchFailure {
 	f := batchFailure{ID: id, Code: "InternalError", Message: err.Error(), SenderFault: false}
-	if e, ok := err.(*edge.Error); ok {
+	if e := (*edge.Error)(nil); errors.As(err, &e) {
 		f.Code, f.Message, f.SenderFault = e.Code, e.Message, !e.Receiver
 	}
 	return f
