@@ -36,7 +36,7 @@ func (s snsQueues) SendToQueue(ctx context.Context, arn string, m sns.QueueMessa
 		}
 		in["MessageAttributes"] = ma
 	}
-	_, err := lambdaQueues{s.q}.call(ctx, arn, "SendMessage", in)
+	_, err := lambdaQueues{s.q}.call(ctx, arn, "SendMessage", in) // the queue's account, region and URL, as Lambda's sends
 	return err
 }
 
