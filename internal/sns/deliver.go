@@ -32,6 +32,9 @@ func (s *Service) fanOut(ctx context.Context, n *notification, subs []*subscript
 			err = s.toFunction(ctx, n, sb)
 		case "http", "https":
 			s.toHTTP(n, sb)
+		case "email", "email-json", "sms":
+			s.log.Info("sns: message not sent (tenkai sends no mail or texts)", "protocol", sb.Protocol, "endpoint", sb.Endpoint,
+				"subscription", sb.ARN, "subject", n.Subject, "message", n.message(sb.Protocol))
 		default:
 			s.log.Info("sns: delivery not supported by tenkai, dropped", "protocol", sb.Protocol, "subscription", sb.ARN)
 		}

@@ -2,8 +2,10 @@ package sns_test
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -75,19 +77,47 @@ func (f *functions) invocations() []invocation {
 }
 
 type harness struct {
-	t   testing.TB
-	svc *sns.Service
-	clk *clock.Fake
-	srv *httptest.Server
-	q   *queues
-	fn  *functions
+	t    testing.TB
+	svc  *sns.Service
+	clk  *clock.Fake
+	srv  *httptest.Server
+	q    *queues
+	fn   *functions
+	logs *logBuffer
+}
+
+// logBuffer collects the service's JSON log lines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// find returns the first log record whose msg contains text, or nil.
+func (b *logBuffer) find(text string) map[string]any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, line := range strings.Split(b.buf.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil {
+			if m, _ := rec["msg"].(string); strings.Contains(m, text) {
+				return rec
+			}
+		}
+	}
+	return nil
 }
 
 func newHarness(t testing.TB, st store.Store) *harness {
 	if st == nil {
 		st = store.NewMem()
 	}
-	h := &harness{t: t, clk: clock.NewFake(t0), q: &queues{}, fn: &functions{}}
+	h := &harness{t: t, clk: clock.NewFake(t0), q: &queues{}, fn: &functions{}, logs: &logBuffer{}}
 	n := 0
 	var mu sync.Mutex
 	newID := func() string {
@@ -96,7 +126,7 @@ func newHarness(t testing.TB, st store.Store) *harness {
 		n++
 		return "00000000-0000-4000-8000-" + strings.Repeat("0", 12-len(itoa(n))) + itoa(n)
 	}
-	h.svc = sns.New(sns.Config{Store: st, Clock: h.clk, Queues: h.q, Functions: h.fn, NewID: newID,
+	h.svc = sns.New(sns.Config{Store: st, Clock: h.clk, Queues: h.q, Functions: h.fn, NewID: newID, Logger: slog.New(slog.NewJSONHandler(h.logs, nil)),
 		Endpoint: func() string { return h.srv.URL }, RetryDelay: time.Millisecond})
 	e := edge.New(edge.Config{})
 	e.Register(h.svc)

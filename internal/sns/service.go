@@ -1,6 +1,7 @@
 // Package sns is tenkai's Amazon SNS over awsQuery: standard and FIFO topics
 // with their attributes and tags, subscriptions (sqs, lambda, http, https;
-// email and sms are stored but never confirmed), filter policies on message
+// email and sms ones are confirmed through a link in the log, and their
+// messages logged, not sent), filter policies on message
 // attributes or the message body, Publish and PublishBatch with FIFO
 // deduplication, and delivery to the subscribed endpoints, all kept in the
 // store.

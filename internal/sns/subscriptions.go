@@ -14,8 +14,8 @@ import (
 
 // Protocols and what confirms them: sqs and lambda subscriptions are
 // confirmed at once; http and https ones when the endpoint (or the user)
-// calls ConfirmSubscription; email, email-json and sms ones never, as tenkai
-// sends no mail or texts.
+// calls ConfirmSubscription; email, email-json and sms ones when the user
+// opens the SubscribeURL tenkai logs in place of sending it.
 var protocols = map[string]bool{"sqs": true, "lambda": true, "http": true, "https": true,
 	"email": true, "email-json": true, "sms": true, "application": true, "firehose": true}
 
@@ -168,8 +168,16 @@ func (s *Service) subscribe(ctx context.Context, form url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !existing && sb.Pending && (protocol == "http" || protocol == "https") {
+	switch {
+	case existing || !sb.Pending:
+	case protocol == "http" || protocol == "https":
 		s.confirmHTTP(sb)
+	default:
+		// tenkai sends no mail or texts: the confirmation link goes to the
+		// log, where opening it confirms the subscription as the email would.
+		p, _ := parseARN(arn)
+		s.log.Info("sns: subscription needs confirmation; open subscribe_url to confirm it", "protocol", protocol, "endpoint", endpoint,
+			"subscribe_url", s.actionURL(p.Region, "ConfirmSubscription", url.Values{"TopicArn": {arn}, "Token": {sb.Token}}))
 	}
 	out := sb.ARN
 	if sb.Pending && form.Get("ReturnSubscriptionArn") != "true" {

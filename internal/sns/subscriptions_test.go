@@ -1,6 +1,7 @@
 package sns_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -137,5 +138,37 @@ func TestListSubscriptionsPages(t *testing.T) {
 		if len(seen) != 120 {
 			t.Errorf("%s: %d distinct endpoints over both pages; want 120", action, len(seen))
 		}
+	}
+}
+
+// tenkai sends no mail: the confirmation link is logged, opening it
+// confirms, and messages for the address are logged instead of sent.
+func TestEmailSubscription(t *testing.T) {
+	h := newHarness(t, nil)
+	topic := h.createTopic("mail")
+	sub := h.subscribe(topic, "email", "me@example.com", "ReturnSubscriptionArn", "true")
+	rec := h.logs.find("needs confirmation")
+	link, _ := rec["subscribe_url"].(string)
+	if !strings.HasPrefix(link, h.srv.URL+"/?") || !strings.Contains(link, "Action=ConfirmSubscription") {
+		t.Fatalf("logged confirmation = %v", rec)
+	}
+	h.ok("Publish", "TopicArn", topic, "Message", "before", "Subject", "s")
+	if h.logs.find("not sent") != nil {
+		t.Error("a message was delivered to a pending email subscription")
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET subscribe_url = %d", resp.StatusCode)
+	}
+	if got := h.ok("GetSubscriptionAttributes", "SubscriptionArn", sub).attrs()["PendingConfirmation"]; got != "false" {
+		t.Errorf("PendingConfirmation after the link = %q", got)
+	}
+	h.ok("Publish", "TopicArn", topic, "Message", "after", "Subject", "s")
+	if rec := h.logs.find("not sent"); rec == nil || rec["message"] != "after" || rec["endpoint"] != "me@example.com" {
+		t.Errorf("logged message = %v", rec)
 	}
 }
