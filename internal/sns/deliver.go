@@ -40,6 +40,10 @@ func (s *Service) fanOut(ctx context.Context, n *notification, subs []*subscript
 		}
 		if err != nil {
 			s.log.Warn("sns: delivery failed", "subscription", sb.ARN, "endpoint", sb.Endpoint, "err", err)
+			// SQS and Lambda failures here are client errors (a missing
+			// queue, a function that does not allow SNS): AWS does not
+			// retry them and moves the message to the dead-letter queue.
+			s.redrive(ctx, sb.ARN, sb.deadLetterQueue(), s.queueMessage(n, sb))
 		}
 	}
 }
@@ -139,20 +143,50 @@ func (s *Service) toQueue(ctx context.Context, n *notification, sb *subscription
 	if s.cfg.Queues == nil {
 		return fmt.Errorf("no SQS is connected")
 	}
+	return s.cfg.Queues.SendToQueue(ctx, sb.Endpoint, s.queueMessage(n, sb))
+}
+
+// queueMessage is what a queue gets for a subscription: the envelope, or
+// the raw message with its attributes as SQS message attributes.
+func (s *Service) queueMessage(n *notification, sb *subscription) QueueMessage {
 	msg := QueueMessage{GroupID: n.GroupID, DedupID: n.DedupID}
 	if sb.raw() {
 		msg.Body = n.message(sb.Protocol)
 		if len(n.Attrs) > 0 {
 			msg.Attributes = n.Attrs
 		}
-	} else {
-		b, err := marshal(s.envelope(n, sb))
-		if err != nil {
-			return err
-		}
-		msg.Body = string(b)
+		return msg
 	}
-	return s.cfg.Queues.SendToQueue(ctx, sb.Endpoint, msg)
+	b, _ := marshal(s.envelope(n, sb))
+	msg.Body = string(b)
+	return msg
+}
+
+// deadLetterQueue is the SQS queue of a subscription's RedrivePolicy, or "".
+func (sb *subscription) deadLetterQueue() string {
+	var p struct {
+		DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+	}
+	if json.Unmarshal([]byte(sb.Attrs["RedrivePolicy"]), &p) != nil {
+		return ""
+	}
+	return p.DeadLetterTargetArn
+}
+
+// redrive sends a message a subscription could not take to its
+// dead-letter queue dlq ("" for none), in the form the subscription would
+// have received it.
+func (s *Service) redrive(ctx context.Context, subARN, dlq string, msg QueueMessage) {
+	if dlq == "" {
+		return
+	}
+	if s.cfg.Queues == nil {
+		s.log.Warn("sns: no SQS is connected for the dead-letter queue", "subscription", subARN, "queue", dlq)
+		return
+	}
+	if err := s.cfg.Queues.SendToQueue(ctx, dlq, msg); err != nil {
+		s.log.Warn("sns: send to dead-letter queue", "subscription", subARN, "queue", dlq, "err", err)
+	}
 }
 
 // LambdaEvent is the event a Lambda subscription is invoked with.
@@ -227,14 +261,10 @@ func (s *Service) toHTTP(n *notification, sb *subscription) {
 		"x-amz-sns-topic-arn":        n.TopicARN,
 		"x-amz-sns-subscription-arn": sb.ARN,
 	}
-	var body []byte
 	if sb.raw() {
 		h["x-amz-sns-rawdelivery"] = "true"
-		body = []byte(n.message(sb.Protocol))
-	} else {
-		body, _ = marshal(s.envelope(n, sb))
 	}
-	s.post(sb, h, body)
+	s.post(sb, h, s.queueMessage(n, sb))
 }
 
 // confirmHTTP posts the SubscriptionConfirmation of a new http or https
@@ -249,11 +279,11 @@ func (s *Service) confirmHTTP(sb *subscription) {
 		Timestamp:    s.clk.Now().UTC().Format(timeFormat)}
 	s.sign(&e, p.Region)
 	body, _ := marshal(e)
-	s.post(sb, map[string]string{
+	s.post(&subscription{ARN: sb.ARN, Endpoint: sb.Endpoint}, map[string]string{
 		"x-amz-sns-message-type": "SubscriptionConfirmation",
 		"x-amz-sns-message-id":   id,
 		"x-amz-sns-topic-arn":    sb.TopicARN,
-	}, body)
+	}, QueueMessage{Body: string(body)})
 }
 
 // marshal writes JSON as SNS does: "&", "<" and ">" stay as they are (the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,15 +23,20 @@ import (
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// queues records what the service sends to SQS.
+// queues records what the service sends to SQS. Queues listed in missing
+// refuse messages, as a deleted queue does.
 type queues struct {
-	mu   sync.Mutex
-	sent map[string][]sns.QueueMessage // by queue ARN
+	mu      sync.Mutex
+	sent    map[string][]sns.QueueMessage // by queue ARN
+	missing map[string]bool
 }
 
 func (q *queues) SendToQueue(ctx context.Context, arn string, m sns.QueueMessage) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.missing[arn] {
+		return errors.New("queue does not exist")
+	}
 	if q.sent == nil {
 		q.sent = map[string][]sns.QueueMessage{}
 	}

@@ -28,13 +28,20 @@ type httpDelivery struct {
 	Header   map[string]string `json:"header"`
 	Body     string            `json:"body"`
 	Attempts int               `json:"attempts"` // made so far
+	// DeadLetter is where the message goes once the attempts run out: the
+	// subscription's dead-letter queue, "" for none.
+	DeadLetter string       `json:"dlq,omitempty"`
+	Message    QueueMessage `json:"msg"` // what the dead-letter queue gets
 }
 
-// post records a delivery and starts it in the background.
-func (s *Service) post(sb *subscription, h map[string]string, body []byte) {
+// post records a delivery of msg's body and starts it in the background.
+func (s *Service) post(sb *subscription, h map[string]string, msg QueueMessage) {
 	h["Content-Type"] = "text/plain; charset=UTF-8"
 	h["User-Agent"] = "Amazon Simple Notification Service Agent"
-	d := &httpDelivery{ID: s.newID(), Sub: sb.ARN, Endpoint: sb.Endpoint, Header: h, Body: string(body)}
+	d := &httpDelivery{ID: s.newID(), Sub: sb.ARN, Endpoint: sb.Endpoint, Header: h, Body: msg.Body, DeadLetter: sb.deadLetterQueue()}
+	if d.DeadLetter != "" {
+		d.Message = msg
+	}
 	err := s.st.Update(func(tx store.Tx) error { return putJSON(tx.Bucket(httpBucket), d.ID, d) })
 	if err != nil {
 		s.log.Warn("sns: record http delivery", "subscription", sb.ARN, "err", err)
@@ -83,6 +90,7 @@ func (s *Service) run(d *httpDelivery) {
 			if err == nil || d.Attempts >= httpAttempts {
 				if err != nil {
 					s.log.Warn("sns: http delivery failed", "subscription", d.Sub, "endpoint", d.Endpoint, "attempts", d.Attempts, "err", err)
+					s.redrive(ctx, d.Sub, d.DeadLetter, d.Message)
 				}
 				s.finish(d, false)
 				return

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -533,5 +534,117 @@ func TestHTTPDeliveryResumes(t *testing.T) {
 			t.Fatalf("%d deliveries still recorded after success", n)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Messages a subscription cannot take go to its RedrivePolicy queue, in the
+// form the subscription would have received them.
+func TestDeadLetterQueue(t *testing.T) {
+	h := newHarness(t, nil)
+	gone := "arn:aws:sqs:us-east-1:" + account + ":gone"
+	dlq := "arn:aws:sqs:us-east-1:" + account + ":dlq"
+	fn := "arn:aws:lambda:us-east-1:" + account + ":function:closed"
+	h.q.mu.Lock()
+	h.q.missing = map[string]bool{gone: true}
+	h.q.mu.Unlock()
+	h.fn.mu.Lock()
+	h.fn.denied = map[string]bool{fn: true}
+	h.fn.mu.Unlock()
+	redrive := []string{"Attributes.entry.1.key", "RedrivePolicy", "Attributes.entry.1.value", `{"deadLetterTargetArn":"` + dlq + `"}`}
+	topic := h.createTopic("undeliverable")
+	h.subscribe(topic, "sqs", gone, append(redrive, "Attributes.entry.2.key", "RawMessageDelivery", "Attributes.entry.2.value", "true")...)
+	fnSub := h.subscribe(topic, "lambda", fn, redrive...)
+	h.ok("Publish", "TopicArn", topic, "Message", "lost",
+		"MessageAttributes.entry.1.Name", "k", "MessageAttributes.entry.1.Value.DataType", "String", "MessageAttributes.entry.1.Value.StringValue", "v")
+	msgs := h.q.messages(dlq)
+	if len(msgs) != 2 {
+		t.Fatalf("dead-letter queue got %d messages; want 2 (queue and function failures)", len(msgs))
+	}
+	var raw, env *sns.QueueMessage
+	for i := range msgs {
+		if msgs[i].Body == "lost" {
+			raw = &msgs[i]
+		} else {
+			env = &msgs[i]
+		}
+	}
+	if raw == nil || raw.Attributes["k"].StringValue != "v" {
+		t.Errorf("raw subscription's dead letter = %+v", msgs)
+	}
+	var e sns.Envelope
+	if env == nil || json.Unmarshal([]byte(env.Body), &e) != nil || e.Message != "lost" || e.Type != "Notification" || !strings.Contains(e.UnsubscribeURL, url.QueryEscape(fnSub)) {
+		t.Errorf("function subscription's dead letter = %+v", msgs)
+	}
+	h.fail(400, "InvalidParameter", "SetSubscriptionAttributes", "SubscriptionArn", fnSub, "AttributeName", "RedrivePolicy",
+		"AttributeValue", `{"deadLetterTargetArn":"not-a-queue"}`)
+}
+
+// An HTTP delivery whose attempts run out goes to the dead-letter queue.
+func TestHTTPDeadLetter(t *testing.T) {
+	h := newHarness(t, nil)
+	calls := make(chan string, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Confirm through the SubscribeURL, then fail every notification.
+		b, _ := io.ReadAll(r.Body)
+		mt := r.Header.Get("x-amz-sns-message-type")
+		if mt == "SubscriptionConfirmation" {
+			var c sns.Envelope
+			_ = json.Unmarshal(b, &c)
+			if resp, err := http.Get(c.SubscribeURL); err == nil {
+				resp.Body.Close()
+			}
+		} else {
+			w.WriteHeader(500)
+		}
+		select {
+		case calls <- mt:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	dlq := "arn:aws:sqs:us-east-1:" + account + ":http-dlq"
+	topic := h.createTopic("flaky-hook")
+	sub := h.subscribe(topic, "http", srv.URL, "ReturnSubscriptionArn", "true",
+		"Attributes.entry.1.key", "RedrivePolicy", "Attributes.entry.1.value", `{"deadLetterTargetArn":"`+dlq+`"}`)
+	next := func() string {
+		t.Helper()
+		select {
+		case mt := <-calls:
+			return mt
+		case <-time.After(20 * time.Second):
+			t.Fatal("no POST came")
+			return ""
+		}
+	}
+	if mt := next(); mt != "SubscriptionConfirmation" {
+		t.Fatalf("first POST = %q", mt)
+	}
+	waitConfirmed := time.Now().Add(10 * time.Second)
+	for h.ok("GetSubscriptionAttributes", "SubscriptionArn", sub).attrs()["PendingConfirmation"] != "false" {
+		if time.Now().After(waitConfirmed) {
+			t.Fatal("the subscription was not confirmed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.ok("Publish", "TopicArn", topic, "Message", "hook message")
+	for attempt := 1; attempt <= 4; attempt++ {
+		if attempt > 1 {
+			waitTimer(t, h)
+			h.clk.Advance(time.Millisecond)
+		}
+		if mt := next(); mt != "Notification" {
+			t.Fatalf("attempt %d was %q", attempt, mt)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(h.q.messages(dlq)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("nothing reached the dead-letter queue after the last attempt")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var e sns.Envelope
+	if m := h.q.messages(dlq); len(m) != 1 || json.Unmarshal([]byte(m[0].Body), &e) != nil || e.Message != "hook message" {
+		t.Errorf("dead-letter queue got %+v", m)
 	}
 }

@@ -88,7 +88,14 @@ func setSubAttr(sb *subscription, name, value string) error {
 		if value != "MessageAttributes" && value != "MessageBody" {
 			return errParam("Attributes Reason: FilterPolicyScope: Invalid value [%s]. Please use either MessageBody or MessageAttributes", value)
 		}
-	case "DeliveryPolicy", "RedrivePolicy", "ReplayPolicy":
+	case "RedrivePolicy":
+		var p struct {
+			DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+		}
+		if value != "" && (json.Unmarshal([]byte(value), &p) != nil || !reQueueARN.MatchString(p.DeadLetterTargetArn)) {
+			return errParam("RedrivePolicy: deadLetterTargetArn must be an SQS queue ARN")
+		}
+	case "DeliveryPolicy", "ReplayPolicy":
 		if value != "" && !json.Valid([]byte(value)) {
 			return errParam("Attributes Reason: %s: failed to parse JSON.", name)
 		}

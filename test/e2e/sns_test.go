@@ -543,3 +543,32 @@ func TestSNSDurable(t *testing.T) {
 		t.Errorf("queue got %q after restart", body)
 	}
 }
+
+// A subscription whose queue was deleted sends to its dead-letter queue.
+func TestSNSDeadLetter(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	c := sns.NewFromConfig(s.SDK())
+	qc := sqs.NewFromConfig(s.SDK())
+	topic, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("with-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goneURL, goneARN := createQueue(t, qc, "deleted-later", nil)
+	dlqURL, dlqARN := createQueue(t, qc, "sns-dlq", nil)
+	if _, err := c.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(goneARN),
+		Attributes: map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `"}`}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := qc.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(goneURL)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("nowhere to go")}); err != nil {
+		t.Fatal(err)
+	}
+	m := receiveOne(t, qc, dlqURL, 30*time.Second)
+	var env snsEnvelope
+	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil || env.Message != "nowhere to go" || env.TopicArn != aws.ToString(topic.TopicArn) {
+		t.Errorf("dead-letter queue got %s (%v)", aws.ToString(m.Body), err)
+	}
+}
