@@ -1,16 +1,16 @@
 // Package sns is tenkai's Amazon SNS over awsQuery: standard and FIFO topics
 // with their attributes and tags, subscriptions (sqs, lambda, http, https;
 // email and sms ones are confirmed through a link in the log, and their
-// messages logged, not sent), filter policies on message
-// attributes or the message body, Publish and PublishBatch with FIFO
-// deduplication, and delivery to the subscribed endpoints, all kept in the
-// store.
+// messages logged, not sent), filter policies on the message attributes or
+// body, Publish and PublishBatch with FIFO deduplication, and delivery to
+// the subscribed endpoints, all kept in the store.
 //
 // SQS and Lambda endpoints are reached through the QueueSender and
 // FunctionInvoker interfaces, adapted by the composition root; deliveries to
 // them happen before Publish returns (both only enqueue). HTTP endpoints are
 // posted to in the background, with retries; deliveries not done yet are
-// kept in the store and resume after a restart.
+// kept in the store and resume after a restart. What a subscription cannot
+// take goes to the SQS queue its RedrivePolicy names.
 package sns
 
 import (
