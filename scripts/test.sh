@@ -13,7 +13,7 @@ echo "== tests"
 go test -count=1 -timeout 20m ./...
 
 echo "== race detector on concurrent packages"
-race_pkgs=$(go list ./internal/store/... ./internal/clock/... ./internal/edge/... ./internal/lambda/... ./internal/events/... ./internal/sfn/... ./internal/sqs/... 2>/dev/null || true)
+race_pkgs=$(go list ./internal/store/... ./internal/clock/... ./internal/edge/... ./internal/lambda/... ./internal/events/... ./internal/sfn/... ./internal/sqs/... ./internal/sns/... 2>/dev/null || true)
 if [ -n "$race_pkgs" ]; then go test -count=1 -race -timeout 20m $race_pkgs; fi
 
 echo "== fuzzing (${FUZZTIME:=4s} per target; FUZZTIME=60s for a longer run)"

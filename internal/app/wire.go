@@ -11,6 +11,7 @@ import (
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/sfn"
+	"tenkai/internal/sns"
 	"tenkai/internal/sqs"
 	"tenkai/internal/sts"
 	"tenkai/internal/webhooks"
@@ -31,13 +32,15 @@ func (a *App) wire() error {
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log,
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
-		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}})
+		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}, Topics: lambdaTopics{a}})
 	a.register(a.lambda)
 	a.register(a.newAPIGateway())
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
 	a.register(queues)
 	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
-	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
+	a.sns = sns.New(sns.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Queues: snsQueues{queues}, Functions: lambdaFunctions{a}, Endpoint: a.Endpoint})
+	a.register(a.sns)
+	a.events = events.New(events.Config{Queues: eventQueues{queues}, Topics: eventTopics{a.sns}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
