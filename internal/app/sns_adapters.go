@@ -8,6 +8,7 @@ import (
 	"tenkai/internal/edge"
 	"tenkai/internal/events"
 	"tenkai/internal/lambda"
+	"tenkai/internal/s3"
 	"tenkai/internal/sns"
 	"tenkai/internal/sqs"
 )
@@ -74,6 +75,22 @@ func (e eventTopics) PublishToTopic(ctx context.Context, topicARN string, body [
 }
 
 var _ events.TopicPublisher = eventTopics{}
+
+// s3Topics lets S3 send bucket notifications to SNS topics. It resolves
+// the service at call time: S3 is built first.
+type s3Topics struct{ a *App }
+
+func (t s3Topics) PublishToTopic(ctx context.Context, topicARN, subject string, message []byte) error {
+	_, err := t.a.sns.Publish(ctx, sns.PublishInput{TopicArn: topicARN, Subject: subject, Message: string(message)})
+	return err
+}
+
+// TopicExists is true for a standard topic: S3 does not notify FIFO topics.
+func (t s3Topics) TopicExists(ctx context.Context, topicARN string) bool {
+	return !strings.HasSuffix(topicARN, ".fifo") && t.a.sns.TopicExists(ctx, topicARN)
+}
+
+var _ s3.TopicPublisher = s3Topics{}
 
 // snsPublishJSON serves Step Functions' sns:publish and aws-sdk:sns:publish:
 // the request and answer are Publish's members as JSON.

@@ -27,7 +27,7 @@ func (a *App) wire() error {
 	a.register(a.logs)
 	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir, Events: s3Events{a}, Functions: lambdaFunctions{a},
-		Queues: s3Queues{queues}})
+		Queues: s3Queues{queues}, Topics: s3Topics{a}})
 	a.register(a.s3)
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log,
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})

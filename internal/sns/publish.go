@@ -89,6 +89,14 @@ func (s *Service) Publish(ctx context.Context, in PublishInput) (PublishOutput, 
 	return s.publish(ctx, in, n)
 }
 
+// TopicExists reports whether the topic exists; S3 checks it when a bucket's
+// notification configuration names the topic.
+func (s *Service) TopicExists(ctx context.Context, arn string) bool {
+	var exists bool
+	_ = s.st.View(func(tx store.Tx) error { exists = loadTopic(tx, arn) != nil; return nil })
+	return exists
+}
+
 // prepare validates everything about a request that does not need the topic.
 func (s *Service) prepare(in PublishInput) (*notification, error) {
 	arn := in.TopicArn
@@ -401,9 +409,7 @@ func (s *Service) publishBatch(ctx context.Context, form url.Values) (any, error
 	if size > maxMessageBytes {
 		return nil, edge.Errorf("BatchRequestTooLong", "The length of all the batch messages put together is more than the limit")
 	}
-	var exists bool
-	_ = s.st.View(func(tx store.Tx) error { exists = loadTopic(tx, arn) != nil; return nil })
-	if !exists {
+	if !s.TopicExists(ctx, arn) {
 		return nil, errNoTopic()
 	}
 	out := struct {
