@@ -43,6 +43,7 @@ func workloads() []workload {
 		{group: "apigateway", name: "Lambda Invoke → warm Go function (baseline)", unit: "ops/s", setup: gwDirectSetup, op: gwDirect},
 		{group: "apigateway", name: "API Gateway HTTP API → warm Go function", unit: "ops/s", setup: gwHTTPSetup, op: gwHTTP},
 		{group: "sqs", name: "SQS SendMessage → ReceiveMessage → DeleteMessage (verified)", unit: "ops/s", setup: sqsSetup, op: sqsRoundTrip, verify: sqsVerify},
+		{group: "sns", name: "SNS Publish → SQS subscription → ReceiveMessage → DeleteMessage (verified)", unit: "ops/s", setup: snsSetup, op: snsFanOut, verify: snsVerify},
 		{group: "codepipeline", name: "CodePipeline start → Succeeded (S3 source → Lambda action, warm function)", unit: "ops/s", setup: cpSetup, op: cpRun},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"tenkai/internal/logs"
 	"tenkai/internal/s3"
 	"tenkai/internal/sfn"
+	"tenkai/internal/sns"
 	"tenkai/internal/store"
 	"tenkai/internal/webhooks"
 )
@@ -59,6 +60,7 @@ type App struct {
 
 	dynamodb *dynamodb.Service // DynamoDB, which Step Functions' integrations call
 	sfn      *sfn.Service      // Step Functions, which EventBridge rules target
+	sns      *sns.Service      // SNS, which Lambda destinations, EventBridge and Step Functions publish to
 
 	ln       net.Listener
 	srv      *http.Server

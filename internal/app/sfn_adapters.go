@@ -37,6 +37,10 @@ func (e sfnEvents) PublishEvent(ctx context.Context, account, region, source, de
 type sfnAPIs struct{ a *App }
 
 func (c sfnAPIs) Call(ctx context.Context, account, region, service, operation string, input []byte) ([]byte, error) {
+	if service == "sns" {
+		// SNS speaks awsQuery, not JSON: its one integration is Publish.
+		return snsPublishJSON(ctx, c.a.sns, operation, input)
+	}
 	var js edge.JSONService
 	for _, s := range c.a.services {
 		if j, ok := s.(edge.JSONService); ok && s.Name() == service {

@@ -12,6 +12,7 @@ import (
 	"tenkai/internal/s3"
 	"tenkai/internal/secretsmanager"
 	"tenkai/internal/sfn"
+	"tenkai/internal/sns"
 	"tenkai/internal/sqs"
 	"tenkai/internal/ssm"
 	"tenkai/internal/sts"
@@ -28,18 +29,20 @@ func (a *App) wire() error {
 	a.register(a.logs)
 	queues := sqs.New(sqs.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})
 	a.s3 = s3.New(s3.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, DataDir: a.cfg.DataDir, Events: s3Events{a}, Functions: lambdaFunctions{a},
-		Queues: s3Queues{queues}})
+		Queues: s3Queues{queues}, Topics: s3Topics{a}})
 	a.register(a.s3)
 	fnRuntime := runtime.New(runtime.Config{Endpoint: a.Endpoint, Logs: lambdaLogs{a.logs}, Clock: a.Clock, Logger: a.log,
 		NodeSDKPath: a.nodeSDKDir(), Interpreters: a.cfg.Interpreters})
 	a.lambda = lambda.New(lambda.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Executor: fnRuntime,
-		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}})
+		Code: lambdaCode{a.s3}, Events: lambdaEvents{a}, DataDir: a.cfg.DataDir, Objects: lambdaObjects{a.s3}, Streams: lambdaStreams{a}, Queues: lambdaQueues{queues}, Topics: lambdaTopics{a}})
 	a.register(a.lambda)
 	a.register(a.newAPIGateway())
 	a.Edge.HandleAdmin("GET /_tenkai/lambda/code/{file}", a.lambda.CodeHandler())
 	a.register(queues)
 	a.Edge.Register(queues.Query()) // SDKs older than SQS's move to awsJson
-	a.events = events.New(events.Config{Queues: eventQueues{queues}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
+	a.sns = sns.New(sns.Config{Store: a.Store, Clock: a.Clock, Logger: a.log, Queues: snsQueues{queues}, Functions: lambdaFunctions{a}, Endpoint: a.Endpoint})
+	a.register(a.sns)
+	a.events = events.New(events.Config{Queues: eventQueues{queues}, Topics: eventTopics{a.sns}, Store: a.Store, Clock: a.Clock, Logger: a.log, Logs: eventLogs{a.logs}, Functions: lambdaFunctions{a}, Executions: sfnExecutions{a}, Durable: a.cfg.DataDir != ""})
 	a.register(a.events)
 	a.register(a.newCodePipeline())
 	a.dynamodb = dynamodb.New(dynamodb.Config{Store: a.Store, Clock: a.Clock, Logger: a.log})

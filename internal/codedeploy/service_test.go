@@ -186,7 +186,7 @@ func (h *harness) target(id, targetID string) map[string]any {
 // waitFor polls cond (timers fire in goroutines).
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			h.t.Fatalf("timed out waiting for %s", what)
@@ -309,7 +309,7 @@ func TestLambdaCanaryShiftsOnClock(t *testing.T) {
 		if res.Status != "Succeeded" || res.DeploymentID != id {
 			t.Errorf("Done = %+v", res)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("Done did not report")
 	}
 	if got, want := strings.Join(h.evs.list(), " "), id+":START "+id+":SUCCESS"; got != want {
@@ -731,7 +731,7 @@ func TestDeployFromS3AndDone(t *testing.T) {
 		if res.Status != "Succeeded" || res.DeploymentID != id {
 			t.Errorf("Done = %+v", res)
 		}
-	case <-time.After(2 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("Done did not report")
 	}
 	info := h.deployment(id)
@@ -791,7 +791,7 @@ func TestResetClosesWatchers(t *testing.T) {
 		if ok {
 			t.Error("Done sent a result on reset")
 		}
-	case <-time.After(time.Second):
+	case <-time.After(10 * time.Second):
 		t.Error("Done stayed open after Reset")
 	}
 }

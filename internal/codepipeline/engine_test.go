@@ -187,7 +187,7 @@ func (h *harness) fail(code, op string, in any) string {
 func (h *harness) waitStatus(name, want string) map[string]any {
 	h.t.Helper()
 	var last map[string]any
-	for i := 0; i < 500; i++ {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		out := h.must("ListPipelineExecutions", map[string]any{"pipelineName": name})
 		sums := out["pipelineExecutionSummaries"].([]any)
 		if len(sums) > 0 {
@@ -204,7 +204,7 @@ func (h *harness) waitStatus(name, want string) map[string]any {
 
 func (h *harness) waitInvokes(n int) {
 	h.t.Helper()
-	for i := 0; i < 500 && h.fn.count() < n; i++ {
+	for deadline := time.Now().Add(10 * time.Second); h.fn.count() < n && time.Now().Before(deadline); {
 		time.Sleep(2 * time.Millisecond)
 	}
 	if h.fn.count() < n {
@@ -396,7 +396,7 @@ func TestManualApprovalAndVariables(t *testing.T) {
 	gate := action("Gate", "Approval", "Manual", map[string]string{"CustomData": "version #{SourceVariables.VersionId} of #{codepipeline.PipelineExecutionId}"}, nil, nil)
 	h.must("CreatePipeline", pipeline("p", src, lambdaStage("Approve", gate)))
 	var token string
-	for i := 0; i < 500 && token == ""; i++ {
+	for deadline := time.Now().Add(10 * time.Second); token == "" && time.Now().Before(deadline); {
 		state := h.must("GetPipelineState", map[string]any{"name": "p"})
 		if le, ok := state["stageStates"].([]any)[1].(map[string]any)["actionStates"].([]any)[0].(map[string]any)["latestExecution"].(map[string]any); ok {
 			token, _ = le["token"].(string)
@@ -539,7 +539,7 @@ func TestCustomActionJobWorker(t *testing.T) {
 	build := map[string]any{"name": "Build", "actionTypeId": typ, "inputArtifacts": []any{map[string]string{"name": "SourceArtifact"}}}
 	h.must("CreatePipeline", pipeline("p", source(), lambdaStage("Build", build)))
 	var jobs []any
-	for i := 0; i < 500 && len(jobs) == 0; i++ {
+	for deadline := time.Now().Add(10 * time.Second); len(jobs) == 0 && time.Now().Before(deadline); {
 		jobs = h.must("PollForJobs", map[string]any{"actionTypeId": typ})["jobs"].([]any)
 		time.Sleep(2 * time.Millisecond)
 	}
@@ -719,12 +719,12 @@ func TestV2VariablesAndQueuedMode(t *testing.T) {
 	}
 	h.must("PutJobSuccessResult", map[string]any{"jobId": decodeJob(t, h.fn.last()).Job.ID})
 	for _, id := range []any{second, third} {
-		for i := 0; i < 500; i++ {
+		for deadline := time.Now().Add(10 * time.Second); ; {
 			ex := h.must("GetPipelineExecution", map[string]any{"pipelineName": "p", "pipelineExecutionId": id})["pipelineExecution"].(map[string]any)
 			if ex["status"] == "Succeeded" {
 				break
 			}
-			if i == 499 {
+			if time.Now().After(deadline) {
 				t.Fatalf("execution %v: %v", id, ex)
 			}
 			time.Sleep(2 * time.Millisecond)

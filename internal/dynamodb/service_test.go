@@ -429,22 +429,36 @@ func TestTTLReaper(t *testing.T) {
 	}
 	defer s.Close(context.Background())
 	count := func() float64 { return call(t, s, "Scan", `{"TableName":"sess"}`)["Count"].(float64) }
-	waitFor := func(want float64) {
+	// round moves the clock by one reaper period once the reaper waits on
+	// it, and returns when the round has run and the reaper waits again.
+	// Advancing without waiting would let the clock run ahead of a reaper
+	// slow to wake, which then reaps both items in one round.
+	armed := func() {
 		t.Helper()
-		for i := 0; i < 200; i++ {
-			fc.Advance(10 * time.Second)
-			time.Sleep(time.Millisecond)
-			if count() == want {
-				return
+		deadline := time.Now().Add(10 * time.Second)
+		for fc.Pending() == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the reaper is not waiting on the clock")
 			}
+			time.Sleep(time.Millisecond)
 		}
-		t.Fatalf("Count = %v; want %v", count(), want)
 	}
-	waitFor(2)
-	for i := 0; i < 6; i++ {
+	round := func() {
+		t.Helper()
+		armed()
 		fc.Advance(10 * time.Second)
+		armed()
 	}
-	waitFor(1)
+	for i := 1; i <= 6; i++ {
+		round()
+		want := 2.0 // old expired before the first round
+		if i == 6 {
+			want = 1 // new expires 60s in
+		}
+		if got := count(); got != want {
+			t.Fatalf("Count after %ds = %v; want %v", 10*i, got, want)
+		}
+	}
 	d := call(t, s, "DescribeTimeToLive", `{"TableName":"sess"}`)
 	if got, want := jsonOf(d), `{"TimeToLiveDescription":{"AttributeName":"exp","TimeToLiveStatus":"ENABLED"}}`; got != want {
 		t.Errorf("DescribeTimeToLive = %s; want %s", got, want)

@@ -236,6 +236,16 @@ func (s *Service) send(ctx context.Context, d *delivery) error {
 			return errPermanent{err}
 		}
 		return err
+	case svc == "sns":
+		if s.cfg.Topics == nil {
+			return errPermanent{errors.New("SNS is not available")}
+		}
+		err := s.cfg.Topics.PublishToTopic(ctx, arn, d.Input)
+		if ae := (*edge.Error)(nil); errors.As(err, &ae) && ae.HTTPStatus() < 500 {
+			// A missing topic or a message the topic refuses is not retried.
+			return errPermanent{err}
+		}
+		return err
 	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
 		return s.forward(ctx, acct, region, strings.TrimPrefix(res, "event-bus/"), d)
 	case svc == "events" && strings.HasPrefix(res, "api-destination/"):

@@ -46,6 +46,13 @@ type QueueSender interface {
 	SendToQueue(ctx context.Context, queueARN string, body []byte, groupID string) error
 }
 
+// TopicPublisher publishes messages to SNS topic targets.
+type TopicPublisher interface {
+	// PublishToTopic publishes body as the message of the topic topicARN
+	// names.
+	PublishToTopic(ctx context.Context, topicARN string, body []byte) error
+}
+
 // Config configures the service. Target interfaces left nil make deliveries
 // to that kind of target fail (recorded, as in AWS when a target is unreachable).
 type Config struct {
@@ -56,6 +63,7 @@ type Config struct {
 	Executions ExecutionStarter
 	Logs       LogWriter
 	Queues     QueueSender
+	Topics     TopicPublisher
 	HTTPClient *http.Client // for API destinations; nil means a client with a 5 s timeout
 	NewID      func() string
 	// Durable keeps pending deliveries in the store so they resume after a restart.

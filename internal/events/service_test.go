@@ -55,8 +55,8 @@ func (c *captureLogs) next(t *testing.T) logLine {
 	select {
 	case l := <-c.ch:
 		return l
-	case <-time.After(5 * time.Second):
-		t.Fatal("no delivery within 5 s")
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery within 10 s")
 	}
 	return logLine{}
 }
@@ -234,8 +234,11 @@ func TestLambdaWithoutPermissionIsNotRetried(t *testing.T) {
 	f.ok(t, "PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"app\"]}"}`, nil)
 	f.ok(t, "PutTargets", `{"Rule":"r","Targets":[{"Id":"fn","Arn":"arn:aws:lambda:us-east-1:000000000000:function:f"}]}`, nil)
 	f.ok(t, "PutEvents", `{"Entries":[{"Source":"app","DetailType":"t","Detail":"{}"}]}`, nil)
-	deadline := time.Now().Add(5 * time.Second)
-	for fns.checks.Load() == 0 && time.Now().Before(deadline) {
+	deadline := time.Now().Add(10 * time.Second)
+	for fns.checks.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no delivery attempt within 10 s")
+		}
 		time.Sleep(time.Millisecond)
 	}
 	for i := 0; i < 10; i++ {
@@ -312,7 +315,7 @@ func TestDurableDeliveryResumesAfterRestart(t *testing.T) {
 		t.Errorf("resumed delivery = %s; want the pending event", l.Message)
 	}
 	// Delivered now, so a third start has nothing left to send.
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		n := 0
 		_ = st.View(func(tx store.Tx) error { n = tx.Bucket("events/pending").Len(); return nil })
@@ -366,10 +369,10 @@ func failLogs(f *fixture) { f.logs.fail.Store(true) }
 
 func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5 s")
+			t.Fatal("condition not met within 10 s")
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
@@ -393,7 +396,10 @@ func TestRateLimitedDestinationDoesNotHoldOtherTargets(t *testing.T) {
 	f.ok(t, "PutEvents", `{"Entries":[{"Source":"log","DetailType":"t","Detail":"{}"}]}`, nil)
 	f.logs.next(t) // delivered while the destination's calls wait their turn
 
-	for i := 0; i < 10 && hits.Load() < 6; i++ {
+	// Each call waits for its slot on the clock, and a slot's timer may be
+	// armed only after an earlier advance: keep moving the clock until the
+	// calls are in, rather than for a fixed number of steps.
+	for deadline := time.Now().Add(10 * time.Second); hits.Load() < 6 && time.Now().Before(deadline); {
 		f.clk.Advance(time.Second)
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -414,7 +420,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -378,16 +378,17 @@ func (s *Service) destinationRecord(ref FuncRef, ev *asyncEvent, res *InvokeResu
 // ErrorMessage attribute of a dead-letter message.
 const maxDLQErrorMessage = 1024
 
-// deadLetter sends a failed event to the version's dead-letter queue, as
-// Lambda does: the body is the event, the attributes say why it failed.
-// tenkai has no SNS; topics are logged.
+// deadLetter sends a failed event to the version's dead-letter queue or
+// topic, as Lambda does: the body is the event, the attributes say why it
+// failed.
 func (s *Service) deadLetter(ctx context.Context, fn *function, ref FuncRef, ev *asyncEvent, res *InvokeResult) {
 	v, err := fn.resolveVersion(ref)
 	if err != nil || v.DeadLetterTarget == "" {
 		return
 	}
 	target := v.DeadLetterTarget
-	if !isQueueARN(target) || s.cfg.Queues == nil {
+	toTopic := arnService(target) == "sns" && s.cfg.Topics != nil
+	if !toTopic && (arnService(target) != "sqs" || s.cfg.Queues == nil) {
 		s.log.Warn("dead-letter target not supported", "function", ref.ARN(), "target", target, "request_id", ev.ID)
 		return
 	}
@@ -405,14 +406,28 @@ func (s *Service) deadLetter(ctx context.Context, fn *function, ref FuncRef, ev 
 			attrs["ErrorMessage"] = QueueAttribute{DataType: "String", StringValue: e.Message}
 		}
 	}
-	if err := s.cfg.Queues.Send(ctx, target, string(ev.Payload), attrs); err != nil {
-		s.log.Warn("send to dead-letter queue", "function", ref.ARN(), "target", target, "err", err)
+	if toTopic {
+		err = s.cfg.Topics.PublishToTopic(ctx, target, string(ev.Payload), attrs)
+	} else {
+		err = s.cfg.Queues.Send(ctx, target, string(ev.Payload), attrs)
+	}
+	if err != nil {
+		s.log.Warn("send to dead-letter target", "function", ref.ARN(), "target", target, "err", err)
 	}
 }
 
+// arnService is the service of an ARN ("sqs", "sns", ...), or "".
+func arnService(arn string) string {
+	p := strings.SplitN(arn, ":", 4)
+	if len(p) < 4 || p[0] != "arn" {
+		return ""
+	}
+	return p[2]
+}
+
 // deliver sends a record to a destination ARN: a function (invoked
-// asynchronously), an SQS queue or an event bus; other kinds are logged
-// and skipped.
+// asynchronously), an SQS queue, an SNS topic or an event bus; other kinds
+// are logged and skipped.
 func (s *Service) deliver(ctx context.Context, from FuncRef, dest string, record []byte, success bool) error {
 	parts := strings.SplitN(dest, ":", 6)
 	if len(parts) < 6 {
@@ -433,6 +448,11 @@ func (s *Service) deliver(ctx context.Context, from FuncRef, dest string, record
 			return errors.New("no SQS is connected")
 		}
 		return s.cfg.Queues.Send(ctx, dest, string(record), nil)
+	case "sns":
+		if s.cfg.Topics == nil {
+			return errors.New("no SNS is connected")
+		}
+		return s.cfg.Topics.PublishToTopic(ctx, dest, string(record), nil)
 	case "events":
 		if s.cfg.Events == nil {
 			return errors.New("no event bus is connected")

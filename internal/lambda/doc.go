@@ -26,10 +26,10 @@
 // success. Other kinds of event sources are refused. Not modelled:
 // ParallelizationFactor (stored; a shard is read by one invocation at a
 // time, which keeps per-key order), TumblingWindowInSeconds (stored, not
-// applied), and SQS or SNS OnFailure destinations (logged; S3 ones are
-// written). As in AWS, deleting a function leaves its mappings in place;
-// they report "PROBLEM: Function not found" until a function of that name
-// exists again.
+// applied). OnFailure destinations get failure records: SQS queues and
+// SNS topics the record, S3 buckets the record with the batch. As in AWS,
+// deleting a function leaves its mappings in place; they report
+// "PROBLEM: Function not found" until a function of that name exists again.
 //
 // Hot reload: a function created with Code {S3Bucket: "hot-reload",
 // S3Key: "/abs/dir"} runs from that directory directly; edits are picked up

@@ -571,8 +571,7 @@ func (p *poller) record(st mappingState, after, result string) {
 
 // discard drops records Lambda gives up on and sends a record of them to
 // the mapping's OnFailure destination: S3 buckets get it with the
-// invocation's event, SQS queues without, as Lambda does; tenkai has no
-// SNS, so records meant for topics are logged.
+// invocation's event, SQS queues and SNS topics without, as Lambda does.
 func (p *poller) discard(ctx context.Context, m *mapping, batch []item, condition string, res *InvokeResult, attempts int) {
 	if len(batch) == 0 {
 		return
@@ -582,7 +581,7 @@ func (p *poller) discard(ctx context.Context, m *mapping, batch []item, conditio
 		"stream", m.EventSourceArn, "condition", condition, "startSequenceNumber", batch[0].Sequence,
 		"endSequenceNumber", batch[len(batch)-1].Sequence, "batchSize", len(batch), "onFailure", m.OnFailure)
 	parts := strings.SplitN(m.OnFailure, ":", 6)
-	if len(parts) == 6 && parts[2] == "sqs" {
+	if len(parts) == 6 && (parts[2] == "sqs" || parts[2] == "sns") {
 		p.discardToQueue(ctx, m, batch, condition, res, attempts)
 		return
 	}
@@ -603,14 +602,22 @@ func (p *poller) discard(ctx context.Context, m *mapping, batch []item, conditio
 	}
 }
 
+// discardToQueue sends the failure record to an SQS queue or SNS topic.
 func (p *poller) discardToQueue(ctx context.Context, m *mapping, batch []item, condition string, res *InvokeResult, attempts int) {
 	s := p.r.s
-	if s.cfg.Queues == nil {
-		s.log.Warn("no SQS to deliver discarded records to", "destination", m.OnFailure)
+	toTopic := arnService(m.OnFailure) == "sns"
+	if (toTopic && s.cfg.Topics == nil) || (!toTopic && s.cfg.Queues == nil) {
+		s.log.Warn("nothing connected to deliver discarded records to", "destination", m.OnFailure)
 		return
 	}
 	body, _ := json.Marshal(failureRecord(m, batch, condition, res, attempts, s.clk.Now().UTC()))
-	if err := s.cfg.Queues.Send(ctx, m.OnFailure, string(body), nil); err != nil {
+	var err error
+	if toTopic {
+		err = s.cfg.Topics.PublishToTopic(ctx, m.OnFailure, string(body), nil)
+	} else {
+		err = s.cfg.Queues.Send(ctx, m.OnFailure, string(body), nil)
+	}
+	if err != nil {
 		s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
 	}
 }

@@ -208,7 +208,7 @@ func bodies(t *testing.T, c fakeCall) []string {
 // waitLeft waits until the queue holds exactly want.
 func waitLeft(t *testing.T, fq *fakeQueues, arn string, want ...string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		got := strings.Join(fq.left(arn), ",")
 		if got == strings.Join(want, ",") {
@@ -469,6 +469,12 @@ func TestSQSMappingConcurrencyCap(t *testing.T) {
 	var mu sync.Mutex
 	running, peak := 0, 0
 	release := make(chan struct{})
+	var releaseOnce sync.Once
+	unblock := func() { releaseOnce.Do(func() { close(release) }) }
+	// Registered after the harness, so it runs before the service's Close:
+	// a test that fails while batches are held must not leave Close
+	// waiting on them.
+	t.Cleanup(unblock)
 	h.exec.respond = func(*runtime.Spec, *runtime.Request) (*runtime.Result, error) {
 		mu.Lock()
 		running++
@@ -487,7 +493,7 @@ func TestSQSMappingConcurrencyCap(t *testing.T) {
 	waitCall(t, h.exec.called)
 	waitCall(t, h.exec.called)
 	noCall(t, h.exec.called)
-	close(release)
+	unblock()
 	for i := 0; i < 4; i++ {
 		waitCall(t, h.exec.called)
 	}

@@ -23,12 +23,34 @@ type fakeStreams struct {
 	seq      int
 	records  map[string][]StreamRecord
 	returned int // records handed out by ReadStream
+	reads    int // ReadStream calls
 }
 
 func (f *fakeStreams) handedOut() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.returned
+}
+
+func (f *fakeStreams) readCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reads
+}
+
+// waitWindowOpen waits until the mapping's poller has read the stream twice:
+// the first read found the records and opened the batching window on the
+// service clock, the second is a poll inside it. Advancing the clock before
+// the window opens would move its start, not its end.
+func waitWindowOpen(t *testing.T, f *fakeStreams) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.readCount() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("ReadStream called %d times; want a poll inside the batching window", f.readCount())
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func newFakeStreams(arns ...string) *fakeStreams {
@@ -77,6 +99,7 @@ func (f *fakeStreams) ReadStream(ctx context.Context, arn, after string, limit i
 	if !ok {
 		return nil, edge.Errorf("ResourceNotFoundException", "Requested resource not found: Stream: %s not found", arn)
 	}
+	f.reads++
 	var out []StreamRecord
 	for _, r := range recs {
 		if r.Sequence > after && len(out) < limit {
@@ -196,7 +219,7 @@ func (h *harness) getMapping(uuid string) *esmOutput {
 // waitResult polls GetEventSourceMapping until LastProcessingResult is want.
 func (h *harness) waitResult(uuid, want string) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		got := h.getMapping(uuid).LastProcessingResult
 		if got == want {
@@ -439,6 +462,7 @@ func TestESMBatchingWindow(t *testing.T) {
 	h, fs := newESMHarness(t)
 	fs.add(testStream, "INSERT", h.clk.Now(), "a", "b")
 	h.createMapping(map[string]any{"BatchSize": 3, "MaximumBatchingWindowInSeconds": 5})
+	waitWindowOpen(t, fs)
 	noCall(t, h.exec.called)
 	h.clk.Advance(4 * time.Second)
 	noCall(t, h.exec.called)
@@ -470,6 +494,7 @@ func TestESMRetryDoesNotWaitForTheWindow(t *testing.T) {
 	}
 	fs.add(testStream, "INSERT", h.clk.Now(), "a")
 	h.createMapping(map[string]any{"BatchSize": 5, "MaximumBatchingWindowInSeconds": 30})
+	waitWindowOpen(t, fs)
 	noCall(t, h.exec.called)
 	h.clk.Advance(30 * time.Second)
 	wantBatch(t, h.exec.called, "a")

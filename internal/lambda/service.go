@@ -50,6 +50,16 @@ type EventPublisher interface {
 	PutEvent(ctx context.Context, account, region, busARN, source, detailType string, detail []byte, resources []string) error
 }
 
+// TopicPublisher publishes to SNS topics: asynchronous invocation
+// destinations, dead-letter targets and OnFailure destinations of event
+// source mappings that are topics. The composition root adapts the SNS
+// service to it. It is called concurrently.
+type TopicPublisher interface {
+	// PublishToTopic publishes message, with message attributes, to the
+	// topic topicARN names.
+	PublishToTopic(ctx context.Context, topicARN, message string, attrs map[string]QueueAttribute) error
+}
+
 // Config configures a Service. The zero value works with an in-memory store
 // and no executor (invocations then fail with ServiceException).
 type Config struct {
@@ -74,6 +84,9 @@ type Config struct {
 	// Objects writes the records of discarded batches to S3 OnFailure
 	// destinations of event source mappings; nil logs them instead.
 	Objects ObjectWriter
+	// Topics is SNS: topic destinations and dead-letter topics; nil logs
+	// what was meant for topics.
+	Topics TopicPublisher
 	// StreamPoll is how often an idle mapping reads its stream, on the wall
 	// clock; 0 means 50ms.
 	StreamPoll time.Duration

@@ -518,8 +518,8 @@ func waitCall(t *testing.T, ch chan fakeCall) fakeCall {
 	select {
 	case c := <-ch:
 		return c
-	case <-time.After(5 * time.Second):
-		t.Fatal("no invocation within 5s")
+	case <-time.After(10 * time.Second):
+		t.Fatal("no invocation within 10s")
 	}
 	return fakeCall{}
 }
@@ -536,7 +536,7 @@ func noCall(t *testing.T, ch chan fakeCall) {
 // waitTimer waits until the queue has scheduled a retry on the fake clock.
 func waitTimer(t *testing.T, clk *clock.Fake) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for clk.Pending() == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("no retry scheduled")

@@ -13,7 +13,7 @@ import (
 )
 
 // tasks performs Task states for the engine: the optimized integrations
-// (Lambda, EventBridge, DynamoDB, Step Functions) and AWS SDK integrations.
+// (Lambda, EventBridge, DynamoDB, SNS, Step Functions) and AWS SDK integrations.
 type tasks struct{ s *Service }
 
 var _ engine.Tasks = (*tasks)(nil)
@@ -52,6 +52,8 @@ func (t *tasks) Run(ctx context.Context, call *engine.TaskCall) (json.RawMessage
 		return t.lambdaInvoke(ctx, call)
 	case spec == "events:putEvents":
 		return t.putEvents(ctx, call)
+	case spec == "sns:publish" && (pattern == "" || pattern == ".waitForTaskToken"):
+		return t.snsPublish(ctx, call)
 	case strings.HasPrefix(spec, "dynamodb:") && pattern == "":
 		op := strings.TrimPrefix(spec, "dynamodb:")
 		switch op {
@@ -262,6 +264,21 @@ func (t *tasks) putEvents(ctx context.Context, call *engine.TaskCall) (json.RawM
 	return out, nil
 }
 
+// snsPublish is arn:aws:states:::sns:publish: Message may be any JSON
+// value; one that is not a string is sent as its text.
+func (t *tasks) snsPublish(ctx context.Context, call *engine.TaskCall) (json.RawMessage, error) {
+	var p map[string]json.RawMessage
+	if err := json.Unmarshal(call.Input, &p); err != nil {
+		return nil, taskFailed("Invalid parameters: " + err.Error())
+	}
+	if m, ok := p["Message"]; ok && len(m) > 0 && m[0] != '"' {
+		s, _ := json.Marshal(string(m))
+		p["Message"] = s
+	}
+	in, _ := json.Marshal(p)
+	return t.callAPI(ctx, call, "sns", "Publish", in, "SNS")
+}
+
 // callAPI calls a JSON-protocol service and maps its errors.
 func (t *tasks) callAPI(ctx context.Context, call *engine.TaskCall, service, op string, in []byte, prefix string) (json.RawMessage, error) {
 	if t.s.cfg.APIs == nil {
@@ -377,6 +394,7 @@ var sdkServices = map[string]struct {
 	"cloudwatchlogs": {"logs", "CloudWatchLogs", true},
 	"lambda":         {"lambda", "Lambda", false},
 	"s3":             {"s3", "S3", false},
+	"sns":            {"sns", "Sns", false},
 	"ssm":            {"ssm", "Ssm", false},
 	"secretsmanager": {"secretsmanager", "SecretsManager", false},
 }

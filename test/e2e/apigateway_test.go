@@ -130,7 +130,7 @@ func TestAPIGatewayHTTPAPI(t *testing.T) {
 	code, _, body := g.do("GET", host, "/hello", nil, "")
 	wantMessage(t, "GET /hello without permission", code, body, 500, `{"message":"Internal Server Error"}`)
 	// The server's log reaches the harness through a pipe: give it a moment.
-	waitFor(t, 5*time.Second, "the log to say why the integration failed", func() bool {
+	waitFor(t, 15*time.Second, "the log to say why the integration failed", func() bool {
 		return strings.Contains(s.Logs(), "Invalid permissions on Lambda function")
 	})
 	allowGateway(t, s, "echo", "apigw", "arn:aws:execute-api:us-east-1:000000000000:"+api.ApiId+"/*")

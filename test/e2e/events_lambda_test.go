@@ -66,7 +66,7 @@ func TestSeed001EventBridgeLoop(t *testing.T) {
 		_, _, body := s.Do(t, "GET", "/_tenkai/events/deliveries", nil, nil)
 		return strings.Contains(string(body), "not authorized to invoke")
 	})
-	waitFor(t, 5*time.Second, "tenkai's log to explain the missing permission", func() bool {
+	waitFor(t, 15*time.Second, "tenkai's log to explain the missing permission", func() bool {
 		return strings.Contains(s.Logs(), "add-permission")
 	})
 	logs := cloudwatchlogs.NewFromConfig(s.SDK())

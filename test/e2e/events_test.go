@@ -109,7 +109,7 @@ func TestEventBridgeRulesCLI(t *testing.T) {
 	if pe.FailedEntryCount != 2 || pe.Entries[0].EventId == "" || pe.Entries[2].ErrorCode != "MalformedDetail" || pe.Entries[3].ErrorCode != "ResourceNotFoundException" {
 		t.Errorf("put-events = %+v", pe)
 	}
-	waitFor(t, 5*time.Second, "the big order in the log group", func() bool { return len(logMessages(t, s, "/events/orders")) >= 1 })
+	waitFor(t, 15*time.Second, "the big order in the log group", func() bool { return len(logMessages(t, s, "/events/orders")) >= 1 })
 	time.Sleep(100 * time.Millisecond)
 	msgs := logMessages(t, s, "/events/orders")
 	if len(msgs) != 1 {
@@ -225,7 +225,7 @@ func TestEventBridgeInputTransformerAndAPIDestination(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "the webhook call", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 1 })
+	waitFor(t, 15*time.Second, "the webhook call", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 1 })
 	time.Sleep(100 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
@@ -355,7 +355,7 @@ func TestEventBridgeRetriesFailedDelivery(t *testing.T) {
 			Attempt int
 		}
 	}
-	waitFor(t, 5*time.Second, "the success record", func() bool {
+	waitFor(t, 15*time.Second, "the success record", func() bool {
 		_, _, body := s.Do(t, "GET", "/_tenkai/events/deliveries", nil, nil)
 		if err := json.Unmarshal(body, &recs); err != nil {
 			return false
@@ -399,13 +399,13 @@ func TestEventBridgeBusToBusTakesOneHop(t *testing.T) {
 		t.Fatalf("put-events failed: %+v", pe)
 	}
 	// a logs it and forwards it to b; b logs it but does not send it back to a.
-	waitFor(t, 5*time.Second, "the event in both log groups", func() bool {
+	waitFor(t, 15*time.Second, "the event in both log groups", func() bool {
 		return len(logMessages(t, s, "/hop/a")) >= 1 && len(logMessages(t, s, "/hop/b")) >= 1
 	})
 	var recs struct {
 		Deliveries []struct{ Rule, TargetArn, Status, Error string }
 	}
-	waitFor(t, 5*time.Second, "the dropped forward", func() bool {
+	waitFor(t, 15*time.Second, "the dropped forward", func() bool {
 		_, _, body := s.Do(t, "GET", "/_tenkai/events/deliveries", nil, nil)
 		if err := json.Unmarshal(body, &recs); err != nil {
 			return false

@@ -96,3 +96,66 @@ func TestS3QueueNotification(t *testing.T) {
 		t.Errorf("the upload outside in/ was notified too: %s", r.Stdout)
 	}
 }
+
+// TestS3TopicNotification sends a bucket's object events to an SNS topic
+// that fans out to an SQS queue: the envelope carries S3's subject and the
+// event record as its message.
+func TestS3TopicNotification(t *testing.T) {
+	s := startServer(t)
+	var q struct{ QueueUrl string }
+	s.MustCLI(t, "sqs", "create-queue", "--queue-name", "fanout").JSON(t, &q)
+	var topic struct{ TopicArn string }
+	s.MustCLI(t, "sns", "create-topic", "--name", "uploads").JSON(t, &topic)
+	s.MustCLI(t, "sns", "subscribe", "--topic-arn", topic.TopicArn, "--protocol", "sqs",
+		"--notification-endpoint", "arn:aws:sqs:us-east-1:000000000000:fanout")
+	s.MustCLI(t, "s3api", "create-bucket", "--bucket", "drop")
+	s.FailCLI(t, "InvalidArgument", "s3api", "put-bucket-notification-configuration", "--bucket", "drop", "--notification-configuration",
+		`{"TopicConfigurations":[{"TopicArn":"arn:aws:sns:us-east-1:000000000000:nope","Events":["s3:ObjectCreated:*"]}]}`)
+	s.MustCLI(t, "s3api", "put-bucket-notification-configuration", "--bucket", "drop", "--notification-configuration",
+		`{"TopicConfigurations":[{"Id":"all","TopicArn":"`+topic.TopicArn+`","Events":["s3:ObjectCreated:*","s3:ObjectRemoved:*"]}]}`)
+
+	receive := func(what string) (subject, message string) {
+		t.Helper()
+		waitFor(t, 10*time.Second, what, func() bool {
+			r := s.MustCLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "1")
+			if strings.TrimSpace(r.Stdout) == "" {
+				return false
+			}
+			var out struct {
+				Messages []struct{ Body, ReceiptHandle string }
+			}
+			r.JSON(t, &out)
+			var env struct{ Type, Subject, Message, TopicArn string }
+			if err := json.Unmarshal([]byte(out.Messages[0].Body), &env); err != nil || env.Type != "Notification" || env.TopicArn != topic.TopicArn {
+				t.Fatalf("envelope = %s (%v)", out.Messages[0].Body, err)
+			}
+			subject, message = env.Subject, env.Message
+			s.MustCLI(t, "sqs", "delete-message", "--queue-url", q.QueueUrl, "--receipt-handle", out.Messages[0].ReceiptHandle)
+			return true
+		})
+		return subject, message
+	}
+	subject, msg := receive("S3's test event through the topic")
+	if subject != "Amazon S3 Notification" || !strings.Contains(msg, `"Event":"s3:TestEvent"`) {
+		t.Errorf("test event: subject %q, message %s", subject, msg)
+	}
+	file := filepath.Join(t.TempDir(), "a.txt")
+	if err := os.WriteFile(file, []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.MustCLI(t, "s3api", "put-object", "--bucket", "drop", "--key", "a.txt", "--body", file)
+	_, msg = receive("the upload's record through the topic")
+	var ev struct {
+		Records []struct {
+			EventName string `json:"eventName"`
+			S3        struct {
+				ConfigurationID string `json:"configurationId"`
+				Object          struct{ Key string }
+			} `json:"s3"`
+		}
+	}
+	if err := json.Unmarshal([]byte(msg), &ev); err != nil || len(ev.Records) != 1 || ev.Records[0].EventName != "ObjectCreated:Put" ||
+		ev.Records[0].S3.ConfigurationID != "all" || ev.Records[0].S3.Object.Key != "a.txt" {
+		t.Errorf("message = %s (%v)", msg, err)
+	}
+}

@@ -394,7 +394,7 @@ func TestSFNTaskTokenCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		var token string
-		waitFor(t, 5*time.Second, "the task to be submitted", func() bool {
+		waitFor(t, 15*time.Second, "the task to be submitted", func() bool {
 			for _, e := range history(t, c, aws.ToString(st.ExecutionArn)) {
 				if e.TaskScheduledEventDetails != nil {
 					var p struct {
@@ -414,7 +414,7 @@ func TestSFNTaskTokenCLI(t *testing.T) {
 	ex, token := tok()
 	s.MustCLI(t, "stepfunctions", "send-task-heartbeat", "--task-token", token)
 	s.MustCLI(t, "stepfunctions", "send-task-success", "--task-token", token, "--task-output", `{"approved":true}`)
-	d := waitExec(t, c, ex, 5*time.Second)
+	d := waitExec(t, c, ex, 15*time.Second)
 	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"approved":true}` {
 		t.Errorf("after send-task-success: %s %s", d.Status, aws.ToString(d.Output))
 	}
@@ -424,7 +424,7 @@ func TestSFNTaskTokenCLI(t *testing.T) {
 	ex, token = tok()
 	s.FailCLI(t, "InvalidOutput", "stepfunctions", "send-task-success", "--task-token", token, "--task-output", `{nope`)
 	s.MustCLI(t, "stepfunctions", "send-task-failure", "--task-token", token, "--error", "Rejected", "--cause", "no")
-	d = waitExec(t, c, ex, 5*time.Second)
+	d = waitExec(t, c, ex, 15*time.Second)
 	if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "Rejected" {
 		t.Errorf("after send-task-failure: %s %s", d.Status, aws.ToString(d.Error))
 	}
@@ -620,7 +620,7 @@ func TestSFNExpress(t *testing.T) {
 		t.Errorf("CLI start-sync-execution = %+v", cli)
 	}
 	var found bool
-	waitFor(t, 5*time.Second, "execution logs", func() bool {
+	waitFor(t, 15*time.Second, "execution logs", func() bool {
 		for _, m := range logMessages(t, s, "/sfn/express") {
 			var rec struct {
 				Type, Execution_arn string
@@ -766,7 +766,7 @@ func TestSFNEventBridgeTarget(t *testing.T) {
 	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("app"), DetailType: aws.String("x"), Detail: aws.String(`{"k":1}`)}}}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "an execution started by the rule", func() bool {
+	waitFor(t, 15*time.Second, "an execution started by the rule", func() bool {
 		l, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), StatusFilter: sfntypes.ExecutionStatusSucceeded})
 		if err != nil || len(l.Executions) != 1 {
 			return false
@@ -795,7 +795,7 @@ func TestSFNRestartResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	var token string
-	waitFor(t, 5*time.Second, "the wait state and the token", func() bool {
+	waitFor(t, 15*time.Second, "the wait state and the token", func() bool {
 		ok := strings.Contains(eventTypes(history(t, c, aws.ToString(st.ExecutionArn))), "WaitStateEntered")
 		for _, e := range history(t, c, aws.ToString(st2.ExecutionArn)) {
 			if e.TaskScheduledEventDetails != nil {
@@ -819,7 +819,7 @@ func TestSFNRestartResume(t *testing.T) {
 	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"v":1}` {
 		t.Errorf("resumed wait: %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
-	d = waitExec(t, c2, aws.ToString(st2.ExecutionArn), 5*time.Second)
+	d = waitExec(t, c2, aws.ToString(st2.ExecutionArn), 15*time.Second)
 	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"ok":1}` {
 		t.Errorf("resumed token task: %s %s", d.Status, aws.ToString(d.Output))
 	}
@@ -883,7 +883,7 @@ func TestSFNActivityCLI(t *testing.T) {
 		t.Fatalf("get-activity-task = %+v", task)
 	}
 	s.MustCLI(t, "stepfunctions", "send-task-success", "--task-token", task.TaskToken, "--task-output", `{"ok":1}`)
-	d := waitExec(t, c, aws.ToString(st.ExecutionArn), 5*time.Second)
+	d := waitExec(t, c, aws.ToString(st.ExecutionArn), 15*time.Second)
 	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"ok":1}` {
 		t.Errorf("execution: %s %s", d.Status, aws.ToString(d.Output))
 	}

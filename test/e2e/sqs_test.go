@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -405,11 +408,56 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 	s := startServer(t)
 	var q struct{ QueueUrl string }
 	s.MustCLI(t, "sqs", "create-queue", "--queue-name", "idle").JSON(t, &q)
+	// The CLI takes a second or more to start on a loaded machine, so a fixed
+	// pause could stop the server before the long poll reaches it. With
+	// --debug the CLI says when it connects to send its request; the pause
+	// after that only covers a local connection and one request.
+	cmd := exec.Command(awsPath, "--endpoint-url", s.URL, "--output", "json", "--debug",
+		"sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "20")
+	cmd.Env = awsEnv()
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	connecting := make(chan struct{})
 	done := make(chan CLIResult, 1)
 	go func() {
-		done <- s.CLI(t, "sqs", "receive-message", "--queue-url", q.QueueUrl, "--wait-time-seconds", "20")
+		var errText strings.Builder
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 4<<20)
+		seen := false
+		for sc.Scan() {
+			errText.WriteString(sc.Text() + "\n")
+			if !seen && strings.Contains(sc.Text(), "Starting new HTTP connection") {
+				seen = true
+				close(connecting)
+			}
+		}
+		_, _ = io.Copy(io.Discard, stderr) // a line too long for the scanner
+		res := CLIResult{Stderr: errText.String()}
+		if err := cmd.Wait(); err != nil {
+			res.Code = -1
+			if ee, ok := err.(*exec.ExitError); ok {
+				res.Code = ee.ExitCode()
+			}
+		}
+		res.Stdout = stdout.String()
+		done <- res
 	}()
-	time.Sleep(1500 * time.Millisecond) // the CLI is waiting
+	select {
+	case <-connecting:
+	case r := <-done:
+		t.Fatalf("the CLI ended before sending its long poll: exit %d\n%s", r.Code, tail(r.Stderr, 4000))
+	case <-time.After(60 * time.Second):
+		t.Fatal("the CLI did not send its long poll within 60s")
+	}
+	time.Sleep(time.Second) // the request reaches the server
 	start := time.Now()
 	s.Stop(t)
 	if d := time.Since(start); d > 10*time.Second {
@@ -418,7 +466,7 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 	select {
 	case r := <-done:
 		if r.Code != 0 || strings.TrimSpace(r.Stdout) != "" {
-			t.Fatalf("long poll during shutdown: exit %d, %s %s", r.Code, r.Stdout, r.Stderr)
+			t.Fatalf("long poll during shutdown: exit %d, %s %s", r.Code, r.Stdout, tail(r.Stderr, 4000))
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the long poll did not return")

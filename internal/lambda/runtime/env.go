@@ -106,7 +106,7 @@ func (e *env) stopping() bool {
 
 // startEnv starts an environment for spec and waits for its runtime to finish init. A
 // failed init gives a Result (a function error), not an error.
-func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *invocation) (*env, *Result, error) {
+func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *invocation, resets uint64) (*env, *Result, error) {
 	l, err := m.launcherFor(spec.Runtime)
 	if err != nil {
 		return nil, nil, err
@@ -188,8 +188,13 @@ func (m *Manager) startEnv(ctx context.Context, spec *Spec, fn *function, inv *i
 		close(e.exited)
 	}()
 
+	if m.starting != nil {
+		m.starting()
+	}
 	m.mu.Lock()
-	closed := m.closed
+	// A Reset (or Close) since admission did not see this environment, which
+	// was not registered yet: stop it here, as it would have.
+	closed := m.closed || m.resets != resets
 	if !closed {
 		fn.envs[e] = struct{}{}
 		m.live[e] = struct{}{}

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -76,7 +79,8 @@ func TestGoExit(t *testing.T) {
 func TestGoTimeoutKillsProcessGroup(t *testing.T) {
 	m := newManager(t, runtime.Config{})
 	spec := goSpec("slow")
-	spec.Timeout = 300 * time.Millisecond
+	// Long enough that the quick calls below finish on a loaded machine.
+	spec.Timeout = time.Second
 	fnPid := pidOf(t, invoke(t, m, spec, `{"op":"pid"}`))
 	child := pidOf(t, invoke(t, m, spec, `{"op":"spawn"}`))
 	if !alive(child) {
@@ -87,14 +91,14 @@ func TestGoTimeoutKillsProcessGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el > 2*time.Second {
+	if el := time.Since(start); el > 4*time.Second { // not the 5 s the function asked for
 		t.Errorf("timed-out invoke took %v", el)
 	}
 	d := decodeErr(t, res)
-	if want := "RequestId: req-slow Error: Task timed out after 0.30 seconds"; d.ErrorMessage != want || d.ErrorType != "Sandbox.Timedout" {
+	if want := "RequestId: req-slow Error: Task timed out after 1.00 seconds"; d.ErrorMessage != want || d.ErrorType != "Sandbox.Timedout" {
 		t.Errorf("timeout doc = %+v; want %q Sandbox.Timedout", d, want)
 	}
-	if !regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z req-slow Task timed out after 0\.30 seconds$`).Match(res.LogTail) {
+	if !regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z req-slow Task timed out after 1\.00 seconds$`).Match(res.LogTail) {
 		t.Errorf("log tail lacks the timeout line:\n%s", res.LogTail)
 	}
 	if !strings.Contains(string(res.LogTail), "Status: timeout") {
@@ -306,14 +310,20 @@ func TestRetireAndClose(t *testing.T) {
 }
 
 func TestResetStopsInFlight(t *testing.T) {
-	m := newManager(t, runtime.Config{})
+	logs := &sink{}
+	m := newManager(t, runtime.Config{Logs: logs})
 	spec := goSpec("reset")
+	spec.Timeout = time.Minute // only Reset ends the invocation
 	done := make(chan error, 1)
 	go func() {
-		_, err := m.Invoke(context.Background(), spec, &runtime.Request{Payload: []byte(`{"op":"sleep","ms":3000}`)})
+		// The function prints, then waits for a file that never comes.
+		never := filepath.Join(t.TempDir(), "never")
+		_, err := m.Invoke(context.Background(), spec, &runtime.Request{Payload: []byte(`{"op":"print","lines":["running"],"until":` + strconv.Quote(never) + `}`)})
 		done <- err
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Reset once the function runs, as its line in the log shows: a fixed
+	// pause could end while a slow machine still starts the environment.
+	waitLine(t, logs, "/aws/lambda/reset", "running", done)
 	if err := m.Reset(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +332,7 @@ func TestResetStopsInFlight(t *testing.T) {
 		if !errors.Is(err, runtime.ErrClosed) {
 			t.Errorf("in-flight invoke after Reset = %v; want ErrClosed", err)
 		}
-	case <-time.After(2 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("in-flight invoke did not return after Reset")
 	}
 	if res := invoke(t, m, spec, `{"op":"echo","value":3}`); string(res.Payload) != "3" {
@@ -358,13 +368,17 @@ func TestLongInvocationLogsWhileRunning(t *testing.T) {
 	logs := &sink{}
 	m := newManager(t, runtime.Config{Logs: logs})
 	spec := goSpec("longlog")
+	spec.Timeout = time.Minute
+	// The function runs until the test has seen its first line in the log,
+	// so the line was sent while it ran, however slowly the machine starts it.
+	release := filepath.Join(t.TempDir(), "release")
 	done := make(chan *runtime.Result, 1)
 	go func() {
 		res, _ := m.Invoke(context.Background(), spec, &runtime.Request{RequestID: "long-1", WantLogTail: true,
-			Payload: []byte(`{"op":"print","lines":["early"],"ms":1800}`)})
+			Payload: []byte(`{"op":"print","lines":["early"],"until":` + strconv.Quote(release) + `}`)})
 		done <- res
 	}()
-	deadline := time.Now().Add(1700 * time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		_, msgs := logs.lines("/aws/lambda/longlog")
 		if len(msgs) == 3 && strings.HasPrefix(msgs[0], "INIT_START ") && strings.Join(msgs[1:], "|") == "START RequestId: long-1 Version: $LATEST|early" {
@@ -373,7 +387,14 @@ func TestLongInvocationLogsWhileRunning(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("lines of the running invocation not sent: %q", msgs)
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case res := <-done:
+			t.Fatalf("the invocation ended (%v) before its lines were sent: %q", res != nil, msgs)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	res := <-done
 	if res == nil {

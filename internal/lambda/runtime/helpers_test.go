@@ -149,9 +149,32 @@ func alive(pid int) bool {
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
+// waitLine waits until group's log holds line, sent while the invocation that
+// reports on done still runs.
+func waitLine(t testing.TB, logs *sink, group, line string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, msgs := logs.lines(group)
+		for _, m := range msgs {
+			if m == line {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("line %q not in the log of %s: %q", line, group, msgs)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the invocation ended (%v) before %q reached the log", err, line)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 func waitGone(t testing.TB, pid int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for alive(pid) {
 		if time.Now().After(deadline) {
 			t.Fatalf("process %d still alive", pid)

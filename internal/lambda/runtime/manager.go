@@ -35,8 +35,9 @@ type Manager struct {
 	idle      time.Duration
 	acctLimit int
 
-	mu     sync.Mutex // guards closed, fns, acct, live; env.busy/idle/retired/reapArmed/lastUsed
+	mu     sync.Mutex // guards closed, resets, fns, acct, live; env.busy/idle/retired/reapArmed/lastUsed
 	closed bool
+	resets uint64 // Resets (and Close) so far: an environment started across one is stopped
 	fns    map[fnKey]*function
 	acct   map[string]int // in-flight invocations per account
 	live   map[*env]struct{}
@@ -53,6 +54,8 @@ type Manager struct {
 	logClosed bool          // set by Close
 	logCh     chan logBatch // nil until the first batch; closed by Close
 	logDone   chan struct{}
+
+	starting func() // tests: runs after an environment's process starts, before it is registered
 }
 
 type fnKey struct{ account, region, name string }
@@ -112,7 +115,7 @@ func (m *Manager) Invoke(ctx context.Context, spec *Spec, req *Request) (*Result
 		return nil, err
 	}
 	inv := newInvocation(spec, req)
-	fn, e, err := m.admit(spec)
+	fn, e, resets, err := m.admit(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +125,7 @@ func (m *Manager) Invoke(ctx context.Context, spec *Spec, req *Request) (*Result
 		cold := e == nil
 		if cold {
 			var res *Result
-			e, res, err = m.startEnv(ctx, spec, fn, inv)
+			e, res, err = m.startEnv(ctx, spec, fn, inv, resets)
 			if err != nil || res != nil {
 				return res, err
 			}
@@ -141,12 +144,12 @@ func (m *Manager) Invoke(ctx context.Context, spec *Spec, req *Request) (*Result
 }
 
 // admit reserves a concurrency slot and pops an idle environment for spec.Key (nil when
-// there is none).
-func (m *Manager) admit(spec *Spec) (*function, *env, error) {
+// there is none). It also returns the count of resets so far, for startEnv.
+func (m *Manager) admit(spec *Spec) (*function, *env, uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return nil, nil, ErrClosed
+		return nil, nil, 0, ErrClosed
 	}
 	k := fnKey{spec.Account, spec.Region, spec.FunctionName}
 	fn := m.fns[k]
@@ -155,10 +158,10 @@ func (m *Manager) admit(spec *Spec) (*function, *env, error) {
 		m.fns[k] = fn
 	}
 	if spec.Concurrency > 0 && fn.inflight >= spec.Concurrency {
-		return nil, nil, &ThrottleError{Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}
+		return nil, nil, 0, &ThrottleError{Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}
 	}
 	if m.acct[spec.Account] >= m.acctLimit {
-		return nil, nil, &ThrottleError{Reason: "ConcurrentInvocationLimitExceeded"}
+		return nil, nil, 0, &ThrottleError{Reason: "ConcurrentInvocationLimitExceeded"}
 	}
 	fn.inflight++
 	m.acct[spec.Account]++
@@ -175,9 +178,9 @@ func (m *Manager) admit(spec *Spec) (*function, *env, error) {
 			continue
 		}
 		e.busy = true
-		return fn, e, nil
+		return fn, e, m.resets, nil
 	}
-	return fn, nil, nil
+	return fn, nil, m.resets, nil
 }
 
 func (m *Manager) release(fn *function, account string) {
@@ -309,6 +312,7 @@ func (m *Manager) Reset(ctx context.Context) error {
 
 func (m *Manager) stopEverything(ctx context.Context) error {
 	m.mu.Lock()
+	m.resets++
 	all := make([]*env, 0, len(m.live))
 	for e := range m.live {
 		all = append(all, e)

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -340,5 +342,55 @@ func TestRuntimeVersion(t *testing.T) {
 		if got := runtimeVersion(rt); got != want {
 			t.Errorf("runtimeVersion(%q) = %q; want %q", rt, got, want)
 		}
+	}
+}
+
+// An invocation whose environment is still starting when Reset comes fails
+// with ErrClosed, as one already running does; before, Reset missed the
+// environment, which was not registered yet, and the invocation went on.
+func TestResetDuringEnvironmentStart(t *testing.T) {
+	code := t.TempDir()
+	if err := os.WriteFile(filepath.Join(code, "bootstrap"), []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := New(Config{WorkDir: t.TempDir()})
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := m.Close(ctx); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	started, proceed := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	m.starting = func() {
+		once.Do(func() { close(started) })
+		<-proceed
+	}
+	spec := &Spec{Account: "123456789012", Region: "us-east-1", FunctionName: "starting",
+		FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:starting", Version: "$LATEST",
+		Runtime: "provided.al2023", Handler: "bootstrap", CodeDir: code, MemoryMB: 128, Timeout: 3 * time.Second, Key: "starting-k1"}
+	done := make(chan error, 1)
+	go func() {
+		_, err := m.Invoke(context.Background(), spec, &Request{})
+		done <- err
+	}()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		close(proceed)
+		t.Fatal("the environment did not start")
+	}
+	if err := m.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	close(proceed)
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("invoke whose environment started across a Reset = %v; want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the invocation whose environment started across a Reset still runs")
 	}
 }

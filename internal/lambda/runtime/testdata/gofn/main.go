@@ -22,6 +22,7 @@ type event struct {
 	Code  int      `json:"code"`
 	Lines []string `json:"lines"`
 	Size  int      `json:"size"`
+	Until string   `json:"until"` // print: after the lines, wait until this file exists
 }
 
 func handle(ctx context.Context, ev event) (any, error) {
@@ -43,6 +44,12 @@ func handle(ctx context.Context, ev event) (any, error) {
 		}
 		fmt.Fprint(os.Stderr, "no newline at end")
 		time.Sleep(time.Duration(ev.MS) * time.Millisecond)
+		for ev.Until != "" {
+			if _, err := os.Stat(ev.Until); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		return "printed", nil
 	case "big":
 		return strings.Repeat("x", ev.Size), nil
