@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -108,6 +109,8 @@ const notificationSubject = "Amazon S3 Notification"
 // notificationConfiguration is a bucket's notification configuration:
 // Lambda functions, SQS queues, SNS topics and EventBridge.
 type notificationConfiguration struct {
+	XMLName xml.Name `xml:"NotificationConfiguration"`
+	Xmlns   string   `xml:"xmlns,attr,omitempty"`
 	// The SDKs send LambdaFunctionConfigurations as CloudFunctionConfiguration
 	// elements; the documentation shows LambdaFunctionConfiguration. Both count.
 	Lambda      []lambdaConfiguration `xml:"CloudFunctionConfiguration"`
@@ -163,6 +166,16 @@ func parseNotification(doc []byte) (*notificationConfiguration, error) {
 	}
 	c.Lambda = append(c.Lambda, c.LambdaAlias...)
 	c.LambdaAlias = nil
+	// S3 names the configurations that come without an Id.
+	for i := range c.Lambda {
+		c.Lambda[i].ID = configID(c.Lambda[i].ID)
+	}
+	for i := range c.Queue {
+		c.Queue[i].ID = configID(c.Queue[i].ID)
+	}
+	for i := range c.Topic {
+		c.Topic[i].ID = configID(c.Topic[i].ID)
+	}
 	type dest struct {
 		arn, argName, service string
 		events                []string
@@ -194,6 +207,27 @@ func parseNotification(doc []byte) (*notificationConfiguration, error) {
 		}
 	}
 	return &c, nil
+}
+
+// configID returns id, or a new one in the form S3 assigns: a UUID in
+// base64.
+func configID(id string) string {
+	if id != "" {
+		return id
+	}
+	return base64.StdEncoding.EncodeToString([]byte(edge.NewUUID()))
+}
+
+// document is the configuration as S3 stores and returns it, with the Ids
+// it assigned.
+func (c *notificationConfiguration) document() ([]byte, error) {
+	d := *c
+	d.Xmlns = xmlns
+	b, err := xml.Marshal(&d)
+	if err != nil {
+		return nil, fmt.Errorf("encode notification configuration: %w", err)
+	}
+	return b, nil
 }
 
 // notifier delivers a service's object events to the bucket's destinations.

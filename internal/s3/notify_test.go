@@ -2,7 +2,9 @@ package s3_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/xml"
 	"log/slog"
 	"net/http/httptest"
 	"sort"
@@ -224,5 +226,51 @@ func TestQueueAndTopicNotifications(t *testing.T) {
 		if g := r.EventName + " " + r.S3.ConfigurationID + " " + r.S3.Object.Key; g != want {
 			t.Errorf("message %d = %s; want %s", i, g, want)
 		}
+	}
+}
+
+// TestNotificationIDsAndSkippedValidation: S3 names configurations that
+// come without an Id (and the records carry that name), and a client that
+// asks S3 to skip destination validation gets neither the check nor the
+// test event.
+func TestNotificationIDsAndSkippedValidation(t *testing.T) {
+	k := &sink{}
+	svc := s3.New(s3.Config{Store: store.NewMem(), Logger: slog.New(slog.DiscardHandler), Queues: k})
+	e := edge.New(edge.Config{Logger: slog.New(slog.DiscardHandler)})
+	e.Register(svc)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	c := rawClient{t, srv}
+	c.must("PUT", "/inbox", nil, "", 200)
+
+	const missing = "arn:aws:sqs:us-east-1:000000000000:missing"
+	doc := `<NotificationConfiguration><QueueConfiguration><Queue>` + missing + `</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>`
+	c.must("PUT", "/inbox?notification", nil, doc, 400)
+	c.must("PUT", "/inbox?notification", map[string]string{"x-amz-skip-destination-validation": "true"}, doc, 200)
+	if got := k.take(); len(got) != 0 {
+		t.Errorf("a configuration put without validation sent %v; want no test event", got)
+	}
+	_, b := c.must("GET", "/inbox?notification", nil, "", 200)
+	var got struct {
+		Queue []struct{ Id, Queue string } `xml:"QueueConfiguration"`
+	}
+	if err := xml.Unmarshal([]byte(b), &got); err != nil || len(got.Queue) != 1 || got.Queue[0].Queue != missing {
+		t.Fatalf("GetBucketNotificationConfiguration = %s (%v)", b, err)
+	}
+	id, err := base64.StdEncoding.DecodeString(got.Queue[0].Id)
+	if err != nil || len(id) != 36 {
+		t.Errorf("assigned Id = %q; want a UUID in base64", got.Queue[0].Id)
+	}
+	if !strings.Contains(b, `<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`) {
+		t.Errorf("document lacks S3's namespace: %s", b)
+	}
+
+	c.must("PUT", "/inbox/a", nil, "x", 200)
+	if err := svc.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sent := k.take()
+	if len(sent) != 1 || !strings.Contains(sent[0], `"configurationId":"`+got.Queue[0].Id+`"`) {
+		t.Errorf("record = %v; want configurationId %s", sent, got.Queue[0].Id)
 	}
 }
