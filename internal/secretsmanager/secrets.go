@@ -213,10 +213,13 @@ func (s *Service) addValue(ctx context.Context, id string, token, str *string, b
 			}
 		} else {
 			sec.addVersion(sversion{ID: vid, String: str, Binary: bin, Stages: stages, Created: now})
-			out.VersionStages = stages
 		}
 		if change != nil {
 			change(sec)
+		}
+		// The stages as stored: a first version is AWSCURRENT whatever it was put with.
+		if v := sec.version(vid); v != nil {
+			out.VersionStages = v.Stages
 		}
 		sec.Changed = now
 		return putSecret(tx, m.Account, m.Region, sec)

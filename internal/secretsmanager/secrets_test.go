@@ -489,6 +489,9 @@ func TestFirstVersionIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !slices.Contains(out.VersionStages, "AWSCURRENT") || !slices.Contains(out.VersionStages, "AWSPENDING") {
+		t.Errorf("PutSecretValue answered stages %v; want the stored AWSPENDING and AWSCURRENT", out.VersionStages)
+	}
 	v, err := getValue(s, "later")
 	if err != nil || *v.SecretString != "v" || !slices.Contains(v.VersionStages, "AWSPENDING") || v.VersionId != out.VersionId {
 		t.Fatalf("first version put as AWSPENDING: GetSecretValue = %+v, %v; want it AWSCURRENT too", v, err)

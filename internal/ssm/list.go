@@ -64,11 +64,15 @@ func (s *Service) GetParametersByPath(ctx context.Context, in *GetParametersByPa
 		return nil, err
 	}
 	prefix := strings.TrimSuffix(path, "/") + "/"
+	keys := prefix
+	if prefix == "/" {
+		keys = "" // names without a slash ("a") are at the root too
+	}
 	out := GetParametersByPathOutput{Parameters: []Parameter{}}
 	err = s.st.View(func(tx store.Tx) error {
 		var last string
-		return scan(tx, m.Account, m.Region, prefix, after, func(r *record) (bool, error) {
-			if !in.Recursive && strings.Contains(r.Name[len(prefix):], "/") {
+		return scan(tx, m.Account, m.Region, keys, after, func(r *record) (bool, error) {
+			if !underPath(r.Name, path, in.Recursive) {
 				return true, nil
 			}
 			v := match(r)
@@ -273,6 +277,9 @@ func compare(got, want, opt, key string) bool {
 // under it when recursive.
 func underPath(name, path string, recursive bool) bool {
 	prefix := strings.TrimSuffix(path, "/") + "/"
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name // "a" is the root's, as "/a" is
+	}
 	if !strings.HasPrefix(name, prefix) {
 		return false
 	}

@@ -64,6 +64,16 @@ func getRecord(tx store.Tx, account, region, name string) (*record, error) {
 	return r, nil
 }
 
+// getRef reads the parameter a reference names, trying its Alt name when
+// the first finds nothing.
+func getRef(tx store.Tx, account, region string, ref Ref) (*record, error) {
+	r, err := getRecord(tx, account, region, ref.Name)
+	if r == nil && err == nil && ref.Alt != "" {
+		return getRecord(tx, account, region, ref.Alt)
+	}
+	return r, err
+}
+
 func putRecord(tx store.Tx, account, region string, r *record) error {
 	b, err := json.Marshal(r)
 	if err != nil {

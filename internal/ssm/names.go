@@ -26,6 +26,9 @@ type Ref struct {
 	Name    string
 	Version int64  // > 0 when the selector is a version
 	Label   string // set when the selector is a label
+	// Alt is the other name an ARN may mean: "parameter/a" is the ARN of
+	// both "a" and "/a", so a lookup of Name that finds nothing tries Alt.
+	Alt string
 }
 
 // Selector returns the selector as AWS echoes it (":3", ":prod"), or "".
@@ -45,6 +48,7 @@ func (r Ref) Selector() string {
 // is "/a/b" and "parameter/a" is "a".
 func ParseRef(s string) (Ref, error) {
 	s = strings.TrimSpace(s)
+	fromARN := false
 	if len(s) > maxNameLen {
 		return Ref{}, errLength(s, "name", 0, maxNameLen)
 	}
@@ -54,14 +58,19 @@ func ParseRef(s string) (Ref, error) {
 			return Ref{}, errName()
 		}
 		rest := strings.TrimPrefix(parts[5], "parameter/")
-		if strings.Contains(strings.SplitN(rest, ":", 2)[0], "/") {
+		oneLevel := !strings.Contains(strings.SplitN(rest, ":", 2)[0], "/")
+		if !oneLevel {
 			rest = "/" + rest
 		}
 		s = rest
+		fromARN = oneLevel
 	}
 	var r Ref
 	name, sel, hasSel := strings.Cut(s, ":")
 	r.Name = name
+	if fromARN && name != "" {
+		r.Alt = "/" + name
+	}
 	if hasSel {
 		if sel == "" || strings.Contains(sel, ":") {
 			return Ref{}, errName()

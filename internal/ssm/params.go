@@ -238,7 +238,7 @@ func (s *Service) GetParameter(ctx context.Context, in *GetParameterInput) (*Get
 	}
 	var out GetParameterOutput
 	err = s.st.View(func(tx store.Tx) error {
-		r, err := getRecord(tx, m.Account, m.Region, ref.Name)
+		r, err := getRef(tx, m.Account, m.Region, ref)
 		if err != nil {
 			return err
 		}
@@ -296,7 +296,7 @@ func (s *Service) GetParameters(ctx context.Context, in *GetParametersInput) (*G
 				continue
 			}
 			seen[in.Names[i]] = true
-			r, err := getRecord(tx, m.Account, m.Region, ref.Name)
+			r, err := getRef(tx, m.Account, m.Region, ref)
 			if err != nil {
 				return err
 			}

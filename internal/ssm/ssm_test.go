@@ -206,6 +206,27 @@ func TestParseRef(t *testing.T) {
 	}
 }
 
+// TestOneLevelARN: "parameter/a" is the ARN of both "a" and "/a", so it
+// finds whichever exists (the plain name first).
+func TestOneLevelARN(t *testing.T) {
+	s, _ := newService(t, nil)
+	put(t, s, "/slashed", "String", "s", false)
+	put(t, s, "plain", "String", "p", false)
+	for _, name := range []string{"/slashed", "plain"} {
+		p, err := get(s, name, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := get(s, p.ARN, false)
+		if err != nil || back.Name != name || back.Value != p.Value {
+			t.Errorf("GetParameter(%s) = %+v, %v; want %s", p.ARN, back, err, name)
+		}
+	}
+	if _, err := get(s, "arn:aws:ssm:us-east-1:123456789012:parameter/none", false); code(t, err) != "ParameterNotFound" {
+		t.Errorf("missing one-level ARN: %v; want ParameterNotFound", err)
+	}
+}
+
 func TestPutRules(t *testing.T) {
 	s, _ := newService(t, nil)
 	tests := []struct {
@@ -321,8 +342,12 @@ func TestByPath(t *testing.T) {
 		ParameterFilters: []ssm.Filter{{Key: ptr("Type"), Values: []string{"SecureString", "StringList"}}}}); strings.Join(got, ",") != "/svc/deep/more/y,/svc/deep/x" {
 		t.Errorf("type filter = %v", got)
 	}
-	if got := collect(ssm.GetParametersByPathInput{Path: ptr("/")}); strings.Join(got, ",") != "/svcother" {
-		t.Errorf("one level under / = %v", got)
+	// A name without a slash is at the root too, as AWS lists it under "/".
+	if got := collect(ssm.GetParametersByPathInput{Path: ptr("/")}); strings.Join(got, ",") != "/svcother,plain" {
+		t.Errorf("one level under / = %v; want /svcother and plain", got)
+	}
+	if got := collect(ssm.GetParametersByPathInput{Path: ptr("/"), Recursive: true, MaxResults: ptr(4)}); len(got) != 27 {
+		t.Errorf("everything under / = %d names %v; want 27", len(got), got)
 	}
 	for _, tc := range []struct {
 		in   ssm.GetParametersByPathInput

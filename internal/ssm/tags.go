@@ -76,7 +76,7 @@ func (s *Service) tagOp(ctx context.Context, in *TagsInput, write bool, fn func(
 		return nil, errResourceID()
 	}
 	apply := func(tx store.Tx) error {
-		r, err := getRecord(tx, m.Account, m.Region, ref.Name)
+		r, err := getRef(tx, m.Account, m.Region, ref)
 		if err != nil {
 			return err
 		}
