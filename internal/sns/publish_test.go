@@ -648,3 +648,40 @@ func TestHTTPDeadLetter(t *testing.T) {
 		t.Errorf("dead-letter queue got %+v", m)
 	}
 }
+
+// Concurrent publishes to one message group reach a FIFO queue in
+// sequence number order.
+func TestFIFOOrderUnderConcurrency(t *testing.T) {
+	h := newHarness(t, nil)
+	h.q.jitter = true // widen any gap between sequencing and delivery
+	topic := h.createTopic("ordered.fifo", "Attributes.entry.1.key", "FifoTopic", "Attributes.entry.1.value", "true")
+	q := "arn:aws:sqs:us-east-1:" + account + ":ordered.fifo"
+	h.subscribe(topic, "sqs", q)
+	const n = 200
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, err := h.svc.Publish(t.Context(), sns.PublishInput{TopicArn: topic, Message: "m", MessageGroupId: "g",
+				MessageDeduplicationId: "d" + itoa(i)})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	msgs := h.q.messages(q)
+	if len(msgs) != n {
+		t.Fatalf("queue got %d messages; want %d", len(msgs), n)
+	}
+	prev := ""
+	for i, m := range msgs {
+		var env sns.Envelope
+		if err := json.Unmarshal([]byte(m.Body), &env); err != nil {
+			t.Fatal(err)
+		}
+		if env.SequenceNumber <= prev {
+			t.Fatalf("message %d has sequence number %s after %s; want strictly increasing", i, env.SequenceNumber, prev)
+		}
+		prev = env.SequenceNumber
+	}
+}

@@ -79,6 +79,10 @@ type Service struct {
 	ops   map[string]edge.QueryHandler
 
 	filters sync.Map // policy scope + "\x00" + policy text → *Filter, compiled once
+	// order holds a *sync.Mutex per FIFO topic ARN, held from sequence
+	// number assignment through delivery so queues get messages in
+	// sequence order. Standard topics take none.
+	order sync.Map
 
 	runMu   sync.Mutex         // guards ctx, cancel and started
 	started bool               // Start has run (and resumed deliveries)
