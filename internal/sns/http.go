@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -87,7 +88,7 @@ func (s *Service) run(d *httpDelivery) {
 				return
 			}
 			d.Attempts++
-			if err == nil || d.Attempts >= httpAttempts {
+			if err == nil || d.Attempts >= httpAttempts || !retryable(err) {
 				if err != nil {
 					s.log.Warn("sns: http delivery failed", "subscription", d.Sub, "endpoint", d.Endpoint, "attempts", d.Attempts, "err", err)
 					s.redrive(ctx, d.Sub, d.DeadLetter, d.Message)
@@ -136,7 +137,27 @@ func (s *Service) postOnce(ctx context.Context, d *httpDelivery) error {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("endpoint answered %s", resp.Status)
+		return &statusError{Code: resp.StatusCode, Status: resp.Status}
 	}
 	return nil
+}
+
+// statusError is an endpoint's answer other than 2xx.
+type statusError struct {
+	Code   int
+	Status string
+}
+
+func (e *statusError) Error() string { return "endpoint answered " + e.Status }
+
+// retryable reports whether a failed attempt is tried again. AWS retries
+// server-side errors (5xx), throttling (429), timeouts and connection
+// failures; any other client error (4xx) fails the delivery at once, and
+// the message goes to the dead-letter queue if there is one.
+func retryable(err error) bool {
+	var se *statusError
+	if !errors.As(err, &se) {
+		return true // the request never got an answer
+	}
+	return se.Code < 400 || se.Code >= 500 || se.Code == http.StatusTooManyRequests
 }

@@ -685,3 +685,90 @@ func TestFIFOOrderUnderConcurrency(t *testing.T) {
 		prev = env.SequenceNumber
 	}
 }
+
+// An HTTP endpoint's 5xx and 429 answers are retried; any other 4xx fails
+// the delivery at once and sends the message to the dead-letter queue.
+func TestHTTPRetryClassification(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		retry  bool
+	}{
+		{name: "not found", status: 404, retry: false},
+		{name: "server error", status: 500, retry: true},
+		{name: "throttled", status: 429, retry: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := store.NewMem()
+			h := newHarness(t, st)
+			tokens := make(chan string, 1)
+			var notes atomic.Int32
+			posted := make(chan struct{}, 16)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				if r.Header.Get("x-amz-sns-message-type") == "SubscriptionConfirmation" {
+					var c sns.Envelope
+					_ = json.Unmarshal(b, &c)
+					tokens <- c.Token
+					return
+				}
+				notes.Add(1)
+				w.WriteHeader(tc.status)
+				posted <- struct{}{}
+			}))
+			t.Cleanup(srv.Close)
+			dlq := "arn:aws:sqs:us-east-1:" + account + ":hook-dlq"
+			topic := h.createTopic("hook")
+			h.subscribe(topic, "http", srv.URL, "Attributes.entry.1.key", "RedrivePolicy",
+				"Attributes.entry.1.value", `{"deadLetterTargetArn":"`+dlq+`"}`)
+			select {
+			case tok := <-tokens:
+				h.ok("ConfirmSubscription", "TopicArn", topic, "Token", tok)
+			case <-time.After(20 * time.Second):
+				t.Fatal("no confirmation was posted")
+			}
+			h.ok("Publish", "TopicArn", topic, "Message", "hook message")
+			next := func() {
+				t.Helper()
+				select {
+				case <-posted:
+				case <-time.After(20 * time.Second):
+					t.Fatal("no notification POST came")
+				}
+			}
+			next()
+			if tc.retry {
+				waitTimer(t, h)
+				h.clk.Advance(time.Millisecond)
+				next()
+				if got := len(h.q.messages(dlq)); got != 0 {
+					t.Errorf("dead-letter queue got %d messages while retries remain; want 0", got)
+				}
+				return
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				n := 0
+				_ = st.View(func(tx store.Tx) error { n = tx.Bucket("sns/http").Len(); return nil })
+				if n == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d deliveries still recorded after a %d", n, tc.status)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got := notes.Load(); got != 1 {
+				t.Errorf("endpoint got %d POSTs; want 1", got)
+			}
+			if p := h.clk.Pending(); p != 0 {
+				t.Errorf("%d retries scheduled after a %d; want 0", p, tc.status)
+			}
+			var e sns.Envelope
+			if m := h.q.messages(dlq); len(m) != 1 || json.Unmarshal([]byte(m[0].Body), &e) != nil || e.Message != "hook message" {
+				t.Errorf("dead-letter queue got %+v; want the message once", m)
+			}
+		})
+	}
+}
