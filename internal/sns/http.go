@@ -51,57 +51,74 @@ func (s *Service) post(sb *subscription, h map[string]string, msg QueueMessage) 
 	s.run(d)
 }
 
-// resume starts the deliveries a previous run left unfinished.
+// resume starts the deliveries a previous run left unfinished. Those
+// already under way (recorded and started before Start) are skipped: the
+// scan and the claims happen under runMu, and a delivery is forgotten in
+// the store before it leaves running, so no record is started twice.
 func (s *Service) resume() error {
-	var ds []*httpDelivery
+	type job struct {
+		ctx context.Context
+		d   *httpDelivery
+	}
+	var jobs []job
+	s.runMu.Lock()
 	err := s.st.View(func(tx store.Tx) error {
 		tx.Bucket(httpBucket).Scan(nil, nil, false, func(_, v []byte) bool {
 			var d httpDelivery
-			if json.Unmarshal(v, &d) == nil {
-				ds = append(ds, &d)
+			if json.Unmarshal(v, &d) != nil {
+				return true
+			}
+			if ctx, ok := s.claimLocked(d.ID); ok {
+				jobs = append(jobs, job{ctx, &d})
 			}
 			return true
 		})
 		return nil
 	})
+	s.runMu.Unlock()
 	if err != nil {
 		return fmt.Errorf("load http deliveries: %w", err)
 	}
-	for _, d := range ds {
-		s.run(d)
+	for _, j := range jobs {
+		go s.deliver(j.ctx, j.d)
 	}
 	return nil
 }
 
-// run makes a delivery's remaining attempts in a goroutine. A delivery cut
-// short by Close stays recorded for the next Start.
+// run makes a delivery's remaining attempts in a goroutine, unless one is
+// making them already.
 func (s *Service) run(d *httpDelivery) {
-	ctx, ok := s.background()
-	if !ok {
-		return
+	s.runMu.Lock()
+	ctx, ok := s.claimLocked(d.ID)
+	s.runMu.Unlock()
+	if ok {
+		go s.deliver(ctx, d)
 	}
-	go func() {
-		defer s.wg.Done()
-		for {
-			err := s.postOnce(ctx, d)
-			if ctx.Err() != nil {
-				return
-			}
-			d.Attempts++
-			if err == nil || d.Attempts >= httpAttempts || !retryable(err) {
-				if err != nil {
-					s.log.Warn("sns: http delivery failed", "subscription", d.Sub, "endpoint", d.Endpoint, "attempts", d.Attempts, "err", err)
-					s.redrive(ctx, d.Sub, d.DeadLetter, d.Message)
-				}
-				s.finish(d, false)
-				return
-			}
-			s.finish(d, true)
-			if clock.Sleep(ctx, s.clk, s.cfg.RetryDelay) != nil {
-				return
-			}
+}
+
+// deliver makes a claimed delivery's remaining attempts. A delivery cut
+// short by Close stays recorded for the next Start.
+func (s *Service) deliver(ctx context.Context, d *httpDelivery) {
+	defer s.release(d.ID)
+	for {
+		err := s.postOnce(ctx, d)
+		if ctx.Err() != nil {
+			return
 		}
-	}()
+		d.Attempts++
+		if err == nil || d.Attempts >= httpAttempts || !retryable(err) {
+			if err != nil {
+				s.log.Warn("sns: http delivery failed", "subscription", d.Sub, "endpoint", d.Endpoint, "attempts", d.Attempts, "err", err)
+				s.redrive(ctx, d.Sub, d.DeadLetter, d.Message)
+			}
+			s.finish(d, false)
+			return
+		}
+		s.finish(d, true)
+		if clock.Sleep(ctx, s.clk, s.cfg.RetryDelay) != nil {
+			return
+		}
+	}
 }
 
 // finish stores the attempts made (keep) or forgets the delivery. A

@@ -772,3 +772,80 @@ func TestHTTPRetryClassification(t *testing.T) {
 		})
 	}
 }
+
+// Deliveries recorded before Start are under way already; Start does not
+// post them a second time.
+func TestHTTPBeforeStartPostsOnce(t *testing.T) {
+	st := store.NewMem()
+	h := newHarness(t, st)
+	release := make(chan struct{})
+	tokens := make(chan string, 1)
+	arrived := make(chan string, 16)
+	var mu sync.Mutex
+	posts := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mt := r.Header.Get("x-amz-sns-message-type")
+		mu.Lock()
+		posts[mt]++
+		first := posts[mt] == 1
+		mu.Unlock()
+		if mt == "SubscriptionConfirmation" && first {
+			var c sns.Envelope
+			_ = json.Unmarshal(b, &c)
+			tokens <- c.Token
+		}
+		arrived <- mt
+		// Hold every POST until the test has started the service, so
+		// the first attempts are still running when Start looks.
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	wait := func(want string) {
+		t.Helper()
+		select {
+		case got := <-arrived:
+			if got != want {
+				t.Fatalf("POST = %q; want %q", got, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no %s was posted", want)
+		}
+	}
+	topic := h.createTopic("early")
+	h.subscribe(topic, "http", srv.URL)
+	wait("SubscriptionConfirmation")
+	h.ok("ConfirmSubscription", "TopicArn", topic, "Token", <-tokens)
+	h.ok("Publish", "TopicArn", topic, "Message", "before start")
+	wait("Notification")
+
+	if err := h.svc.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		_ = st.View(func(tx store.Tx) error { n = tx.Bucket("sns/http").Len(); return nil })
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries still recorded", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := h.svc.Close(ctx); err != nil { // waits for every delivery goroutine
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if posts["SubscriptionConfirmation"] != 1 || posts["Notification"] != 1 {
+		t.Errorf("endpoint got %v; want one confirmation and one notification", posts)
+	}
+}

@@ -84,10 +84,11 @@ type Service struct {
 	// sequence order. Standard topics take none.
 	order sync.Map
 
-	runMu   sync.Mutex         // guards ctx, cancel and started
+	runMu   sync.Mutex         // guards ctx, cancel, started and running
 	started bool               // Start has run (and resumed deliveries)
 	ctx     context.Context    // ends HTTP deliveries on Close
 	cancel  context.CancelFunc // nil before Start and after Close
+	running map[string]bool    // ids of the HTTP deliveries with a goroutine
 	wg      sync.WaitGroup     // HTTP deliveries under way
 }
 
@@ -155,8 +156,9 @@ func (s *Service) Actions() []string {
 func (s *Service) Op(action string) edge.QueryHandler { return s.ops[action] }
 
 // Start resumes the HTTP deliveries a previous run left unfinished and
-// lets deliveries run until Close. Call it before the first Publish; only
-// the first call resumes.
+// lets deliveries run until Close. Only the first call resumes. Other
+// services may publish before Start; deliveries already under way then are
+// not started again.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
 	if s.cancel == nil {
@@ -203,20 +205,32 @@ func (s *Service) Close(ctx context.Context) error {
 	}
 }
 
-// background returns the context HTTP deliveries run under and registers
-// one with wg, or false once the service is closed. Before Start (tests that
-// never start the service) deliveries run under a context of their own.
-func (s *Service) background() (context.Context, bool) {
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
+// claimLocked returns the context HTTP delivery id runs under, marks it
+// running and registers it with wg. It returns false once the service is
+// closed or while another goroutine runs the delivery. Before Start (tests
+// that never start the service) deliveries run under a context of their
+// own. runMu must be held.
+func (s *Service) claimLocked(id string) (context.Context, bool) {
 	if s.ctx == nil {
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 	}
-	if s.ctx.Err() != nil {
+	if s.ctx.Err() != nil || s.running[id] {
 		return nil, false
 	}
+	if s.running == nil {
+		s.running = map[string]bool{}
+	}
+	s.running[id] = true
 	s.wg.Add(1)
 	return s.ctx, true
+}
+
+// release ends a claim of claimLocked.
+func (s *Service) release(id string) {
+	s.runMu.Lock()
+	delete(s.running, id)
+	s.runMu.Unlock()
+	s.wg.Done()
 }
 
 // endpoint is the base URL of SubscribeURL and UnsubscribeURL.
