@@ -84,8 +84,9 @@ type Service struct {
 	// sequence order. Standard topics take none.
 	order sync.Map
 
-	runMu   sync.Mutex         // guards ctx, cancel, started and running
+	runMu   sync.Mutex         // guards ctx, cancel, started, closed and running
 	started bool               // Start has run (and resumed deliveries)
+	closed  bool               // Close has run and no Start since
 	ctx     context.Context    // ends HTTP deliveries on Close
 	cancel  context.CancelFunc // nil before Start and after Close
 	running map[string]bool    // ids of the HTTP deliveries with a goroutine
@@ -164,6 +165,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if s.cancel == nil {
 		s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	}
+	s.closed = false
 	first := !s.started
 	s.started = true
 	s.runMu.Unlock()
@@ -185,15 +187,24 @@ func (s *Service) Reset(ctx context.Context) error {
 	return nil
 }
 
+// testHookCloseUnlocked, when set by a test, runs in Close after it
+// releases runMu and before it waits for the deliveries.
+var testHookCloseUnlocked func()
+
 // Close ends the HTTP deliveries under way (their retries are dropped) and
 // waits for them.
 func (s *Service) Close(ctx context.Context) error {
+	// Marking closed and cancelling under runMu means no claim, and so no
+	// wg.Add, can follow; Wait below then sees every delivery.
 	s.runMu.Lock()
-	cancel := s.cancel
-	s.cancel = nil
+	s.closed = true
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
 	s.runMu.Unlock()
-	if cancel != nil {
-		cancel()
+	if testHookCloseUnlocked != nil {
+		testHookCloseUnlocked()
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
@@ -207,10 +218,13 @@ func (s *Service) Close(ctx context.Context) error {
 
 // claimLocked returns the context HTTP delivery id runs under, marks it
 // running and registers it with wg. It returns false once the service is
-// closed or while another goroutine runs the delivery. Before Start (tests
-// that never start the service) deliveries run under a context of their
-// own. runMu must be held.
+// closed or while another goroutine runs the delivery. Before Start (a
+// service publishing first, or a test that never starts this one)
+// deliveries run under a context of their own. runMu must be held.
 func (s *Service) claimLocked(id string) (context.Context, bool) {
+	if s.closed {
+		return nil, false
+	}
 	if s.ctx == nil {
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 	}
