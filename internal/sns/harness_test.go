@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,15 +24,19 @@ import (
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// queues records what the service sends to SQS. Queues listed in missing
-// refuse messages, as a deleted queue does.
+// queues records what the service sends to SQS, in arrival order. Queues
+// listed in missing refuse messages, as a deleted queue does.
 type queues struct {
 	mu      sync.Mutex
 	sent    map[string][]sns.QueueMessage // by queue ARN
 	missing map[string]bool
+	jitter  bool // pause up to 200µs before taking a message; set before use
 }
 
 func (q *queues) SendToQueue(ctx context.Context, arn string, m sns.QueueMessage) error {
+	if q.jitter {
+		time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond)
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.missing[arn] {

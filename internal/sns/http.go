@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -50,57 +51,74 @@ func (s *Service) post(sb *subscription, h map[string]string, msg QueueMessage) 
 	s.run(d)
 }
 
-// resume starts the deliveries a previous run left unfinished.
+// resume starts the deliveries a previous run left unfinished. Those
+// already under way (recorded and started before Start) are skipped: the
+// scan and the claims happen under runMu, and a delivery is forgotten in
+// the store before it leaves running, so no record is started twice.
 func (s *Service) resume() error {
-	var ds []*httpDelivery
+	type job struct {
+		ctx context.Context
+		d   *httpDelivery
+	}
+	var jobs []job
+	s.runMu.Lock()
 	err := s.st.View(func(tx store.Tx) error {
 		tx.Bucket(httpBucket).Scan(nil, nil, false, func(_, v []byte) bool {
 			var d httpDelivery
-			if json.Unmarshal(v, &d) == nil {
-				ds = append(ds, &d)
+			if json.Unmarshal(v, &d) != nil {
+				return true
+			}
+			if ctx, ok := s.claimLocked(d.ID); ok {
+				jobs = append(jobs, job{ctx, &d})
 			}
 			return true
 		})
 		return nil
 	})
+	s.runMu.Unlock()
 	if err != nil {
 		return fmt.Errorf("load http deliveries: %w", err)
 	}
-	for _, d := range ds {
-		s.run(d)
+	for _, j := range jobs {
+		go s.deliver(j.ctx, j.d)
 	}
 	return nil
 }
 
-// run makes a delivery's remaining attempts in a goroutine. A delivery cut
-// short by Close stays recorded for the next Start.
+// run makes a delivery's remaining attempts in a goroutine, unless one is
+// making them already.
 func (s *Service) run(d *httpDelivery) {
-	ctx, ok := s.background()
-	if !ok {
-		return
+	s.runMu.Lock()
+	ctx, ok := s.claimLocked(d.ID)
+	s.runMu.Unlock()
+	if ok {
+		go s.deliver(ctx, d)
 	}
-	go func() {
-		defer s.wg.Done()
-		for {
-			err := s.postOnce(ctx, d)
-			if ctx.Err() != nil {
-				return
-			}
-			d.Attempts++
-			if err == nil || d.Attempts >= httpAttempts {
-				if err != nil {
-					s.log.Warn("sns: http delivery failed", "subscription", d.Sub, "endpoint", d.Endpoint, "attempts", d.Attempts, "err", err)
-					s.redrive(ctx, d.Sub, d.DeadLetter, d.Message)
-				}
-				s.finish(d, false)
-				return
-			}
-			s.finish(d, true)
-			if clock.Sleep(ctx, s.clk, s.cfg.RetryDelay) != nil {
-				return
-			}
+}
+
+// deliver makes a claimed delivery's remaining attempts. A delivery cut
+// short by Close stays recorded for the next Start.
+func (s *Service) deliver(ctx context.Context, d *httpDelivery) {
+	defer s.release(d.ID)
+	for {
+		err := s.postOnce(ctx, d)
+		if ctx.Err() != nil {
+			return
 		}
-	}()
+		d.Attempts++
+		if err == nil || d.Attempts >= httpAttempts || !retryable(err) {
+			if err != nil {
+				s.log.Warn("sns: http delivery failed", "subscription", d.Sub, "endpoint", d.Endpoint, "attempts", d.Attempts, "err", err)
+				s.redrive(ctx, d.Sub, d.DeadLetter, d.Message)
+			}
+			s.finish(d, false)
+			return
+		}
+		s.finish(d, true)
+		if clock.Sleep(ctx, s.clk, s.cfg.RetryDelay) != nil {
+			return
+		}
+	}
 }
 
 // finish stores the attempts made (keep) or forgets the delivery. A
@@ -136,7 +154,27 @@ func (s *Service) postOnce(ctx context.Context, d *httpDelivery) error {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("endpoint answered %s", resp.Status)
+		return &statusError{Code: resp.StatusCode, Status: resp.Status}
 	}
 	return nil
+}
+
+// statusError is an endpoint's answer other than 2xx.
+type statusError struct {
+	Code   int
+	Status string
+}
+
+func (e *statusError) Error() string { return "endpoint answered " + e.Status }
+
+// retryable reports whether a failed attempt is tried again. AWS retries
+// server-side errors (5xx), throttling (429), timeouts and connection
+// failures; any other client error (4xx) fails the delivery at once, and
+// the message goes to the dead-letter queue if there is one.
+func retryable(err error) bool {
+	var se *statusError
+	if !errors.As(err, &se) {
+		return true // the request never got an answer
+	}
+	return se.Code < 400 || se.Code >= 500 || se.Code == http.StatusTooManyRequests
 }

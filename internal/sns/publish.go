@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -233,6 +234,12 @@ func (s *Service) publish(ctx context.Context, in PublishInput, n *notification)
 		// (fair queues); nothing else sees it.
 		n.GroupID = in.MessageGroupId
 	default:
+		// Two publishes may commit sequence numbers N and N+1 and then
+		// race to deliver; holding the topic's lock until fanOut is done
+		// keeps deliveries in sequence order, as AWS guarantees.
+		mu, _ := s.order.LoadOrStore(n.TopicARN, new(sync.Mutex))
+		mu.(*sync.Mutex).Lock()
+		defer mu.(*sync.Mutex).Unlock()
 		dup := false
 		err := s.st.Update(func(tx store.Tx) error {
 			t := loadTopic(tx, n.TopicARN)

@@ -648,3 +648,204 @@ func TestHTTPDeadLetter(t *testing.T) {
 		t.Errorf("dead-letter queue got %+v", m)
 	}
 }
+
+// Concurrent publishes to one message group reach a FIFO queue in
+// sequence number order.
+func TestFIFOOrderUnderConcurrency(t *testing.T) {
+	h := newHarness(t, nil)
+	h.q.jitter = true // widen any gap between sequencing and delivery
+	topic := h.createTopic("ordered.fifo", "Attributes.entry.1.key", "FifoTopic", "Attributes.entry.1.value", "true")
+	q := "arn:aws:sqs:us-east-1:" + account + ":ordered.fifo"
+	h.subscribe(topic, "sqs", q)
+	const n = 200
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, err := h.svc.Publish(t.Context(), sns.PublishInput{TopicArn: topic, Message: "m", MessageGroupId: "g",
+				MessageDeduplicationId: "d" + itoa(i)})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	msgs := h.q.messages(q)
+	if len(msgs) != n {
+		t.Fatalf("queue got %d messages; want %d", len(msgs), n)
+	}
+	prev := ""
+	for i, m := range msgs {
+		var env sns.Envelope
+		if err := json.Unmarshal([]byte(m.Body), &env); err != nil {
+			t.Fatal(err)
+		}
+		if env.SequenceNumber <= prev {
+			t.Fatalf("message %d has sequence number %s after %s; want strictly increasing", i, env.SequenceNumber, prev)
+		}
+		prev = env.SequenceNumber
+	}
+}
+
+// An HTTP endpoint's 5xx and 429 answers are retried; any other 4xx fails
+// the delivery at once and sends the message to the dead-letter queue.
+func TestHTTPRetryClassification(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		retry  bool
+	}{
+		{name: "not found", status: 404, retry: false},
+		{name: "server error", status: 500, retry: true},
+		{name: "throttled", status: 429, retry: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := store.NewMem()
+			h := newHarness(t, st)
+			tokens := make(chan string, 1)
+			var notes atomic.Int32
+			posted := make(chan struct{}, 16)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				if r.Header.Get("x-amz-sns-message-type") == "SubscriptionConfirmation" {
+					var c sns.Envelope
+					_ = json.Unmarshal(b, &c)
+					tokens <- c.Token
+					return
+				}
+				notes.Add(1)
+				w.WriteHeader(tc.status)
+				posted <- struct{}{}
+			}))
+			t.Cleanup(srv.Close)
+			dlq := "arn:aws:sqs:us-east-1:" + account + ":hook-dlq"
+			topic := h.createTopic("hook")
+			h.subscribe(topic, "http", srv.URL, "Attributes.entry.1.key", "RedrivePolicy",
+				"Attributes.entry.1.value", `{"deadLetterTargetArn":"`+dlq+`"}`)
+			select {
+			case tok := <-tokens:
+				h.ok("ConfirmSubscription", "TopicArn", topic, "Token", tok)
+			case <-time.After(20 * time.Second):
+				t.Fatal("no confirmation was posted")
+			}
+			h.ok("Publish", "TopicArn", topic, "Message", "hook message")
+			next := func() {
+				t.Helper()
+				select {
+				case <-posted:
+				case <-time.After(20 * time.Second):
+					t.Fatal("no notification POST came")
+				}
+			}
+			next()
+			if tc.retry {
+				waitTimer(t, h)
+				h.clk.Advance(time.Millisecond)
+				next()
+				if got := len(h.q.messages(dlq)); got != 0 {
+					t.Errorf("dead-letter queue got %d messages while retries remain; want 0", got)
+				}
+				return
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				n := 0
+				_ = st.View(func(tx store.Tx) error { n = tx.Bucket("sns/http").Len(); return nil })
+				if n == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d deliveries still recorded after a %d", n, tc.status)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got := notes.Load(); got != 1 {
+				t.Errorf("endpoint got %d POSTs; want 1", got)
+			}
+			if p := h.clk.Pending(); p != 0 {
+				t.Errorf("%d retries scheduled after a %d; want 0", p, tc.status)
+			}
+			var e sns.Envelope
+			if m := h.q.messages(dlq); len(m) != 1 || json.Unmarshal([]byte(m[0].Body), &e) != nil || e.Message != "hook message" {
+				t.Errorf("dead-letter queue got %+v; want the message once", m)
+			}
+		})
+	}
+}
+
+// Deliveries recorded before Start are under way already; Start does not
+// post them a second time.
+func TestHTTPBeforeStartPostsOnce(t *testing.T) {
+	st := store.NewMem()
+	h := newHarness(t, st)
+	release := make(chan struct{})
+	tokens := make(chan string, 1)
+	arrived := make(chan string, 16)
+	var mu sync.Mutex
+	posts := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mt := r.Header.Get("x-amz-sns-message-type")
+		mu.Lock()
+		posts[mt]++
+		first := posts[mt] == 1
+		mu.Unlock()
+		if mt == "SubscriptionConfirmation" && first {
+			var c sns.Envelope
+			_ = json.Unmarshal(b, &c)
+			tokens <- c.Token
+		}
+		arrived <- mt
+		// Hold every POST until the test has started the service, so
+		// the first attempts are still running when Start looks.
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	wait := func(want string) {
+		t.Helper()
+		select {
+		case got := <-arrived:
+			if got != want {
+				t.Fatalf("POST = %q; want %q", got, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no %s was posted", want)
+		}
+	}
+	topic := h.createTopic("early")
+	h.subscribe(topic, "http", srv.URL)
+	wait("SubscriptionConfirmation")
+	h.ok("ConfirmSubscription", "TopicArn", topic, "Token", <-tokens)
+	h.ok("Publish", "TopicArn", topic, "Message", "before start")
+	wait("Notification")
+
+	if err := h.svc.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		_ = st.View(func(tx store.Tx) error { n = tx.Bucket("sns/http").Len(); return nil })
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries still recorded", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := h.svc.Close(ctx); err != nil { // waits for every delivery goroutine
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if posts["SubscriptionConfirmation"] != 1 || posts["Notification"] != 1 {
+		t.Errorf("endpoint got %v; want one confirmation and one notification", posts)
+	}
+}

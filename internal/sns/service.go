@@ -79,11 +79,17 @@ type Service struct {
 	ops   map[string]edge.QueryHandler
 
 	filters sync.Map // policy scope + "\x00" + policy text → *Filter, compiled once
+	// order holds a *sync.Mutex per FIFO topic ARN, held from sequence
+	// number assignment through delivery so queues get messages in
+	// sequence order. Standard topics take none.
+	order sync.Map
 
-	runMu   sync.Mutex         // guards ctx, cancel and started
+	runMu   sync.Mutex         // guards ctx, cancel, started, closed and running
 	started bool               // Start has run (and resumed deliveries)
+	closed  bool               // Close has run and no Start since
 	ctx     context.Context    // ends HTTP deliveries on Close
 	cancel  context.CancelFunc // nil before Start and after Close
+	running map[string]bool    // ids of the HTTP deliveries with a goroutine
 	wg      sync.WaitGroup     // HTTP deliveries under way
 }
 
@@ -151,13 +157,15 @@ func (s *Service) Actions() []string {
 func (s *Service) Op(action string) edge.QueryHandler { return s.ops[action] }
 
 // Start resumes the HTTP deliveries a previous run left unfinished and
-// lets deliveries run until Close. Call it before the first Publish; only
-// the first call resumes.
+// lets deliveries run until Close. Only the first call resumes. Other
+// services may publish before Start; deliveries already under way then are
+// not started again.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
 	if s.cancel == nil {
 		s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	}
+	s.closed = false
 	first := !s.started
 	s.started = true
 	s.runMu.Unlock()
@@ -179,15 +187,24 @@ func (s *Service) Reset(ctx context.Context) error {
 	return nil
 }
 
+// testHookCloseUnlocked, when set by a test, runs in Close after it
+// releases runMu and before it waits for the deliveries.
+var testHookCloseUnlocked func()
+
 // Close ends the HTTP deliveries under way (their retries are dropped) and
 // waits for them.
 func (s *Service) Close(ctx context.Context) error {
+	// Marking closed and cancelling under runMu means no claim, and so no
+	// wg.Add, can follow; Wait below then sees every delivery.
 	s.runMu.Lock()
-	cancel := s.cancel
-	s.cancel = nil
+	s.closed = true
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
 	s.runMu.Unlock()
-	if cancel != nil {
-		cancel()
+	if testHookCloseUnlocked != nil {
+		testHookCloseUnlocked()
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
@@ -199,20 +216,35 @@ func (s *Service) Close(ctx context.Context) error {
 	}
 }
 
-// background returns the context HTTP deliveries run under and registers
-// one with wg, or false once the service is closed. Before Start (tests that
-// never start the service) deliveries run under a context of their own.
-func (s *Service) background() (context.Context, bool) {
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
+// claimLocked returns the context HTTP delivery id runs under, marks it
+// running and registers it with wg. It returns false once the service is
+// closed or while another goroutine runs the delivery. Before Start (a
+// service publishing first, or a test that never starts this one)
+// deliveries run under a context of their own. runMu must be held.
+func (s *Service) claimLocked(id string) (context.Context, bool) {
+	if s.closed {
+		return nil, false
+	}
 	if s.ctx == nil {
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 	}
-	if s.ctx.Err() != nil {
+	if s.ctx.Err() != nil || s.running[id] {
 		return nil, false
 	}
+	if s.running == nil {
+		s.running = map[string]bool{}
+	}
+	s.running[id] = true
 	s.wg.Add(1)
 	return s.ctx, true
+}
+
+// release ends a claim of claimLocked.
+func (s *Service) release(id string) {
+	s.runMu.Lock()
+	delete(s.running, id)
+	s.runMu.Unlock()
+	s.wg.Done()
 }
 
 // endpoint is the base URL of SubscribeURL and UnsubscribeURL.
