@@ -157,6 +157,10 @@ func (s *Service) subscribe(ctx context.Context, form url.Values) (any, error) {
 		if t.fifo() && protocol != "sqs" {
 			return errParam("Invalid protocol type: %s", protocol)
 		}
+		if !t.fifo() && protocol == "sqs" && strings.HasSuffix(endpoint, ".fifo") {
+			// A FIFO queue needs the group id only a FIFO topic sends.
+			return errParam("Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+		}
 		for _, old := range topicSubs(tx, arn) {
 			if old.Protocol == protocol && old.Endpoint == endpoint {
 				if !maps.Equal(old.Attrs, sb.Attrs) && len(sb.Attrs) > 0 {

@@ -99,6 +99,7 @@ func TestSubscribeErrors(t *testing.T) {
 		{"lambda endpoint not a function", "lambda", "arn:aws:sqs:us-east-1:" + account + ":q", 400, "InvalidParameter"},
 		{"http endpoint with https scheme", "http", "https://example.com/", 400, "InvalidParameter"},
 		{"email without at", "email", "nobody", 400, "InvalidParameter"},
+		{"FIFO queue on a standard topic", "sqs", "arn:aws:sqs:us-east-1:" + account + ":q.fifo", 400, "InvalidParameter"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
