@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tenkai/internal/edge"
@@ -398,7 +399,7 @@ func writeResponse(w http.ResponseWriter, r *http.Request, res *Response) {
 }
 
 // reStageVarRef finds ${stageVariables.name} references in integration URIs.
-var reStageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`)
+var reStageVarRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`) })
 
 // withStageVars fills ${stageVariables.name} in uri from the stage's
 // variables (an unset variable becomes empty, which then names no function).
@@ -406,7 +407,7 @@ func withStageVars(uri string, vars map[string]string) string {
 	if !strings.Contains(uri, "${") {
 		return uri
 	}
-	return reStageVarRef.ReplaceAllStringFunc(uri, func(m string) string {
-		return vars[reStageVarRef.FindStringSubmatch(m)[1]]
+	return reStageVarRef().ReplaceAllStringFunc(uri, func(m string) string {
+		return vars[reStageVarRef().FindStringSubmatch(m)[1]]
 	})
 }

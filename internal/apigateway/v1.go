@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -105,7 +106,7 @@ func methodOut(m *method) map[string]any {
 	return out
 }
 
-var rePathPart = regexp.MustCompile(`^([a-zA-Z0-9._:@~-]+|\{[a-zA-Z0-9._-]+\+?\})$`)
+var rePathPart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-zA-Z0-9._:@~-]+|\{[a-zA-Z0-9._-]+\+?\})$`) })
 
 func (s *Service) routesV1() {
 	const apis = "/restapis"
@@ -213,7 +214,7 @@ func (s *Service) routesV1() {
 		if err := edge.ReadJSON(r, maxControlBody, &in); err != nil {
 			return 0, nil, err
 		}
-		if !rePathPart.MatchString(in.PathPart) {
+		if !rePathPart().MatchString(in.PathPart) {
 			return 0, nil, badRequest("Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.")
 		}
 		var res *resource
@@ -413,7 +414,7 @@ func (s *Service) methodRoutes(p string) {
 			if in.HTTPMethod == "" {
 				return 0, nil, badRequest("Enumeration value for HttpMethod must be non-empty")
 			}
-			if !reInvokeURI.MatchString(reStageVarRef.ReplaceAllString(in.URI, "v")) {
+			if !reInvokeURI().MatchString(reStageVarRef().ReplaceAllString(in.URI, "v")) {
 				return 0, nil, badRequest("Invalid ARN specified in the request")
 			}
 		case "HTTP_PROXY", "MOCK", "AWS", "HTTP":

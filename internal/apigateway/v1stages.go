@@ -53,7 +53,7 @@ func (s *Service) restStageRoutes(api string) {
 		if err := edge.ReadJSON(r, maxControlBody, &in); err != nil {
 			return 0, nil, err
 		}
-		if in.StageName != "" && !reStageName.MatchString(in.StageName) || strings.HasPrefix(in.StageName, "$") {
+		if in.StageName != "" && !reStageName().MatchString(in.StageName) || strings.HasPrefix(in.StageName, "$") {
 			return 0, nil, badRequest("Stage name only allows a-zA-Z0-9_")
 		}
 		var d *restDeploy
@@ -121,7 +121,7 @@ func (s *Service) restStageRoutes(api string) {
 		if err := edge.ReadJSON(r, maxControlBody, &in); err != nil {
 			return 0, nil, err
 		}
-		if !reStageName.MatchString(in.StageName) || strings.HasPrefix(in.StageName, "$") {
+		if !reStageName().MatchString(in.StageName) || strings.HasPrefix(in.StageName, "$") {
 			return 0, nil, badRequest("Stage name only allows a-zA-Z0-9_")
 		}
 		var st *restStage

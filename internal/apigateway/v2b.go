@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -74,17 +75,21 @@ func (in *integrationInput) apply(it *integration) error {
 	return nil
 }
 
-var reInvokeURI = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+(:[a-zA-Z0-9$_-]+)?)/invocations$`)
-var reFunctionARN = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+(:[a-zA-Z0-9$_-]+)?$`)
+var reInvokeURI = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-zA-Z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+(:[a-zA-Z0-9$_-]+)?)/invocations$`)
+})
+var reFunctionARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+(:[a-zA-Z0-9$_-]+)?$`)
+})
 
 // lambdaTarget returns the function ARN an integration URI names: a function
 // ARN, or the apigateway invoke form
 // arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations.
 func lambdaTarget(uri string) (string, bool) {
-	if m := reInvokeURI.FindStringSubmatch(uri); m != nil {
+	if m := reInvokeURI().FindStringSubmatch(uri); m != nil {
 		return m[1], true
 	}
-	if reFunctionARN.MatchString(uri) {
+	if reFunctionARN().MatchString(uri) {
 		return uri, true
 	}
 	return "", false
@@ -198,7 +203,7 @@ type stageInput struct {
 	Tags           map[string]string `json:"tags"`
 }
 
-var reStageName = regexp.MustCompile(`^(\$default|[a-zA-Z0-9_\-]{1,128})$`)
+var reStageName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\$default|[a-zA-Z0-9_\-]{1,128})$`) })
 
 func stageOut(st *stage) map[string]any {
 	out := map[string]any{"stageName": st.StageName, "autoDeploy": st.AutoDeploy,
@@ -226,7 +231,7 @@ func (s *Service) stageRoutes(apis string) {
 		if err := edge.ReadJSON(r, maxControlBody, &in); err != nil {
 			return 0, nil, err
 		}
-		if in.StageName == nil || !reStageName.MatchString(*in.StageName) {
+		if in.StageName == nil || !reStageName().MatchString(*in.StageName) {
 			return 0, nil, badRequest("Invalid stage name")
 		}
 		var st *stage
@@ -415,12 +420,14 @@ func (s *Service) deploymentRoutes(apis string) {
 
 // reAPIARN reads arn:aws:apigateway:REGION::/apis/ID or /restapis/ID
 // (optionally /stages/NAME).
-var reAPIARN = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:apigateway:([a-z0-9-]+)::/(apis|restapis)/([a-z0-9]+)(/stages/([^/]+))?$`)
+var reAPIARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-zA-Z-]*:apigateway:([a-z0-9-]+)::/(apis|restapis)/([a-z0-9]+)(/stages/([^/]+))?$`)
+})
 
 func (s *Service) tagRoutes() {
 	tags := func(r *http.Request, write bool, change func(t map[string]string) map[string]string) (map[string]string, error) {
 		arn, _ := url.PathUnescape(r.PathValue("arn"))
-		m := reAPIARN.FindStringSubmatch(arn)
+		m := reAPIARN().FindStringSubmatch(arn)
 		if m == nil {
 			return nil, notFoundV2("resource", arn)
 		}

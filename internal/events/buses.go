@@ -31,7 +31,7 @@ func (s *Service) createEventBus(ctx context.Context, in *createEventBusIn) (*cr
 	if in.Name == "" {
 		return nil, edge.MissingMember("name")
 	}
-	if !busNameRe.MatchString(in.Name) || in.Name == "default" {
+	if !busNameRe().MatchString(in.Name) || in.Name == "default" {
 		if in.Name == "default" {
 			return nil, edge.Errorf("ResourceAlreadyExistsException", "Event bus default already exists.")
 		}

@@ -49,7 +49,7 @@ func (s *Service) createConnection(ctx context.Context, in *connectionIn) (*conn
 	switch {
 	case in.Name == "":
 		return nil, edge.MissingMember("name")
-	case !nameRe.MatchString(in.Name):
+	case !nameRe().MatchString(in.Name):
 		return nil, notMatching(in.Name, "name", namePattern)
 	case !validAuthType(in.AuthorizationType):
 		return nil, notInEnum(in.AuthorizationType, "authorizationType", authTypes)
@@ -254,7 +254,7 @@ func (s *Service) createAPIDestination(ctx context.Context, in *apiDestinationIn
 	switch {
 	case in.Name == "":
 		return nil, edge.MissingMember("name")
-	case !nameRe.MatchString(in.Name):
+	case !nameRe().MatchString(in.Name):
 		return nil, notMatching(in.Name, "name", namePattern)
 	case in.ConnectionArn == "":
 		return nil, edge.MissingMember("connectionArn")

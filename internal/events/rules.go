@@ -40,7 +40,7 @@ func (s *Service) putRule(ctx context.Context, in *putRuleIn) (*putRuleOut, erro
 	if len(in.Name) > maxNameLen {
 		return nil, tooLong(in.Name, "name", maxNameLen)
 	}
-	if !nameRe.MatchString(in.Name) {
+	if !nameRe().MatchString(in.Name) {
 		return nil, notMatching(in.Name, "name", namePattern)
 	}
 	if in.EventPattern != nil {

@@ -258,9 +258,9 @@ func ruleARN(region, acct, bus, name string) string {
 }
 
 var (
-	nameRe     = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
-	busNameRe  = regexp.MustCompile(`^[/\.\-_A-Za-z0-9]{1,256}$`)
-	targetIDRe = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
+	nameRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`) })
+	busNameRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[/\.\-_A-Za-z0-9]{1,256}$`) })
+	targetIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`) })
 )
 
 // busName resolves an EventBusName member (name or ARN; empty is default).

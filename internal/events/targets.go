@@ -34,7 +34,7 @@ type putTargetsOut struct {
 // checkTarget returns why a target is refused, or "".
 func checkTarget(t *Target) string {
 	switch {
-	case !targetIDRe.MatchString(t.Id):
+	case !targetIDRe().MatchString(t.Id):
 		return "Parameter Id is not valid."
 	case !strings.HasPrefix(t.Arn, "arn:"):
 		return "Parameter " + t.Arn + " is not valid. Reason: Provided Arn is not in correct format."

@@ -53,7 +53,7 @@ const (
 	maxBatch        = 10
 )
 
-var reDedupID = regexp.MustCompile(`^[\x21-\x7e]{1,128}$`)
+var reDedupID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\x21-\x7e]{1,128}$`) })
 
 // notification is one published message on its way to the subscriptions.
 type notification struct {
@@ -279,7 +279,7 @@ func (s *Service) fifo(tx store.Tx, t *topic, in PublishInput, n *notification) 
 	if in.MessageGroupId == "" {
 		return false, errParam("The MessageGroupId parameter is required for FIFO topics")
 	}
-	if !reDedupID.MatchString(in.MessageGroupId) {
+	if !reDedupID().MatchString(in.MessageGroupId) {
 		return false, errParam("MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
 	dedup := in.MessageDeduplicationId
@@ -289,7 +289,7 @@ func (s *Service) fifo(tx store.Tx, t *topic, in PublishInput, n *notification) 
 		}
 		sum := sha256.Sum256([]byte(in.Message))
 		dedup = hex.EncodeToString(sum[:])
-	} else if !reDedupID.MatchString(dedup) {
+	} else if !reDedupID().MatchString(dedup) {
 		return false, errParam("MessageDeduplicationId Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
 	n.GroupID, n.DedupID = in.MessageGroupId, dedup
@@ -362,7 +362,7 @@ func (s *Service) publishAction(ctx context.Context, form url.Values) (any, erro
 	}{out.MessageId, out.SequenceNumber}, nil
 }
 
-var reBatchID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+var reBatchID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`) })
 
 type batchSuccess struct {
 	ID             string `xml:"Id"`
@@ -397,7 +397,7 @@ func (s *Service) publishBatch(ctx context.Context, form url.Values) (any, error
 		prefix := "PublishBatchRequestEntries.member." + strconv.Itoa(i+1)
 		e := members(form, prefix)
 		id := e.Get("Id")
-		if !reBatchID.MatchString(id) {
+		if !reBatchID().MatchString(id) {
 			return nil, edge.Errorf("InvalidBatchEntryId", "The Id of a batch entry in a batch request doesn't abide by the specification")
 		}
 		if seen[id] {

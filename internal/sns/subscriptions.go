@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
@@ -28,19 +29,23 @@ func needsConfirmation(protocol string) bool {
 }
 
 var (
-	reQueueARN    = regexp.MustCompile(`^arn:aws[\w-]*:sqs:[\w-]+:\d{12}:[\w-]{1,80}(\.fifo)?$`)
-	reFunctionARN = regexp.MustCompile(`^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?$`)
+	reQueueARN = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[\w-]*:sqs:[\w-]+:\d{12}:[\w-]{1,80}(\.fifo)?$`)
+	})
+	reFunctionARN = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?$`)
+	})
 )
 
 // checkEndpoint validates the endpoint of a new subscription.
 func checkEndpoint(protocol, endpoint string) error {
 	switch protocol {
 	case "sqs":
-		if !reQueueARN.MatchString(endpoint) {
+		if !reQueueARN().MatchString(endpoint) {
 			return errParam("SQS endpoint ARN")
 		}
 	case "lambda":
-		if !reFunctionARN.MatchString(endpoint) {
+		if !reFunctionARN().MatchString(endpoint) {
 			return errParam("Lambda endpoint ARN")
 		}
 	case "http", "https":
@@ -92,7 +97,7 @@ func setSubAttr(sb *subscription, name, value string) error {
 		var p struct {
 			DeadLetterTargetArn string `json:"deadLetterTargetArn"`
 		}
-		if value != "" && (json.Unmarshal([]byte(value), &p) != nil || !reQueueARN.MatchString(p.DeadLetterTargetArn)) {
+		if value != "" && (json.Unmarshal([]byte(value), &p) != nil || !reQueueARN().MatchString(p.DeadLetterTargetArn)) {
 			return errParam("RedrivePolicy: deadLetterTargetArn must be an SQS queue ARN")
 		}
 	case "DeliveryPolicy", "ReplayPolicy":

@@ -9,12 +9,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"tenkai/internal/edge"
 	"tenkai/internal/store"
 )
 
-var reTopicName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+var reTopicName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`) })
 
 // topicAttrs are the attributes CreateTopic and SetTopicAttributes accept;
 // FifoTopic only at creation.
@@ -70,9 +71,9 @@ func (s *Service) createTopic(ctx context.Context, form url.Values) (any, error)
 	fifo := attrs["FifoTopic"] == "true"
 	base, isFifoName := strings.CutSuffix(name, ".fifo")
 	switch {
-	case fifo && (!isFifoName || !reTopicName.MatchString(base)):
+	case fifo && (!isFifoName || !reTopicName().MatchString(base)):
 		return nil, errParam("Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.")
-	case !fifo && !reTopicName.MatchString(name):
+	case !fifo && !reTopicName().MatchString(name):
 		return nil, errParam("Topic Name")
 	}
 	if !fifo && attrs["FifoTopic"] == "false" {

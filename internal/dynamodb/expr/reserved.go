@@ -1,21 +1,25 @@
 package expr
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // reservedWords is DynamoDB's reserved word list (developer guide,
 // "Reserved words in DynamoDB"), upper case. A bare attribute name in an
-// expression must not be one of them, whatever its case.
-var reservedWords = func() map[string]struct{} {
+// expression must not be one of them, whatever its case. Built on first
+// use: the server starts without it.
+var reservedWords = sync.OnceValue(func() map[string]struct{} {
 	m := make(map[string]struct{}, len(reservedList))
 	for _, w := range strings.Fields(reservedList) {
 		m[w] = struct{}{}
 	}
 	return m
-}()
+})
 
 // IsReserved reports whether name is a DynamoDB reserved word.
 func IsReserved(name string) bool {
-	_, ok := reservedWords[strings.ToUpper(name)]
+	_, ok := reservedWords()[strings.ToUpper(name)]
 	return ok
 }
 
