@@ -6,6 +6,10 @@ func errNotFound() *edge.Error {
 	return edge.Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
 }
 
+func errVersionNotFound(versionID string) *edge.Error {
+	return edge.Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
+}
+
 func errMarkedForDeletion() *edge.Error {
 	return edge.Errorf("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
 }

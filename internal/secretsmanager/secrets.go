@@ -140,7 +140,7 @@ func value(sec *secret, versionID, stage *string) (*SecretValue, error) {
 	case versionID != nil:
 		v = sec.version(*versionID)
 		if v == nil || stage != nil && !slices.Contains(v.Stages, *stage) {
-			return nil, edge.Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", *versionID)
+			return nil, errVersionNotFound(*versionID)
 		}
 	default:
 		st := stageCurrent

@@ -38,7 +38,7 @@ func (s *Service) UpdateSecretVersionStage(ctx context.Context, in *UpdateSecret
 		if in.RemoveFromVersionId != nil {
 			from := sec.version(*in.RemoveFromVersionId)
 			if from == nil {
-				return edge.Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", *in.RemoveFromVersionId)
+				return errVersionNotFound(*in.RemoveFromVersionId)
 			}
 			if from != holder {
 				return errParam("The staging label %s is not attached to version %s.", stage, *in.RemoveFromVersionId)
@@ -56,7 +56,7 @@ func (s *Service) UpdateSecretVersionStage(ctx context.Context, in *UpdateSecret
 		}
 		to := sec.version(*in.MoveToVersionId)
 		if to == nil {
-			return edge.Errorf("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", *in.MoveToVersionId)
+			return errVersionNotFound(*in.MoveToVersionId)
 		}
 		if holder == to {
 			return nil
