@@ -66,12 +66,10 @@ func (s *Service) UpdateSecretVersionStage(ctx context.Context, in *UpdateSecret
 		}
 		if holder != nil {
 			holder.Stages = slices.DeleteFunc(holder.Stages, func(x string) bool { return x == stage })
-		}
-		if stage == stageCurrent && holder != nil {
-			for i := range sec.Versions {
-				sec.Versions[i].Stages = slices.DeleteFunc(sec.Versions[i].Stages, func(x string) bool { return x == stagePrevious })
-			}
-			if holder != to {
+			if stage == stageCurrent {
+				for i := range sec.Versions {
+					sec.Versions[i].Stages = slices.DeleteFunc(sec.Versions[i].Stages, func(x string) bool { return x == stagePrevious })
+				}
 				holder.Stages = append(holder.Stages, stagePrevious)
 			}
 		}
