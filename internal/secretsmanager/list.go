@@ -111,14 +111,11 @@ func (s *Service) ListSecrets(ctx context.Context, in *ListSecretsInput) (*ListS
 	if err := sortSecrets(secs, in.SortBy, in.SortOrder); err != nil {
 		return nil, err
 	}
-	out := ListSecretsOutput{SecretList: []Description{}}
-	for i := start; i < len(secs) && len(out.SecretList) < limit; i++ {
-		d := describe(secs[i])
-		d.SecretVersionsToStages = secs[i].stagesMap()
-		out.SecretList = append(out.SecretList, d)
-	}
-	if next := start + len(out.SecretList); next < len(secs) {
-		out.NextToken = encodeToken(next)
+	secs, next := page(secs, start, limit)
+	out := ListSecretsOutput{SecretList: make([]Description, len(secs)), NextToken: next}
+	for i, sec := range secs {
+		out.SecretList[i] = describe(sec)
+		out.SecretList[i].SecretVersionsToStages = sec.stagesMap()
 	}
 	return &out, nil
 }
@@ -277,20 +274,15 @@ func (s *Service) ListSecretVersionIds(ctx context.Context, in *ListSecretVersio
 	if err != nil {
 		return nil, err
 	}
-	var vs []VersionEntry
+	vs := []VersionEntry{}
 	for i := len(sec.Versions) - 1; i >= 0; i-- {
 		v := sec.Versions[i]
 		if len(v.Stages) > 0 || in.IncludeDeprecated {
 			vs = append(vs, VersionEntry{VersionId: v.ID, VersionStages: v.Stages, CreatedDate: edge.Epoch(v.Created)})
 		}
 	}
-	out := ListSecretVersionIdsOutput{Versions: []VersionEntry{}, ARN: sec.ARN, Name: sec.Name}
-	for i := start; i < len(vs) && len(out.Versions) < limit; i++ {
-		out.Versions = append(out.Versions, vs[i])
-	}
-	if next := start + len(out.Versions); next < len(vs) {
-		out.NextToken = encodeToken(next)
-	}
+	out := ListSecretVersionIdsOutput{ARN: sec.ARN, Name: sec.Name}
+	out.Versions, out.NextToken = page(vs, start, limit)
 	return &out, nil
 }
 
@@ -389,6 +381,17 @@ func pageSize(n *int, deflt, max int) (int, error) {
 		return 0, errConstraint(*n, "maxResults", "Member must have value less than or equal to "+strconv.Itoa(max))
 	}
 	return *n, nil
+}
+
+// page returns up to limit items from start, and the token of the next
+// page when items remain.
+func page[T any](items []T, start, limit int) ([]T, string) {
+	start = min(start, len(items))
+	end := min(start+limit, len(items))
+	if end < len(items) {
+		return items[start:end], encodeToken(end)
+	}
+	return items[start:end], ""
 }
 
 // Tokens carry the offset of the next entry; they are opaque to callers.
