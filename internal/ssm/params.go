@@ -330,11 +330,11 @@ func (s *Service) DeleteParameter(ctx context.Context, in *DeleteParameterInput)
 	if in.Name == nil {
 		return nil, edge.MissingMember("name")
 	}
-	name := strings.TrimSpace(*in.Name)
-	if err := checkName(name); err != nil {
+	name, err := cleanName(*in.Name)
+	if err != nil {
 		return nil, err
 	}
-	err := s.st.Update(func(tx store.Tx) error {
+	err = s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(bucket(m.Account, m.Region))
 		if b.Get([]byte(name)) == nil {
 			return errNotFound()
@@ -370,8 +370,8 @@ func (s *Service) DeleteParameters(ctx context.Context, in *DeleteParametersInpu
 	err := s.st.Update(func(tx store.Tx) error {
 		b := tx.Bucket(bucket(m.Account, m.Region))
 		for _, given := range in.Names {
-			n := strings.TrimSpace(given)
-			if checkName(n) != nil || b.Get([]byte(n)) == nil {
+			n, err := cleanName(given)
+			if err != nil || b.Get([]byte(n)) == nil {
 				if !slices.Contains(out.InvalidParameters, n) && !slices.Contains(out.DeletedParameters, n) {
 					out.InvalidParameters = append(out.InvalidParameters, n)
 				}
