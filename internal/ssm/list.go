@@ -71,21 +71,21 @@ func (s *Service) GetParametersByPath(ctx context.Context, in *GetParametersByPa
 	out := GetParametersByPathOutput{Parameters: []Parameter{}}
 	err = s.st.View(func(tx store.Tx) error {
 		var last string
-		return scan(tx, m.Account, m.Region, keys, after, func(r *record) (bool, error) {
+		return scan(tx, m.Account, m.Region, keys, after, func(r *record) bool {
 			if !underPath(r.Name, path, in.Recursive) {
-				return true, nil
+				return true
 			}
 			v := match(r)
 			if v == nil {
-				return true, nil
+				return true
 			}
 			if len(out.Parameters) == limit {
 				out.NextToken = encodeToken(last)
-				return false, nil
+				return false
 			}
 			out.Parameters = append(out.Parameters, s.parameter(m.Account, m.Region, r, v, "", in.WithDecryption))
 			last = r.Name
-			return true, nil
+			return true
 		})
 	})
 	if err != nil {
@@ -134,17 +134,17 @@ func (s *Service) DescribeParameters(ctx context.Context, in *DescribeParameters
 	}
 	err = s.st.View(func(tx store.Tx) error {
 		var last string
-		return scan(tx, m.Account, m.Region, "", after, func(r *record) (bool, error) {
+		return scan(tx, m.Account, m.Region, "", after, func(r *record) bool {
 			if match(r) == nil {
-				return true, nil
+				return true
 			}
 			if len(out.Parameters) == limit {
 				out.NextToken = encodeToken(last)
-				return false, nil
+				return false
 			}
 			out.Parameters = append(out.Parameters, s.metadata(m.Account, m.Region, r))
 			last = r.Name
-			return true, nil
+			return true
 		})
 	})
 	if err != nil {

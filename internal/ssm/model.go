@@ -83,8 +83,9 @@ func putRecord(tx store.Tx, account, region string, r *record) error {
 }
 
 // scan calls fn for each parameter whose name starts with prefix, in name
-// order, from the first name after `after` ("" is the start).
-func scan(tx store.Tx, account, region, prefix, after string, fn func(r *record) (bool, error)) error {
+// order, from the first name after `after` ("" is the start), while fn
+// returns true.
+func scan(tx store.Tx, account, region, prefix, after string, fn func(r *record) bool) error {
 	from := []byte(prefix)
 	if after != "" && after >= prefix {
 		from = append([]byte(after), 0)
@@ -96,9 +97,7 @@ func scan(tx store.Tx, account, region, prefix, after string, fn func(r *record)
 			err = fmt.Errorf("decode parameter %s: %w", k, err)
 			return false
 		}
-		var more bool
-		more, err = fn(r)
-		return err == nil && more
+		return fn(r)
 	})
 	return err
 }
