@@ -254,10 +254,7 @@ func (s *Service) syncStream(tx store.Tx, sc scope, old, m *tableMeta) error {
 	// own transactions; every cached view is dropped so that views of other
 	// tables do not keep rereading.
 	s.streamGen.Add(1)
-	s.mu.Lock()
-	s.tables = map[string]*table{}
-	s.gen++
-	s.mu.Unlock()
+	s.forgetAll()
 	sb := tx.Bucket(streamsBucket(sc))
 	now := s.clk.Now()
 	if oldLabel != "" {
