@@ -136,7 +136,7 @@ func tableArn(sc scope, name string) string {
 // the value it saw before reading.
 func (s *Service) newTable(sc scope, m tableMeta) *table {
 	t := &table{meta: m, sc: sc, arn: tableArn(sc, m.Name), byName: map[string]*index{}, svc: s, streamGen: s.streamGen.Load()}
-	if m.Stream != nil && m.Stream.StreamEnabled && m.StreamLabel != "" {
+	if enabledLabel(&m) != "" {
 		t.stream = newCapture(sc, m, s.clk)
 	}
 	types := map[string]attr.Type{}
@@ -274,6 +274,14 @@ func (s *Service) itemTable(sc scope, name string) (*table, error) {
 func (s *Service) forget(sc scope, name string) {
 	s.mu.Lock()
 	delete(s.tables, sc.key()+"/"+name)
+	s.gen++
+	s.mu.Unlock()
+}
+
+// forgetAll drops every cached schema.
+func (s *Service) forgetAll() {
+	s.mu.Lock()
+	s.tables = map[string]*table{}
 	s.gen++
 	s.mu.Unlock()
 }

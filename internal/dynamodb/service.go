@@ -194,10 +194,7 @@ func (s *Service) Close(ctx context.Context) error {
 
 // Reset forgets cached schemas; the app resets the store itself.
 func (s *Service) Reset(ctx context.Context) error {
-	s.mu.Lock()
-	s.tables = map[string]*table{}
-	s.gen++
-	s.mu.Unlock()
+	s.forgetAll()
 	return nil
 }
 

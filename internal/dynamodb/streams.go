@@ -60,6 +60,12 @@ func (m *streamMeta) status() string {
 	return "ENABLED"
 }
 
+// gone reports whether the stream's 24 hours after being disabled have
+// passed at now.
+func (m *streamMeta) gone(now time.Time) bool {
+	return m.Disabled != 0 && !now.Before(time.UnixMilli(m.Disabled).Add(streamRetention))
+}
+
 func streamsBucket(sc scope) string { return "dynamodb/streams/" + sc.key() }
 func seqBucket(sc scope) string     { return "dynamodb/streamseq/" + sc.key() }
 func recBucket(sc scope, table, label string) string {
@@ -254,10 +260,7 @@ func (s *Service) syncStream(tx store.Tx, sc scope, old, m *tableMeta) error {
 	// own transactions; every cached view is dropped so that views of other
 	// tables do not keep rereading.
 	s.streamGen.Add(1)
-	s.mu.Lock()
-	s.tables = map[string]*table{}
-	s.gen++
-	s.mu.Unlock()
+	s.forgetAll()
 	sb := tx.Bucket(streamsBucket(sc))
 	now := s.clk.Now()
 	if oldLabel != "" {
@@ -392,7 +395,7 @@ func (s *Service) getStream(tx store.Tx, r streamRef, now time.Time) (*streamMet
 	if err := json.Unmarshal(v, d); err != nil {
 		return nil, fmt.Errorf("decode stream %s: %w", r.arn, err)
 	}
-	if d.Disabled != 0 && !now.Before(time.UnixMilli(d.Disabled).Add(streamRetention)) {
+	if d.gone(now) {
 		return nil, nil
 	}
 	return d, nil
@@ -586,7 +589,7 @@ func (s *Service) TrimStreams(ctx context.Context) error {
 					return false
 				}
 				r := streamRef{sc: sc, table: d.Table, label: d.Label}
-				gone := d.Disabled != 0 && !now.Before(time.UnixMilli(d.Disabled).Add(streamRetention))
+				gone := d.gone(now)
 				if gone || oldestBefore(tx, r, cutoff) {
 					// Only streams with something to drop get a write
 					// transaction: with bbolt each one is an fsync.

@@ -129,11 +129,11 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 		sum = sha256.Sum256(body)
 		tokKey = []byte(sc.key() + "/" + in.ClientRequestToken)
 	}
-	var replay, resp json.RawMessage
+	var resp json.RawMessage // built in the transaction, or the stored one a token replays
 	caps := map[string]*consumed{}
 	err := s.st.Update(func(tx store.Tx) error {
 		clear(caps)
-		replay = nil
+		resp = nil
 		if tokKey != nil {
 			// Checked in the write transaction, so that two requests with
 			// one token cannot both apply.
@@ -143,7 +143,7 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 					if tok.Sum != sum {
 						return edge.Errorf("IdempotentParameterMismatchException", "Specified idempotency token was used with different request parameters within the ten minute window")
 					}
-					replay = tok.Resp
+					resp = tok.Resp
 					return nil
 				}
 			}
@@ -235,9 +235,6 @@ func (s *Service) transactWriteItems(ctx context.Context, sc scope, body []byte)
 	})
 	if err != nil {
 		return nil, err
-	}
-	if replay != nil {
-		return replay, nil
 	}
 	return resp, nil
 }

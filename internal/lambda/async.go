@@ -387,8 +387,8 @@ func (s *Service) deadLetter(ctx context.Context, fn *function, ref FuncRef, ev 
 		return
 	}
 	target := v.DeadLetterTarget
-	toTopic := arnService(target) == "sns" && s.cfg.Topics != nil
-	if !toTopic && (arnService(target) != "sqs" || s.cfg.Queues == nil) {
+	svc := arnService(target)
+	if svc != "sqs" && svc != "sns" {
 		s.log.Warn("dead-letter target not supported", "function", ref.ARN(), "target", target, "request_id", ev.ID)
 		return
 	}
@@ -406,14 +406,28 @@ func (s *Service) deadLetter(ctx context.Context, fn *function, ref FuncRef, ev 
 			attrs["ErrorMessage"] = QueueAttribute{DataType: "String", StringValue: e.Message}
 		}
 	}
-	if toTopic {
-		err = s.cfg.Topics.PublishToTopic(ctx, target, string(ev.Payload), attrs)
-	} else {
-		err = s.cfg.Queues.Send(ctx, target, string(ev.Payload), attrs)
-	}
-	if err != nil {
+	if err := s.sendMessage(ctx, svc, target, string(ev.Payload), attrs); err != nil {
 		s.log.Warn("send to dead-letter target", "function", ref.ARN(), "target", target, "err", err)
 	}
+}
+
+// sendMessage sends body to an SQS queue (svc "sqs") or publishes it to an
+// SNS topic (svc "sns"): the destinations, dead-letter targets and OnFailure
+// destinations that are queues or topics.
+func (s *Service) sendMessage(ctx context.Context, svc, arn, body string, attrs map[string]QueueAttribute) error {
+	switch svc {
+	case "sqs":
+		if s.cfg.Queues == nil {
+			return errors.New("no SQS is connected")
+		}
+		return s.cfg.Queues.Send(ctx, arn, body, attrs)
+	case "sns":
+		if s.cfg.Topics == nil {
+			return errors.New("no SNS is connected")
+		}
+		return s.cfg.Topics.PublishToTopic(ctx, arn, body, attrs)
+	}
+	return fmt.Errorf("%s is not a queue or topic", arn)
 }
 
 // arnService is the service of an ARN ("sqs", "sns", ...), or "".
@@ -443,16 +457,8 @@ func (s *Service) deliver(ctx context.Context, from FuncRef, dest string, record
 			return err
 		}
 		return s.async.enqueue(ref, record, edge.NewUUID())
-	case "sqs":
-		if s.cfg.Queues == nil {
-			return errors.New("no SQS is connected")
-		}
-		return s.cfg.Queues.Send(ctx, dest, string(record), nil)
-	case "sns":
-		if s.cfg.Topics == nil {
-			return errors.New("no SNS is connected")
-		}
-		return s.cfg.Topics.PublishToTopic(ctx, dest, string(record), nil)
+	case "sqs", "sns":
+		return s.sendMessage(ctx, parts[2], dest, string(record), nil)
 	case "events":
 		if s.cfg.Events == nil {
 			return errors.New("no event bus is connected")

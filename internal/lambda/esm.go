@@ -253,9 +253,11 @@ func (m *mapping) output(st mappingState, state string) *esmOutput {
 	return out
 }
 
-var reSourceARN = lazyRegexp(`^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`)
-
+// sourceARNPattern is the API model's pattern for event source and
+// destination ARNs, quoted in validation errors.
 const sourceARNPattern = `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)`
+
+var reSourceARN = lazyRegexp("^" + sourceARNPattern + "$")
 
 // reStreamARN matches a DynamoDB stream ARN: the table's ARN, /stream/ and the label.
 var reStreamARN = lazyRegexp(`^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}/stream/[^/]+$`)

@@ -582,7 +582,11 @@ func (p *poller) discard(ctx context.Context, m *mapping, batch []item, conditio
 		"endSequenceNumber", batch[len(batch)-1].Sequence, "batchSize", len(batch), "onFailure", m.OnFailure)
 	parts := strings.SplitN(m.OnFailure, ":", 6)
 	if len(parts) == 6 && (parts[2] == "sqs" || parts[2] == "sns") {
-		p.discardToQueue(ctx, m, batch, condition, res, attempts)
+		// Queues and topics get the record without the invocation's event.
+		body, _ := json.Marshal(failureRecord(m, batch, condition, res, attempts, s.clk.Now().UTC()))
+		if err := s.sendMessage(ctx, parts[2], m.OnFailure, string(body), nil); err != nil {
+			s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
+		}
 		return
 	}
 	if len(parts) < 6 || parts[2] != "s3" {
@@ -598,26 +602,6 @@ func (p *poller) discard(ctx context.Context, m *mapping, batch []item, conditio
 	body, _ := json.Marshal(rec)
 	key := "aws/lambda/" + m.UUID + "/" + streamShard + "/" + now.Format("2006/01/02/2006-01-02T15.04.05") + "-" + edge.NewUUID()
 	if err := s.cfg.Objects.PutObject(ctx, m.Account, m.Region, parts[5], key, body); err != nil {
-		s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
-	}
-}
-
-// discardToQueue sends the failure record to an SQS queue or SNS topic.
-func (p *poller) discardToQueue(ctx context.Context, m *mapping, batch []item, condition string, res *InvokeResult, attempts int) {
-	s := p.r.s
-	toTopic := arnService(m.OnFailure) == "sns"
-	if (toTopic && s.cfg.Topics == nil) || (!toTopic && s.cfg.Queues == nil) {
-		s.log.Warn("nothing connected to deliver discarded records to", "destination", m.OnFailure)
-		return
-	}
-	body, _ := json.Marshal(failureRecord(m, batch, condition, res, attempts, s.clk.Now().UTC()))
-	var err error
-	if toTopic {
-		err = s.cfg.Topics.PublishToTopic(ctx, m.OnFailure, string(body), nil)
-	} else {
-		err = s.cfg.Queues.Send(ctx, m.OnFailure, string(body), nil)
-	}
-	if err != nil {
 		s.log.Warn("deliver discarded records", "mapping", m.UUID, "destination", m.OnFailure, "err", err)
 	}
 }

@@ -241,7 +241,8 @@ func (p *poller) gather(ctx context.Context, m *mapping) ([]sqsItem, error) {
 				continue
 			}
 			grew = true
-			if !p.matches(filterView(rec, msg.Body)) {
+			// filterView re-encodes the record; only filters need it.
+			if len(p.filters) > 0 && !p.matches(filterView(rec, msg.Body)) {
 				if err := q.Delete(ctx, m.EventSourceArn, msg.ReceiptHandle); err != nil {
 					s.log.Warn("delete filtered message", "mapping", m.UUID, "err", err)
 				}
