@@ -220,7 +220,9 @@ func (s *Service) publish(ctx context.Context, in PublishInput, n *notification)
 		if t == nil {
 			return errNoTopic()
 		}
-		fifo, subs = t.fifo(), topicSubs(tx, n.TopicARN)
+		if fifo = t.fifo(); !fifo {
+			subs = topicSubs(tx, n.TopicARN) // FIFO topics read them in their update below
+		}
 		return nil
 	})
 	if err != nil {
