@@ -101,22 +101,14 @@ func snsPublishJSON(ctx context.Context, s *sns.Service, operation string, input
 	var in struct {
 		TopicArn, TargetArn, Message, Subject, MessageStructure string
 		MessageGroupId, MessageDeduplicationId                  string
-		MessageAttributes                                       map[string]struct {
-			DataType, StringValue string
-			BinaryValue           []byte
-		}
+		MessageAttributes                                       map[string]sns.MessageAttribute
 	}
 	if err := json.Unmarshal(input, &in); err != nil {
 		return nil, edge.Errorf("InvalidParameter", "Invalid parameter: %v", err)
 	}
 	p := sns.PublishInput{TopicArn: in.TopicArn, TargetArn: in.TargetArn, Message: in.Message, Subject: in.Subject,
-		MessageStructure: in.MessageStructure, MessageGroupId: in.MessageGroupId, MessageDeduplicationId: in.MessageDeduplicationId}
-	if len(in.MessageAttributes) > 0 {
-		p.MessageAttributes = map[string]sns.MessageAttribute{}
-		for k, a := range in.MessageAttributes {
-			p.MessageAttributes[k] = sns.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
-		}
-	}
+		MessageStructure: in.MessageStructure, MessageAttributes: in.MessageAttributes,
+		MessageGroupId: in.MessageGroupId, MessageDeduplicationId: in.MessageDeduplicationId}
 	out, err := s.Publish(ctx, p)
 	if err != nil {
 		return nil, err

@@ -223,7 +223,10 @@ func (s *Service) lambdaEvent(n *notification, sb *subscription) LambdaEvent {
 	e := s.envelope(n, sb)
 	m := LambdaSns{Type: e.Type, MessageID: e.MessageID, TopicArn: e.TopicArn, Message: e.Message, Timestamp: e.Timestamp,
 		SignatureVersion: e.SignatureVersion, Signature: e.Signature, SigningCertURL: e.SigningCertURL,
-		UnsubscribeURL: e.UnsubscribeURL, MessageAttributes: envAttrs(n.Attrs)}
+		UnsubscribeURL: e.UnsubscribeURL, MessageAttributes: e.MessageAttributes}
+	if m.MessageAttributes == nil {
+		m.MessageAttributes = map[string]envAttr{} // Lambda writes {} rather than omitting them
+	}
 	if n.Subject != "" {
 		subj := n.Subject
 		m.Subject = &subj

@@ -62,7 +62,7 @@ func CompileFilter(policy []byte, scope string) (*Filter, error) {
 	if scope == ScopeAttributes && len(top) > maxFilterKeys {
 		return nil, fmt.Errorf("Filter policy can not have more than %d keys", maxFilterKeys)
 	}
-	if err := checkPolicy(top, scope == ScopeBody, 0); err != nil {
+	if err := checkPolicy(top, scope == ScopeBody); err != nil {
 		return nil, err
 	}
 	p, err := pattern.Compile(policy)
@@ -75,7 +75,7 @@ func CompileFilter(policy []byte, scope string) (*Filter, error) {
 // checkPolicy refuses what SNS refuses and EventBridge would take: nested
 // keys in the attributes scope, scalars where a list belongs, unknown
 // operators.
-func checkPolicy(obj map[string]any, nested bool, depth int) error {
+func checkPolicy(obj map[string]any, nested bool) error {
 	for k, v := range obj {
 		switch x := v.(type) {
 		case []any:
@@ -85,7 +85,7 @@ func checkPolicy(obj map[string]any, nested bool, depth int) error {
 					if !ok {
 						return errors.New(`"$or" must be a list of objects`)
 					}
-					if err := checkPolicy(o, nested, depth); err != nil {
+					if err := checkPolicy(o, nested); err != nil {
 						return err
 					}
 				}
@@ -111,7 +111,7 @@ func checkPolicy(obj map[string]any, nested bool, depth int) error {
 			if !nested {
 				return errors.New("Filter policy scope MessageAttributes does not support nested filter policy")
 			}
-			if err := checkPolicy(x, nested, depth+1); err != nil {
+			if err := checkPolicy(x, nested); err != nil {
 				return err
 			}
 		default:

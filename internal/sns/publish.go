@@ -166,7 +166,8 @@ func checkAttribute(name string, a MessageAttribute) error {
 	if strings.HasPrefix(strings.ToLower(name), "aws.") || strings.HasPrefix(strings.ToLower(name), "amazon.") {
 		return errParam("MessageAttributes Reason: The message attribute name '%s' is reserved.", name)
 	}
-	switch baseType(a.DataType) {
+	base := baseType(a.DataType)
+	switch base {
 	case "String", "String.Array", "Number":
 		if a.StringValue == "" {
 			return errAttrValue("The message attribute '%s' must contain non-empty message attribute value for message attribute type '%s'.", name, a.DataType)
@@ -175,13 +176,12 @@ func checkAttribute(name string, a MessageAttribute) error {
 		if len(a.BinaryValue) == 0 {
 			return errAttrValue("The message attribute '%s' must contain non-empty message attribute value for message attribute type 'Binary'.", name)
 		}
-		return nil
 	case "":
 		return errAttrValue("The message attribute '%s' must contain non-empty message attribute type.", name)
 	default:
 		return errAttrValue("The message attribute '%s' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.", name)
 	}
-	switch baseType(a.DataType) {
+	switch base {
 	case "Number":
 		if _, err := strconv.ParseFloat(a.StringValue, 64); err != nil {
 			return errAttrValue("Could not cast message attribute '%s' value to number.", name)
@@ -220,7 +220,9 @@ func (s *Service) publish(ctx context.Context, in PublishInput, n *notification)
 		if t == nil {
 			return errNoTopic()
 		}
-		fifo, subs = t.fifo(), topicSubs(tx, n.TopicARN)
+		if fifo = t.fifo(); !fifo {
+			subs = topicSubs(tx, n.TopicARN) // FIFO topics read them in their update below
+		}
 		return nil
 	})
 	if err != nil {

@@ -184,6 +184,9 @@ func TestLambdaEvent(t *testing.T) {
 			t.Errorf("Sns has no %s: %v", k, rec.Sns)
 		}
 	}
+	if _, ok := rec.Sns["MessageAttributes"].(map[string]any); !ok {
+		t.Errorf("Sns MessageAttributes = %v; want an object, not null", rec.Sns["MessageAttributes"])
+	}
 }
 
 // A function whose policy does not let SNS invoke it is not invoked.
