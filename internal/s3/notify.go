@@ -166,16 +166,6 @@ func parseNotification(doc []byte) (*notificationConfiguration, error) {
 	}
 	c.Lambda = append(c.Lambda, c.LambdaAlias...)
 	c.LambdaAlias = nil
-	// S3 names the configurations that come without an Id.
-	for i := range c.Lambda {
-		c.Lambda[i].ID = configID(c.Lambda[i].ID)
-	}
-	for i := range c.Queue {
-		c.Queue[i].ID = configID(c.Queue[i].ID)
-	}
-	for i := range c.Topic {
-		c.Topic[i].ID = configID(c.Topic[i].ID)
-	}
 	type dest struct {
 		arn, argName, service string
 		events                []string
@@ -218,9 +208,19 @@ func configID(id string) string {
 	return base64.StdEncoding.EncodeToString([]byte(edge.NewUUID()))
 }
 
-// document is the configuration as S3 stores and returns it, with the Ids
-// it assigned.
+// document is the configuration as S3 stores and returns it, naming the
+// configurations that came without an Id. Only a put names them, so a
+// stored document reads back with the same Ids every time.
 func (c *notificationConfiguration) document() ([]byte, error) {
+	for i := range c.Lambda {
+		c.Lambda[i].ID = configID(c.Lambda[i].ID)
+	}
+	for i := range c.Queue {
+		c.Queue[i].ID = configID(c.Queue[i].ID)
+	}
+	for i := range c.Topic {
+		c.Topic[i].ID = configID(c.Topic[i].ID)
+	}
 	d := *c
 	d.Xmlns = xmlns
 	b, err := xml.Marshal(&d)
